@@ -1,0 +1,1 @@
+"""winenet: which producer made a wine, from a from-scratch NumPy network."""

@@ -1,0 +1,65 @@
+"""Shared fixtures: a copy of the workflow in a temporary folder, run on a tiny config."""
+
+import copy
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+WORKFLOW_FILES = ["Snakefile", "config.yaml", "workflow", "src", "data", "profiles"]
+
+# The report's settings, shrunk so that the whole DAG runs in seconds.
+TINY = {
+    "training": {"epochs": 3},
+    "importance": {"runs": 6, "epochs": 2, "shards": 2},
+    "figures": {"dpi": 40},
+}
+
+
+def merge(base: dict, overrides: dict) -> dict:
+    """Deep-merge ``overrides`` into a copy of ``base``."""
+    merged = copy.deepcopy(base)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def make_project(where: Path, overrides: dict | None = None) -> Path:
+    """Copy the workflow into ``where`` with ``config.yaml`` = defaults merged with ``overrides``."""
+    where.mkdir(parents=True, exist_ok=True)
+    for name in WORKFLOW_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, where / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, where / name)
+    write_config(where, overrides or {})
+    return where
+
+
+def write_config(project: Path, overrides: dict) -> None:
+    """Rewrite ``project/config.yaml`` as the repository's defaults merged with ``overrides``."""
+    defaults = yaml.safe_load((REPO / "config.yaml").read_text())
+    (project / "config.yaml").write_text(yaml.safe_dump(merge(defaults, overrides), sort_keys=False))
+
+
+def run_snakemake(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run Snakemake (this interpreter's) in ``project``; fail loudly with its output."""
+    command = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=900)
+    if check and result.returncode != 0:
+        pytest.fail(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture
+def tiny_project(tmp_path) -> Path:
+    """A fresh copy of the workflow with the tiny config, not yet run."""
+    return make_project(tmp_path / "project", TINY)

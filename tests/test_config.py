@@ -1,0 +1,73 @@
+"""config.yaml and its schema: the defaults are the report's; bad values stop Snakemake early."""
+
+import pytest
+import yaml
+from conftest import REPO, make_project, merge, run_snakemake
+from snakemake.utils import validate
+
+SCHEMA = str(REPO / "workflow" / "schemas" / "config.schema.yaml")
+
+
+def default_config():
+    return yaml.safe_load((REPO / "config.yaml").read_text())
+
+
+def test_defaults_are_the_reports_settings():
+    config = default_config()
+    validate(config, SCHEMA)
+    assert config["data"]["label"] == "Producer"
+    assert len(config["data"]["features"]) == 13
+    assert config["data"]["features"][6] == "Flavanoids"
+    assert config["data"]["features"][12] == "Proline"
+    assert config["split"] == {"test_size": 0.25, "random_state": 0}
+    assert config["normalisation"]["method"] == "l2norm"
+    assert config["network"]["hidden"] == [128, 128]
+    training = config["training"]
+    assert (training["learning_rate"], training["batch_size"], training["epochs"]) == (0.01, 10, 1000)
+    assert config["models"] == {
+        "plain": {"penalty": "none", "coefficient": 0.0},
+        "l2": {"penalty": "l2", "coefficient": 0.08},
+        "l1": {"penalty": "l1", "coefficient": 0.008},
+    }
+    importance = config["importance"]
+    assert (importance["runs"], importance["epochs"]) == (300, 250)
+    assert (importance["penalty"], importance["coefficient"]) == ("l1", 0.008)
+
+
+def test_schema_fills_defaults_for_omitted_knobs():
+    config = default_config()
+    del config["training"]["batch_size"]
+    del config["figures"]["dpi"]
+    validate(config, SCHEMA)
+    assert config["training"]["batch_size"] == 10
+    assert config["figures"]["dpi"] == 120
+
+
+def test_features_may_be_all():
+    validate(merge(default_config(), {"data": {"features": "all"}}), SCHEMA)
+
+
+BAD_VALUES = {
+    "negative learning rate": ({"training": {"learning_rate": -0.01}}, "learning_rate"),
+    "zero epochs": ({"training": {"epochs": 0}}, "epochs"),
+    "unknown penalty": ({"models": {"l1": {"penalty": "l3"}}}, "penalty"),
+    "typo'd key": ({"training": {"epocs": 10}}, "epocs"),
+    "test size of one": ({"split": {"test_size": 1.0}}, "test_size"),
+    "unknown normalisation": ({"normalisation": {"method": "minmax"}}, "method"),
+    "zero shards": ({"importance": {"shards": 0}}, "shards"),
+    "features neither list nor all": ({"data": {"features": "some"}}, "features"),
+}
+
+
+@pytest.mark.parametrize(("overrides", "key"), BAD_VALUES.values(), ids=BAD_VALUES.keys())
+def test_schema_rejects_bad_values_naming_the_key(overrides, key):
+    with pytest.raises(Exception, match=key):
+        validate(merge(default_config(), overrides), SCHEMA)
+
+
+def test_bad_config_stops_snakemake_before_any_job(tmp_path):
+    project = make_project(tmp_path, {"training": {"learning_rate": -1.0}})
+    result = run_snakemake(project, check=False)
+    assert result.returncode != 0
+    assert "learning_rate" in result.stdout + result.stderr
+    assert not (project / "results").exists()
