@@ -1,0 +1,261 @@
+"""The report's fully connected network, written so that every array may carry a replica axis.
+
+One network has weights ``(in, out)``, biases ``(out,)`` and takes inputs ``(B, in)``. A stack of
+R independent networks has weights ``(R, in, out)``, biases ``(R, out)`` and inputs
+``(R, B, in)``. The same code serves both: matrix products use ``@`` with ``swapaxes(-1, -2)``,
+reductions run over ``axis=-2``, so replica r of a stack computes exactly what network r computes
+alone.
+
+The update rule is the report's, because its hyper-parameters only mean what they meant with it:
+the gradient leaving the loss is ``softmax - onehot`` summed over the batch (not divided by the
+batch size), the penalty gradient is added to weights only, never to biases, and the step is
+plain SGD.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+PENALTIES = ("none", "l2", "l1")
+
+# The report clips probabilities before the logarithm so that a confident mistake costs a
+# large but finite loss.
+_LOG_CLIP = 1e-15
+
+_SIGN_BIT = {np.dtype(np.float64): np.int64, np.dtype(np.float32): np.int32}
+
+
+def _signed_magnitude(weights: np.ndarray, magnitude: float, out: np.ndarray) -> np.ndarray:
+    """``magnitude * sign(weights)`` into ``out`` (same shape), with ``sign(0) = 0``."""
+    # np.sign is not vectorised in NumPy and costs about three times as much as copying the sign
+    # bit onto the magnitude with integer operations; this runs over every weight at every step.
+    int_type = _SIGN_BIT[weights.dtype]
+    sign_mask = np.array(-0.0, dtype=weights.dtype).view(int_type)
+    magnitude_bits = np.array(magnitude, dtype=weights.dtype).view(int_type)
+    out_bits = out.view(int_type)
+    np.bitwise_and(weights.view(int_type), sign_mask, out=out_bits)
+    np.bitwise_or(out_bits, magnitude_bits, out=out_bits)
+    # Exact zeros are practically never reached, but sign(0) = 0 is the report's rule.
+    if not weights.all():
+        out[weights == 0] = 0
+    return out
+
+
+def one_hot(labels: np.ndarray, n_classes: int, dtype=np.float64) -> np.ndarray:
+    """Class indices ``(..., B)`` -> one-hot rows ``(..., B, n_classes)``."""
+    return (np.asarray(labels)[..., None] == np.arange(n_classes)).astype(dtype)
+
+
+def he_weights(
+    n_in: int, n_out: int, rng: np.random.Generator | Sequence[np.random.Generator], dtype
+) -> np.ndarray:
+    """He-scaled normal weights ``(n_in, n_out)``, or ``(R, n_in, n_out)`` for R generators."""
+    # He scaling keeps ReLU activations at unit variance; with the report's 0.01 * randn the
+    # penalised models never leave the majority class.
+    scale = np.sqrt(2.0 / n_in)
+    if isinstance(rng, np.random.Generator):
+        return (rng.standard_normal((n_in, n_out)) * scale).astype(dtype)
+    return np.stack([(r.standard_normal((n_in, n_out)) * scale).astype(dtype) for r in rng])
+
+
+class Linear:
+    """Affine layer ``x @ W + b``: inputs ``(..., B, in)`` -> outputs ``(..., B, out)``."""
+
+    def __init__(self, weights: np.ndarray, biases: np.ndarray):
+        if weights.shape[:-2] + weights.shape[-1:] != biases.shape:
+            raise ValueError(f"weights {weights.shape} do not fit biases {biases.shape}")
+        self.W = weights
+        self.b = biases
+        self.dW = np.zeros_like(weights)
+        self.db = np.zeros_like(biases)
+        self._input: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """``(..., B, in)`` -> ``(..., B, out)``; remembers the input for the backward pass."""
+        self._input = x
+        out = x @ self.W
+        out += self.b[..., None, :]
+        return out
+
+    def backward(self, grad_out: np.ndarray, input_gradient: bool = True) -> np.ndarray | None:
+        """Store dW ``(..., in, out)`` and db ``(..., out)``; return the input gradient ``(..., B, in)``."""
+        np.matmul(self._input.swapaxes(-1, -2), grad_out, out=self.dW)
+        np.sum(grad_out, axis=-2, out=self.db)
+        if not input_gradient:
+            return None
+        return grad_out @ self.W.swapaxes(-1, -2)
+
+
+class ReLU:
+    """Rectifier ``max(0, x)``, elementwise on any shape."""
+
+    def __init__(self):
+        self._active: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """``(..., B, n)`` -> ``(..., B, n)``."""
+        self._active = x > 0
+        return np.maximum(x, 0)
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        """Pass the gradient ``(..., B, n)`` where the input was positive."""
+        return grad_out * self._active
+
+
+class SoftmaxCrossEntropy:
+    """Softmax followed by cross-entropy against one-hot targets."""
+
+    def __init__(self):
+        self.probabilities: np.ndarray | None = None
+        self._targets: np.ndarray | None = None
+
+    def forward(self, logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """Logits and one-hot targets ``(..., B, K)`` -> mean cross-entropy over the batch ``(...)``."""
+        shifted = logits - logits.max(axis=-1, keepdims=True)
+        np.exp(shifted, out=shifted)
+        shifted /= shifted.sum(axis=-1, keepdims=True)
+        self.probabilities = shifted
+        self._targets = targets
+        clipped = np.clip(shifted, _LOG_CLIP, 1 - _LOG_CLIP)
+        return -(targets * np.log(clipped)).sum(axis=(-1, -2)) / logits.shape[-2]
+
+    def backward(self) -> np.ndarray:
+        """``softmax - onehot`` ``(..., B, K)``: the gradient of the batch's summed cross-entropy."""
+        return self.probabilities - self._targets
+
+
+class Network:
+    """Linear/ReLU stack with a softmax cross-entropy head, an optional L1/L2 penalty and SGD."""
+
+    def __init__(self, layers: list, penalty: str = "none", coefficient: float = 0.0):
+        if penalty not in PENALTIES:
+            raise ValueError(f"unknown penalty {penalty!r}; expected one of {PENALTIES}")
+        if coefficient < 0:
+            raise ValueError(f"penalty coefficient must be >= 0, got {coefficient}")
+        self.layers = layers
+        self.linears = [layer for layer in layers if isinstance(layer, Linear)]
+        self.loss_function = SoftmaxCrossEntropy()
+        self.penalty = penalty
+        self.coefficient = float(coefficient)
+        self._scratch = [np.empty_like(layer.W) for layer in self.linears]
+
+    @classmethod
+    def initialise(
+        cls,
+        sizes: Sequence[int],
+        rng: np.random.Generator | Sequence[np.random.Generator],
+        penalty: str = "none",
+        coefficient: float = 0.0,
+        dtype=np.float64,
+    ) -> Network:
+        """He weights and zero biases for layer widths ``sizes`` (input, hidden..., classes).
+
+        One Generator gives one network; a sequence of R Generators gives a stack of R, replica
+        r drawing from generator r exactly what a single network would draw from it.
+        """
+        layers: list = []
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+            weights = he_weights(n_in, n_out, rng, dtype)
+            layers.append(Linear(weights, np.zeros(weights.shape[:-2] + (n_out,), dtype=dtype)))
+            if i < len(sizes) - 2:
+                layers.append(ReLU())
+        return cls(layers, penalty, coefficient)
+
+    @property
+    def replicas(self) -> int | None:
+        """Number of stacked networks, or None for a single network."""
+        weights = self.linears[0].W
+        return weights.shape[0] if weights.ndim == 3 else None
+
+    @property
+    def sizes(self) -> list[int]:
+        """Layer widths: input, hidden..., classes."""
+        return [self.linears[0].W.shape[-2]] + [layer.W.shape[-1] for layer in self.linears]
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Inputs ``(..., B, in)`` -> logits ``(..., B, K)``."""
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def penalty_value(self) -> np.ndarray | float:
+        """The penalty term of the loss, per replica ``(...)``."""
+        if self.penalty == "none":
+            return 0.0
+        if self.penalty == "l2":
+            return 0.5 * self.coefficient * sum((lin.W**2).sum(axis=(-1, -2)) for lin in self.linears)
+        return self.coefficient * sum(np.abs(lin.W).sum(axis=(-1, -2)) for lin in self.linears)
+
+    def loss(
+        self, x: np.ndarray, targets: np.ndarray, with_penalty: bool = True
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Forward pass -> (loss ``(...)``: mean cross-entropy + penalty, logits ``(..., B, K)``).
+
+        ``with_penalty=False`` skips the penalty term, a pass over every weight, when only the
+        gradients are wanted.
+        """
+        logits = self.forward(x)
+        loss = self.loss_function.forward(logits, targets)
+        return (loss + self.penalty_value() if with_penalty else loss), logits
+
+    def objective(self, x: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """What the update rule descends, per replica ``(...)``: summed cross-entropy + penalty."""
+        logits = self.forward(x)
+        cross_entropy = self.loss_function.forward(logits, targets) * x.shape[-2]
+        return cross_entropy + self.penalty_value()
+
+    def backward(self, input_gradient: bool = True) -> np.ndarray | None:
+        """Gradients of ``objective`` after ``loss``: stored in each Linear; returns ``(..., B, in)``."""
+        grad = self.loss_function.backward()
+        for index in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[index]
+            if isinstance(layer, Linear):
+                grad = layer.backward(grad, input_gradient=input_gradient or index > 0)
+            else:
+                grad = layer.backward(grad)
+        for layer, scratch in zip(self.linears, self._scratch, strict=True):
+            self._add_penalty_gradient(layer, scratch)
+        return grad
+
+    def _add_penalty_gradient(self, layer: Linear, scratch: np.ndarray) -> None:
+        if self.penalty == "l2":
+            np.multiply(layer.W, self.coefficient, out=scratch)
+            layer.dW += scratch
+        elif self.penalty == "l1":
+            layer.dW += _signed_magnitude(layer.W, self.coefficient, scratch)
+
+    def step(self, learning_rate: float) -> None:
+        """Plain SGD on every layer: ``W -= lr * dW``, ``b -= lr * db``."""
+        for layer, scratch in zip(self.linears, self._scratch, strict=True):
+            np.multiply(layer.dW, learning_rate, out=scratch)
+            layer.W -= scratch
+            layer.b -= learning_rate * layer.db
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        """Class probabilities ``(..., B, K)`` for inputs ``(..., B, in)``."""
+        logits = self.forward(x)
+        shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
+        return shifted / shifted.sum(axis=-1, keepdims=True)
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        """Weights and biases by name (``W0, b0, W1, ...``), as saved in ``weights.npz``."""
+        named = {}
+        for i, layer in enumerate(self.linears):
+            named[f"W{i}"] = layer.W
+            named[f"b{i}"] = layer.b
+        return named
+
+    @classmethod
+    def from_parameters(
+        cls, parameters: dict[str, np.ndarray], penalty: str = "none", coefficient: float = 0.0
+    ) -> Network:
+        """Rebuild a network from ``parameters()`` output (e.g. a loaded ``weights.npz``)."""
+        count = sum(1 for name in parameters if name.startswith("W"))
+        layers: list = []
+        for i in range(count):
+            layers.append(Linear(np.array(parameters[f"W{i}"]), np.array(parameters[f"b{i}"])))
+            if i < count - 1:
+                layers.append(ReLU())
+        return cls(layers, penalty, coefficient)

@@ -1,0 +1,170 @@
+"""The network's gradients, its replica axis and its learning, all in float64."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_wine
+
+from winenet.network import Linear, Network, ReLU, SoftmaxCrossEntropy, one_hot
+
+SIZES = [5, 7, 6, 3]
+BATCH = 8
+
+
+def make_batch(seed=1, replicas=None):
+    rng = np.random.default_rng(seed)
+    lead = () if replicas is None else (replicas,)
+    x = rng.standard_normal(lead + (BATCH, SIZES[0]))
+    targets = one_hot(rng.integers(0, SIZES[-1], size=lead + (BATCH,)), SIZES[-1])
+    return x, targets
+
+
+def relative_error(a, b):
+    return np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300)
+
+
+def numerical_gradient(f, array, eps=1e-6):
+    grad = np.zeros_like(array)
+    for index in np.ndindex(array.shape):
+        saved = array[index]
+        array[index] = saved + eps
+        plus = f()
+        array[index] = saved - eps
+        minus = f()
+        array[index] = saved
+        grad[index] = (plus - minus) / (2 * eps)
+    return grad
+
+
+@pytest.mark.parametrize(("penalty", "coefficient"), [("none", 0.0), ("l2", 0.3), ("l1", 0.05)], ids=str)
+def test_gradients_match_finite_differences(penalty, coefficient):
+    net = Network.initialise(SIZES, np.random.default_rng(0), penalty, coefficient)
+    if penalty == "l1":  # finite differences are only meaningful away from the kink at 0
+        assert min(np.abs(lin.W).min() for lin in net.linears) > 1e-4
+    x, targets = make_batch()
+    net.loss(x, targets)
+    input_grad = net.backward()
+
+    def objective():
+        return float(net.objective(x, targets))
+
+    for layer in net.linears:
+        assert relative_error(layer.dW, numerical_gradient(objective, layer.W)) < 1e-6
+        assert relative_error(layer.db, numerical_gradient(objective, layer.b)) < 1e-6
+    assert relative_error(input_grad, numerical_gradient(objective, x)) < 1e-6
+
+
+def test_penalty_gradient_reaches_weights_only():
+    x, targets = make_batch()
+    grads = {}
+    for penalty in ("none", "l1"):
+        net = Network.initialise(SIZES, np.random.default_rng(0), penalty, 0.5)
+        net.loss(x, targets)
+        net.backward()
+        grads[penalty] = net.linears
+    for plain, penalised in zip(grads["none"], grads["l1"], strict=True):
+        np.testing.assert_array_equal(plain.db, penalised.db)
+        np.testing.assert_allclose(penalised.dW - plain.dW, 0.5 * np.sign(plain.W), atol=1e-12)
+
+
+def test_loss_gradient_is_summed_over_the_batch_not_averaged():
+    loss = SoftmaxCrossEntropy()
+    logits = np.array([[2.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    targets = one_hot(np.array([0, 2]), 3)
+    loss.forward(logits, targets)
+    probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(loss.backward(), probabilities - targets)
+
+
+def test_sgd_step_is_plain():
+    net = Network.initialise(SIZES, np.random.default_rng(0), "l2", 0.1)
+    x, targets = make_batch()
+    net.loss(x, targets)
+    net.backward()
+    before = [(lin.W.copy(), lin.b.copy(), lin.dW.copy(), lin.db.copy()) for lin in net.linears]
+    net.step(0.05)
+    for lin, (w, b, dw, db) in zip(net.linears, before, strict=True):
+        np.testing.assert_allclose(lin.W, w - 0.05 * dw, rtol=0, atol=1e-15)
+        np.testing.assert_allclose(lin.b, b - 0.05 * db, rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("penalty", ["none", "l2", "l1"])
+def test_stack_of_three_equals_three_networks_run_one_by_one(penalty):
+    seeds = [11, 12, 13]
+    stack = Network.initialise(SIZES, [np.random.default_rng(s) for s in seeds], penalty, 0.05)
+    singles = [Network.initialise(SIZES, np.random.default_rng(s), penalty, 0.05) for s in seeds]
+    assert stack.replicas == 3 and singles[0].replicas is None
+    x, targets = make_batch(replicas=3)
+
+    stack_loss, stack_logits = stack.loss(x, targets)
+    stack_input_grad = stack.backward()
+    stack_grads = [(lin.dW.copy(), lin.db.copy()) for lin in stack.linears]
+    stack.step(0.01)
+    for r, single in enumerate(singles):
+        loss, logits = single.loss(x[r], targets[r])
+        input_grad = single.backward()
+        np.testing.assert_allclose(stack_loss[r], loss, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(stack_logits[r], logits, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(stack_input_grad[r], input_grad, rtol=0, atol=1e-12)
+        for lin, (dw, db) in zip(single.linears, stack_grads, strict=True):
+            np.testing.assert_allclose(dw[r], lin.dW, rtol=0, atol=1e-12)
+            np.testing.assert_allclose(db[r], lin.db, rtol=0, atol=1e-12)
+        single.step(0.01)
+        for lin, stacked in zip(single.linears, stack.linears, strict=True):
+            np.testing.assert_allclose(stacked.W[r], lin.W, rtol=0, atol=1e-12)
+            np.testing.assert_allclose(stacked.b[r], lin.b, rtol=0, atol=1e-12)
+
+
+def test_initial_loss_is_close_to_log_of_class_count():
+    wine = load_wine()
+    x = wine.data / np.linalg.norm(wine.data, axis=0)  # the report's normalisation
+    net = Network.initialise([13, 128, 128, 3], np.random.default_rng(0))
+    loss, _ = net.loss(x, one_hot(wine.target, 3))
+    assert abs(loss - np.log(3)) < 0.1
+
+
+def test_small_network_fits_twenty_samples():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((20, 4))
+    targets = one_hot(rng.integers(0, 3, size=20), 3)
+    net = Network.initialise([4, 32, 32, 3], np.random.default_rng(4))
+    for _ in range(2000):
+        net.loss(x, targets)
+        net.backward(input_gradient=False)
+        net.step(0.01)
+    loss, _ = net.loss(x, targets)
+    assert loss < 0.05
+
+
+def test_same_seed_gives_identical_weights_and_biases_start_at_zero():
+    a = Network.initialise([13, 128, 128, 3], np.random.default_rng(7))
+    b = Network.initialise([13, 128, 128, 3], np.random.default_rng(7))
+    c = Network.initialise([13, 128, 128, 3], np.random.default_rng(8))
+    for name, array in a.parameters().items():
+        np.testing.assert_array_equal(array, b.parameters()[name])
+    assert not np.array_equal(a.linears[0].W, c.linears[0].W)
+    assert all(not lin.b.any() for lin in a.linears)
+
+
+def test_he_scaling():
+    net = Network.initialise([128, 128, 3], np.random.default_rng(0))
+    assert net.linears[0].W.std() == pytest.approx(np.sqrt(2 / 128), rel=0.05)
+
+
+def test_layers_compose_by_hand():
+    rng = np.random.default_rng(0)
+    linear = Linear(rng.standard_normal((4, 3)), rng.standard_normal(3))
+    relu = ReLU()
+    x = rng.standard_normal((5, 4))
+    np.testing.assert_allclose(relu.forward(linear.forward(x)), np.maximum(x @ linear.W + linear.b, 0))
+
+
+def test_parameters_round_trip():
+    net = Network.initialise(SIZES, np.random.default_rng(0), "l1", 0.01)
+    copy = Network.from_parameters(net.parameters(), "l1", 0.01)
+    x, _ = make_batch()
+    np.testing.assert_array_equal(copy.forward(x), net.forward(x))
+
+
+def test_rejects_unknown_penalty():
+    with pytest.raises(ValueError, match="unknown penalty"):
+        Network.initialise(SIZES, np.random.default_rng(0), "l3", 0.1)
