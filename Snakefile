@@ -1,0 +1,21 @@
+# winenet: which producer made a wine, from 13 chemical measurements.
+# Table of contents; the rules live in workflow/rules/, the logic in src/winenet/.
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        final_targets(),
