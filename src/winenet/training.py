@@ -1,0 +1,223 @@
+"""Mini-batch SGD as the report ran it: a fresh shuffle every epoch, every batch recorded.
+
+Everything here works on one network or on a stack of R (see ``network.py``): with a stack, each
+replica shuffles the training rows with its own Generator, so replica r sees the batches that
+network r would see alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from winenet.network import Network, one_hot
+
+PHASES = ("train", "validation")
+
+
+def run_generators(seed: int, runs: Sequence[int]) -> list[np.random.Generator]:
+    """One Generator per run index: run r draws from ``SeedSequence(seed, spawn_key=(r,))``."""
+    # Keyed by the run index, not by the order of creation, so that a run's numbers do not
+    # depend on which shard, process or machine trains it.
+    return [np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(r,)))) for r in runs]
+
+
+def batch_count(n_rows: int, batch_size: int) -> int:
+    """Number of mini-batches per epoch; the last one may be short."""
+    return -(-n_rows // batch_size)
+
+
+def epoch_order(n_rows: int, rng: np.random.Generator | Sequence[np.random.Generator]) -> np.ndarray:
+    """A fresh permutation of the rows, ``(n_rows,)``, or ``(R, n_rows)`` for R generators."""
+    if isinstance(rng, np.random.Generator):
+        return rng.permutation(n_rows)
+    return np.stack([r.permutation(n_rows) for r in rng])
+
+
+def accuracy(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Share of rows whose largest logit is the true class: ``(..., B, K)``, ``(..., B)`` -> ``(...)``."""
+    return (logits.argmax(axis=-1) == labels).mean(axis=-1)
+
+
+@dataclass
+class TrainingRecord:
+    """Per-batch loss and accuracy of both phases, ``(..., epochs, batches)`` each."""
+
+    train_loss: np.ndarray
+    train_accuracy: np.ndarray
+    validation_loss: np.ndarray
+    validation_accuracy: np.ndarray
+
+
+@dataclass
+class TrainingResult:
+    """What a training run leaves besides the trained network."""
+
+    record: TrainingRecord | None
+    input_gradient_score: np.ndarray | None  # (..., features): sum over steps of |dLoss/dInput|
+    validation_accuracy: np.ndarray  # (...): after the last epoch, on the whole validation set
+
+
+def _validation_pass(network, x, labels, targets, batch_size, loss_out, accuracy_out):
+    for batch, start in enumerate(range(0, len(labels), batch_size)):
+        rows = slice(start, start + batch_size)
+        loss, logits = network.loss(x[rows], targets[rows])
+        loss_out[..., batch] = loss
+        accuracy_out[..., batch] = accuracy(logits, labels[rows])
+
+
+def train_network(
+    network: Network,
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_validation: np.ndarray,
+    y_validation: np.ndarray,
+    *,
+    learning_rate: float,
+    batch_size: int,
+    epochs: int,
+    rng: np.random.Generator | Sequence[np.random.Generator],
+    record: bool = True,
+    input_gradient_score: bool = False,
+) -> TrainingResult:
+    """Train ``network`` in place on class indices ``y`` in ``0..K-1``; features ``(rows, in)``.
+
+    With ``record`` every batch of both phases is kept (the validation set runs in batches of
+    the same size every epoch, without updates); without it only the final validation accuracy
+    is computed, which is all the importance study needs.
+    """
+    n_classes = network.sizes[-1]
+    dtype = network.linears[0].W.dtype
+    x_train = np.asarray(x_train, dtype=dtype)
+    x_validation = np.asarray(x_validation, dtype=dtype)
+    y_train = np.asarray(y_train)
+    y_validation = np.asarray(y_validation)
+    train_targets = one_hot(y_train, n_classes, dtype)
+    validation_targets = one_hot(y_validation, n_classes, dtype)
+    lead = () if network.replicas is None else (network.replicas,)
+
+    n_train_batches = batch_count(len(y_train), batch_size)
+    n_validation_batches = batch_count(len(y_validation), batch_size)
+    history = None
+    if record:
+        history = TrainingRecord(
+            train_loss=np.empty(lead + (epochs, n_train_batches)),
+            train_accuracy=np.empty(lead + (epochs, n_train_batches)),
+            validation_loss=np.empty(lead + (epochs, n_validation_batches)),
+            validation_accuracy=np.empty(lead + (epochs, n_validation_batches)),
+        )
+    gradient_score = np.zeros(lead + (x_train.shape[-1],)) if input_gradient_score else None
+
+    for epoch in range(epochs):
+        order = epoch_order(len(y_train), rng)
+        for batch, start in enumerate(range(0, len(y_train), batch_size)):
+            rows = order[..., start : start + batch_size]
+            if record:
+                loss, logits = network.loss(x_train[rows], train_targets[rows])
+                history.train_loss[..., epoch, batch] = loss
+                history.train_accuracy[..., epoch, batch] = accuracy(logits, y_train[rows])
+            else:
+                network.loss(x_train[rows], train_targets[rows], with_penalty=False)
+            input_gradient = network.backward(input_gradient=input_gradient_score)
+            if input_gradient_score:
+                gradient_score += np.abs(input_gradient).sum(axis=-2)
+            network.step(learning_rate)
+        if record:
+            _validation_pass(
+                network,
+                x_validation,
+                y_validation,
+                validation_targets,
+                batch_size,
+                history.validation_loss[..., epoch, :],
+                history.validation_accuracy[..., epoch, :],
+            )
+
+    final_accuracy = accuracy(network.forward(x_validation), y_validation)
+    return TrainingResult(history, gradient_score, final_accuracy)
+
+
+def history_table(record: TrainingRecord) -> pd.DataFrame:
+    """One row per batch of one network: phase, epoch, batch, loss, accuracy (epochs from 1)."""
+    frames = []
+    for phase in PHASES:
+        loss = getattr(record, f"{phase}_loss")
+        acc = getattr(record, f"{phase}_accuracy")
+        if loss.ndim != 2:
+            raise ValueError("history_table takes the record of one network, not of a stack")
+        epochs, batches = loss.shape
+        frames.append(
+            pd.DataFrame(
+                {
+                    "phase": phase,
+                    "epoch": np.repeat(np.arange(1, epochs + 1), batches),
+                    "batch": np.tile(np.arange(1, batches + 1), epochs),
+                    "loss": loss.ravel(),
+                    "accuracy": acc.ravel(),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def epoch_summary(history: pd.DataFrame) -> pd.DataFrame:
+    """Per phase and epoch: mean loss and accuracy, and their volatility (max - min over batches)."""
+    grouped = history.groupby(["phase", "epoch"], sort=True)
+    summary = grouped.agg(
+        loss=("loss", "mean"),
+        accuracy=("accuracy", "mean"),
+        loss_max=("loss", "max"),
+        loss_min=("loss", "min"),
+        accuracy_max=("accuracy", "max"),
+        accuracy_min=("accuracy", "min"),
+    )
+    summary["loss_volatility"] = summary.pop("loss_max") - summary.pop("loss_min")
+    summary["accuracy_volatility"] = summary.pop("accuracy_max") - summary.pop("accuracy_min")
+    return summary.reset_index()
+
+
+def model_arrays(table: pd.DataFrame, normalisation: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Features ``(rows, in)`` in the normalisation's order and class indices ``(rows,)``."""
+    classes = normalisation["classes"]
+    labels = table[normalisation["label"]].tolist()
+    unknown = sorted({str(label) for label in labels} - {str(cls) for cls in classes})
+    if unknown:
+        raise ValueError(f"labels {unknown} are not among the classes {classes}")
+    index = {cls: k for k, cls in enumerate(classes)}
+    return table[normalisation["features"]].to_numpy(np.float64), np.array([index[v] for v in labels])
+
+
+def fit_model(
+    train: pd.DataFrame,
+    test: pd.DataFrame,
+    normalisation: dict,
+    *,
+    hidden: Sequence[int],
+    learning_rate: float,
+    batch_size: int,
+    epochs: int,
+    seed: int,
+    penalty: str,
+    coefficient: float,
+) -> tuple[Network, pd.DataFrame]:
+    """Train one network on the tables the data stages wrote; return it and its per-batch history."""
+    x_train, y_train = model_arrays(train, normalisation)
+    x_test, y_test = model_arrays(test, normalisation)
+    rng = np.random.default_rng(seed)
+    sizes = [x_train.shape[1], *hidden, len(normalisation["classes"])]
+    network = Network.initialise(sizes, rng, penalty, coefficient)
+    result = train_network(
+        network,
+        x_train,
+        y_train,
+        x_test,
+        y_test,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        epochs=epochs,
+        rng=rng,
+    )
+    return network, history_table(result.record)

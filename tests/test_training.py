@@ -1,0 +1,113 @@
+"""Mini-batch training: batches, history, volatility, seeds; and the saved weights."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_wine
+from sklearn.model_selection import train_test_split
+
+from winenet.network import Network, load_parameters, save_parameters
+from winenet.training import (
+    batch_count,
+    epoch_order,
+    epoch_summary,
+    history_table,
+    run_generators,
+    train_network,
+)
+
+
+@pytest.fixture(scope="module")
+def wine_split():
+    wine = load_wine()
+    x_train, x_test, y_train, y_test = train_test_split(
+        wine.data, wine.target, test_size=0.25, random_state=0
+    )
+    norms = np.linalg.norm(x_train, axis=0)
+    return x_train / norms, y_train, x_test / norms, y_test
+
+
+def train(wine_split, epochs=3, seed=0, penalty="l2", coefficient=0.08, **kwargs):
+    rng = np.random.default_rng(seed)
+    network = Network.initialise([13, 16, 16, 3], rng, penalty, coefficient)
+    result = train_network(
+        network, *wine_split, learning_rate=0.01, batch_size=10, epochs=epochs, rng=rng, **kwargs
+    )
+    return network, result
+
+
+def test_report_batches_133_rows_in_13_full_batches_and_one_of_3():
+    assert batch_count(133, 10) == 14
+    assert batch_count(45, 10) == 5
+    order = epoch_order(133, np.random.default_rng(0))
+    assert sorted(order.tolist()) == list(range(133))
+
+
+def test_history_has_one_row_per_batch_of_each_phase(wine_split):
+    _, result = train(wine_split, epochs=4)
+    history = history_table(result.record)
+    assert list(history.columns) == ["phase", "epoch", "batch", "loss", "accuracy"]
+    counts = history.groupby("phase").size()
+    assert counts["train"] == 4 * 14 and counts["validation"] == 4 * 5
+    assert history["epoch"].min() == 1 and history["epoch"].max() == 4
+    assert history["accuracy"].between(0, 1).all() and (history["loss"] > 0).all()
+
+
+def test_recorded_loss_includes_the_penalty(wine_split):
+    _, plain = train(wine_split, epochs=1, penalty="l2", coefficient=0.0)
+    _, penalised = train(wine_split, epochs=1, penalty="l2", coefficient=10.0)
+    # Same seed, same first batch: the only difference in its loss is the penalty term.
+    first = Network.initialise([13, 16, 16, 3], np.random.default_rng(0), "l2", 10.0)
+    expected = first.penalty_value()
+    difference = penalised.record.train_loss[0, 0] - plain.record.train_loss[0, 0]
+    assert difference == pytest.approx(expected, rel=1e-12)
+
+
+def test_epoch_summary_means_and_volatility():
+    history = pd.DataFrame(
+        {
+            "phase": ["train"] * 4,
+            "epoch": [1, 1, 2, 2],
+            "batch": [1, 2, 1, 2],
+            "loss": [1.0, 3.0, 0.5, 0.7],
+            "accuracy": [0.5, 0.9, 1.0, 1.0],
+        }
+    )
+    summary = epoch_summary(history)
+    assert summary["loss"].tolist() == pytest.approx([2.0, 0.6])
+    assert summary["loss_volatility"].tolist() == pytest.approx([2.0, 0.2])
+    assert summary["accuracy_volatility"].tolist() == pytest.approx([0.4, 0.0])
+
+
+def test_same_seed_same_training_other_seed_other_training(wine_split):
+    a, result_a = train(wine_split, seed=5)
+    b, result_b = train(wine_split, seed=5)
+    c, _ = train(wine_split, seed=6)
+    np.testing.assert_array_equal(a.linears[0].W, b.linears[0].W)
+    np.testing.assert_array_equal(result_a.record.train_loss, result_b.record.train_loss)
+    assert not np.array_equal(a.linears[0].W, c.linears[0].W)
+
+
+def test_unrecorded_training_gives_the_same_network(wine_split):
+    recorded, _ = train(wine_split)
+    unrecorded, result = train(wine_split, record=False, input_gradient_score=True)
+    np.testing.assert_array_equal(recorded.linears[1].W, unrecorded.linears[1].W)
+    assert result.record is None and result.input_gradient_score.shape == (13,)
+    assert (result.input_gradient_score > 0).all()
+
+
+def test_run_generators_depend_on_the_run_index_only():
+    alone = run_generators(3, [5])[0].standard_normal(4)
+    among = run_generators(3, [4, 5, 6])[1].standard_normal(4)
+    np.testing.assert_array_equal(alone, among)
+    assert not np.array_equal(alone, run_generators(3, [4])[0].standard_normal(4))
+
+
+def test_saved_parameters_load_without_pickle_and_are_byte_identical(tmp_path):
+    network = Network.initialise([13, 8, 3], np.random.default_rng(0))
+    save_parameters(tmp_path / "a.npz", network.parameters())
+    save_parameters(tmp_path / "b.npz", network.parameters())
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+    loaded = load_parameters(tmp_path / "a.npz")
+    assert set(loaded) == {"W0", "b0", "W1", "b1"}
+    np.testing.assert_array_equal(loaded["W0"], network.linears[0].W)
