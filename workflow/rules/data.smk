@@ -1,7 +1,7 @@
 rule validate:
     input:
         table=config["data"]["path"],
-        code=package_module("data.py"),
+        code=package_modules("data.py"),
     output:
         "results/data/validated.parquet",
     log:
@@ -16,7 +16,7 @@ rule validate:
 rule split_normalise:
     input:
         table=rules.validate.output[0],
-        code=package_module("data.py"),
+        code=package_modules("data.py"),
     output:
         train="results/data/train.parquet",
         test="results/data/test.parquet",

@@ -1,0 +1,104 @@
+"""Metrics from a trained network's validation predictions; scikit-learn does the arithmetic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import (
+    accuracy_score,
+    classification_report,
+    precision_recall_fscore_support,
+    roc_auc_score,
+)
+
+from winenet.network import Network
+
+
+def probability_column(cls) -> str:
+    """Name of the predictions column that holds the probability of class ``cls``."""
+    return f"p_{cls}"
+
+
+def predict_table(
+    network: Network, x: np.ndarray, rows: np.ndarray, labels: np.ndarray, classes: list
+) -> pd.DataFrame:
+    """One row per validation row: its input row, true label, predicted label, one probability per class."""
+    probabilities = network.predict_proba(x)
+    predicted = np.asarray(classes, dtype=object)[probabilities.argmax(axis=-1)]
+    table = pd.DataFrame(
+        {"row": rows, "true": labels, "predicted": pd.Series(predicted).astype(labels.dtype)}
+    )
+    for k, cls in enumerate(classes):
+        table[probability_column(cls)] = probabilities[:, k]
+    return table
+
+
+def _scores(precision, recall, f1, support) -> dict:
+    return {
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float(f1),
+        "support": int(support),
+    }
+
+
+def classification_metrics(predictions: pd.DataFrame, classes: list) -> dict:
+    """Accuracy; per class precision, recall, F1, support, one-vs-rest ROC AUC; macro/weighted averages."""
+    true, predicted = predictions["true"], predictions["predicted"]
+    precision, recall, f1, support = precision_recall_fscore_support(
+        true, predicted, labels=classes, zero_division=0
+    )
+    per_class = {}
+    for k, cls in enumerate(classes):
+        scores = _scores(precision[k], recall[k], f1[k], support[k])
+        is_class = (true == cls).to_numpy()
+        # AUC is undefined when the validation rows hold only one side of the one-vs-rest split.
+        scores["roc_auc"] = (
+            float(roc_auc_score(is_class, predictions[probability_column(cls)]))
+            if 0 < is_class.sum() < len(is_class)
+            else None
+        )
+        per_class[str(cls)] = scores
+    averages = {}
+    for average in ("macro", "weighted"):
+        p, r, f, _ = precision_recall_fscore_support(
+            true, predicted, labels=classes, average=average, zero_division=0
+        )
+        averages[average] = _scores(p, r, f, len(true))
+    return {
+        "accuracy": float(accuracy_score(true, predicted)),
+        "classes": per_class,
+        "macro_avg": averages["macro"],
+        "weighted_avg": averages["weighted"],
+    }
+
+
+def classification_report_text(predictions: pd.DataFrame, classes: list) -> str:
+    """The report's table: precision, recall, F1-score and support per class, accuracy and averages."""
+    return classification_report(
+        predictions["true"],
+        predictions["predicted"],
+        labels=classes,
+        target_names=[str(cls) for cls in classes],
+        digits=2,
+        zero_division=0,
+    )
+
+
+def comparison_table(metrics: dict[str, dict]) -> pd.DataFrame:
+    """Models side by side: accuracy, macro and weighted F1, and per-class recall and AUC."""
+    rows = []
+    for model, entry in metrics.items():
+        row = {
+            "model": model,
+            "penalty": entry["penalty"],
+            "coefficient": entry["coefficient"],
+            "accuracy": entry["accuracy"],
+            "macro_f1": entry["macro_avg"]["f1"],
+            "weighted_f1": entry["weighted_avg"]["f1"],
+        }
+        for cls, scores in entry["classes"].items():
+            row[f"recall_{cls}"] = scores["recall"]
+            row[f"auc_{cls}"] = scores["roc_auc"]
+        rows.append(row)
+    return pd.DataFrame(rows)

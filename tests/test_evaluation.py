@@ -1,0 +1,65 @@
+"""Metrics of a prediction table, checked against hand-countable cases."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from winenet.evaluation import (
+    classification_metrics,
+    classification_report_text,
+    comparison_table,
+    predict_table,
+)
+from winenet.network import Network
+
+CLASSES = [1, 2, 3]
+
+
+@pytest.fixture
+def predictions():
+    # 4 of class 1 (one predicted 2), 3 of class 2, 2 of class 3 (one predicted 1).
+    true = [1, 1, 1, 1, 2, 2, 2, 3, 3]
+    predicted = [1, 1, 1, 2, 2, 2, 2, 3, 1]
+    probabilities = np.full((9, 3), 0.1)
+    for row, cls in enumerate(predicted):
+        probabilities[row, cls - 1] = 0.8
+    table = pd.DataFrame({"row": range(9), "true": true, "predicted": predicted})
+    for k, cls in enumerate(CLASSES):
+        table[f"p_{cls}"] = probabilities[:, k]
+    return table
+
+
+def test_metrics_count_by_hand(predictions):
+    metrics = classification_metrics(predictions, CLASSES)
+    assert metrics["accuracy"] == pytest.approx(7 / 9)
+    one, two, three = (metrics["classes"][c] for c in ("1", "2", "3"))
+    assert (one["precision"], one["recall"], one["support"]) == (pytest.approx(3 / 4), 0.75, 4)
+    assert (two["precision"], two["recall"]) == (pytest.approx(3 / 4), 1.0)
+    assert (three["precision"], three["recall"]) == (1.0, 0.5)
+    assert metrics["macro_avg"]["recall"] == pytest.approx((0.75 + 1 + 0.5) / 3)
+    assert metrics["weighted_avg"]["support"] == 9
+    assert all(0 <= metrics["classes"][c]["roc_auc"] <= 1 for c in ("1", "2", "3"))
+
+
+def test_report_text_is_laid_out_like_the_reports_tables(predictions):
+    text = classification_report_text(predictions, CLASSES)
+    for word in ("precision", "recall", "f1-score", "support", "accuracy", "macro avg", "weighted avg"):
+        assert word in text
+    assert "0.78" in text  # accuracy 7/9 to two digits
+
+
+def test_predict_table_keeps_labels_and_probabilities_sum_to_one():
+    network = Network.initialise([4, 5, 3], np.random.default_rng(0))
+    x = np.random.default_rng(1).standard_normal((6, 4))
+    table = predict_table(network, x, np.arange(6), np.array([1, 2, 3, 1, 2, 3]), CLASSES)
+    assert list(table.columns) == ["row", "true", "predicted", "p_1", "p_2", "p_3"]
+    np.testing.assert_allclose(table[["p_1", "p_2", "p_3"]].sum(axis=1), 1.0)
+    assert set(table["predicted"]) <= set(CLASSES)
+
+
+def test_comparison_table_has_one_row_per_model(predictions):
+    metrics = classification_metrics(predictions, CLASSES)
+    entry = {"penalty": "l1", "coefficient": 0.008} | metrics
+    table = comparison_table({"a": entry, "b": entry})
+    assert table["model"].tolist() == ["a", "b"]
+    assert {"accuracy", "macro_f1", "recall_1", "auc_3"} <= set(table.columns)

@@ -1,0 +1,30 @@
+"""Rule train: normalised tables -> one trained model's weights and per-batch history."""
+
+import json
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open for the whole job
+
+import pandas as pd  # noqa: E402
+
+from winenet.network import save_parameters  # noqa: E402
+from winenet.training import epoch_summary, fit_model  # noqa: E402
+
+with open(snakemake.input.normalisation) as handle:
+    normalisation = json.load(handle)
+training, model = snakemake.params.training, snakemake.params.model
+network, history = fit_model(
+    pd.read_parquet(snakemake.input.train),
+    pd.read_parquet(snakemake.input.test),
+    normalisation,
+    hidden=snakemake.params.network["hidden"],
+    learning_rate=training["learning_rate"],
+    batch_size=training["batch_size"],
+    epochs=training["epochs"],
+    seed=training["seed"],
+    penalty=model["penalty"],
+    coefficient=model["coefficient"],
+)
+save_parameters(snakemake.output.weights, network.parameters())
+history.to_parquet(snakemake.output.history, index=False)
+print(epoch_summary(history).groupby("phase").tail(1).to_string(index=False), file=sys.stderr)
