@@ -1,0 +1,331 @@
+"""Figure functions: tables and arrays in, a matplotlib Figure out, plus a byte-reproducible PNG saver."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from sklearn.metrics import auc, confusion_matrix, roc_curve
+
+__all__ = [
+    "confusion_matrix_figure",
+    "feature_distributions",
+    "metric_bars",
+    "rank_heatmap",
+    "roc_curves",
+    "save_figure",
+    "training_curves",
+]
+
+# Every figure is built and drawn under matplotlib's built-in defaults plus these few settings, so
+# the pixels do not depend on a user's matplotlibrc or on whatever seaborn theme a caller set.
+_STYLE = {
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+    "figure.titlesize": 11,
+    "axes.grid": False,
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+}
+PHASE_COLOURS = {"train": "C0", "validation": "C1"}
+_PHASE_ORDER = ("train", "validation")
+
+
+@contextmanager
+def _house_style() -> Iterator[None]:
+    # rc_context restores the caller's rcParams on exit, so the defaults reset below never leaks.
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(_STYLE)
+        yield
+
+
+def _class_colours(classes: Sequence) -> dict:
+    # One fixed colour per class position, so class k looks the same in every figure of the run.
+    palette = sns.color_palette("colorblind", max(len(classes), 1))
+    return {cls: palette[i % len(palette)] for i, cls in enumerate(classes)}
+
+
+def _require_columns(table: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [column for column in columns if column not in table.columns]
+    if missing:
+        raise ValueError(f"{what} lacks column(s) {missing}; it has {list(table.columns)}")
+
+
+def save_figure(figure: Figure, path, dpi: int) -> None:
+    """Write ``figure`` as a PNG at ``dpi`` whose bytes depend only on the figure's content."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # An explicit Agg canvas: the figure renders the same whatever backend pyplot would have chosen.
+    FigureCanvasAgg(figure)
+    with _house_style():
+        # Software=None drops the only text chunk matplotlib writes to a PNG (it names the version).
+        figure.savefig(path, format="png", dpi=dpi, metadata={"Software": None})
+
+
+@_house_style()
+def feature_distributions(
+    table: pd.DataFrame,
+    label: str,
+    features: list[str],
+    order: list[str] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """One panel per feature showing its raw values per class as violins; ``order`` ranks the panels."""
+    _require_columns(table, [label, *features], "table")
+    if order is not None and sorted(order) != sorted(features):
+        raise ValueError(f"order must be a permutation of features; got {order} for {features}")
+    drawn = list(order) if order is not None else list(features)
+    if not drawn:
+        raise ValueError("features is empty: nothing to draw")
+    classes = sorted(table[label].dropna().unique().tolist())
+    colours = _class_colours(classes)
+
+    columns = min(5, len(drawn))
+    rows = math.ceil(len(drawn) / columns)
+    figure = Figure(figsize=(2.6 * columns, 2.3 * rows + 0.7), layout="constrained")
+    axes = figure.subplots(rows, columns, squeeze=False).ravel()
+    for position, (ax, feature) in enumerate(zip(axes, drawn, strict=False)):
+        # cut=0 keeps each violin inside the observed range: raw measurements have physical bounds.
+        sns.violinplot(
+            data=table,
+            x=label,
+            y=feature,
+            hue=label,
+            order=classes,
+            hue_order=classes,
+            palette=colours,
+            legend=False,
+            cut=0,
+            inner="box",
+            density_norm="width",
+            linewidth=0.8,
+            ax=ax,
+        )
+        ax.set_title(f"{position + 1}. {feature}" if order is not None else feature)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+    # Unused grid cells are removed, not hidden, so figure.axes lists one axes per feature.
+    for ax in axes[len(drawn) :]:
+        figure.delaxes(ax)
+    figure.supxlabel(label)
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
+def _batch_positions(batches: pd.DataFrame) -> pd.DataFrame:
+    # Train and validation have different batch counts per epoch, so each batch is placed at its
+    # fraction of the epoch: both phases then share one x axis, and batch b of n in epoch e sits at
+    # e - 1 + b / n, the last batch of an epoch lining up with that epoch's per-epoch point.
+    ordered = batches.sort_values(["phase", "epoch", "batch"], kind="stable").reset_index(drop=True)
+    per_epoch = ordered.groupby(["phase", "epoch"], sort=False)["batch"].transform("count")
+    rank = ordered.groupby(["phase", "epoch"], sort=False).cumcount() + 1
+    return ordered.assign(position=ordered["epoch"] - 1 + rank / per_epoch)
+
+
+def _phases(*tables: pd.DataFrame) -> list[str]:
+    present = set().union(*(set(table["phase"].unique().tolist()) for table in tables))
+    return [p for p in _PHASE_ORDER if p in present] + sorted(present - set(_PHASE_ORDER))
+
+
+@_house_style()
+def training_curves(epochs: pd.DataFrame, batches: pd.DataFrame, annotation: str) -> Figure:
+    """Six panels (3x2): per-epoch loss, accuracy and their volatilities, then per-batch loss and accuracy."""
+    _require_columns(
+        epochs,
+        ["phase", "epoch", "loss", "accuracy", "loss_volatility", "accuracy_volatility"],
+        "epochs",
+    )
+    _require_columns(batches, ["phase", "epoch", "batch", "loss", "accuracy"], "batches")
+    placed = _batch_positions(batches)
+    phases = _phases(epochs, batches)
+    colours = {p: PHASE_COLOURS.get(p, f"C{2 + i}") for i, p in enumerate(phases)}
+    # Markers only help when there are few epochs (a smoke run); at hundreds they blur the line.
+    marker = "o" if epochs["epoch"].nunique() <= 30 else None
+
+    figure = Figure(figsize=(12, 10), layout="constrained")
+    axes = figure.subplots(3, 2)
+    epoch_panels = [
+        (axes[0, 0], "loss", "loss per epoch", "loss"),
+        (axes[0, 1], "accuracy", "accuracy per epoch", "accuracy"),
+        (axes[1, 0], "loss_volatility", "loss volatility per epoch (max - min over batches)", "loss range"),
+        (
+            axes[1, 1],
+            "accuracy_volatility",
+            "accuracy volatility per epoch (max - min over batches)",
+            "accuracy range",
+        ),
+    ]
+    for ax, column, panel_title, ylabel in epoch_panels:
+        for phase in phases:
+            rows = epochs[epochs["phase"] == phase].sort_values("epoch")
+            ax.plot(
+                rows["epoch"],
+                rows[column],
+                color=colours[phase],
+                marker=marker,
+                markersize=3,
+                linewidth=1.2,
+                label=phase,
+            )
+        ax.set_title(panel_title)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(ylabel)
+    batch_panels = [
+        (axes[2, 0], "loss", "loss per batch", "loss"),
+        (axes[2, 1], "accuracy", "accuracy per batch", "accuracy"),
+    ]
+    for ax, column, panel_title, ylabel in batch_panels:
+        for phase in phases:
+            rows = placed[placed["phase"] == phase]
+            ax.plot(
+                rows["position"],
+                rows[column],
+                color=colours[phase],
+                linewidth=0.6,
+                alpha=0.8,
+                label=phase,
+            )
+        ax.set_title(panel_title)
+        ax.set_xlabel("epoch (one point per batch)")
+        ax.set_ylabel(ylabel)
+    for ax in axes.ravel():
+        ax.grid(True, linewidth=0.4, alpha=0.5)
+    # One legend for all six panels, outside them: per-panel legends sat on the noisy curves.
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    figure.legend(
+        handles, labels, loc="outside lower center", ncols=max(len(phases), 1), fontsize=9, handlelength=3
+    )
+    figure.suptitle(textwrap.fill(annotation, width=140))
+    return figure
+
+
+@_house_style()
+def roc_curves(true_labels: np.ndarray, probabilities: np.ndarray, classes: list, title: str) -> Figure:
+    """One-vs-rest ROC curve per class from ``probabilities`` (n, K), columns in ``classes`` order."""
+    true_labels = np.asarray(true_labels)
+    probabilities = np.asarray(probabilities, dtype=float)
+    if probabilities.ndim != 2 or probabilities.shape != (len(true_labels), len(classes)):
+        raise ValueError(
+            f"probabilities must be (n, K) = ({len(true_labels)}, {len(classes)}); got {probabilities.shape}"
+        )
+    colours = _class_colours(classes)
+    figure = Figure(figsize=(5.5, 5), layout="constrained")
+    ax = figure.subplots()
+    ax.plot([0, 1], [0, 1], linestyle="--", color="0.6", linewidth=1, label="chance")
+    for k, cls in enumerate(classes):
+        positives = true_labels == cls
+        # A class with no positives (or no negatives) in this sample has no ROC curve; say so in the
+        # legend rather than let sklearn warn and draw NaNs.
+        if positives.all() or not positives.any():
+            ax.plot([], [], color=colours[cls], label=f"class {cls} (AUC undefined: one-sided labels)")
+            continue
+        fpr, tpr, _ = roc_curve(positives, probabilities[:, k])
+        ax.plot(fpr, tpr, color=colours[cls], linewidth=1.5, label=f"class {cls} (AUC {auc(fpr, tpr):.2f})")
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_aspect("equal")
+    ax.set_xlabel("false positive rate")
+    ax.set_ylabel("true positive rate")
+    ax.set_title(title)
+    ax.grid(True, linewidth=0.4, alpha=0.5)
+    ax.legend(loc="lower right")
+    return figure
+
+
+@_house_style()
+def confusion_matrix_figure(true_labels, predicted_labels, classes: list, title: str) -> Figure:
+    """Annotated heatmap of the (K, K) confusion-matrix counts, rows true and columns predicted."""
+    counts = confusion_matrix(np.asarray(true_labels), np.asarray(predicted_labels), labels=classes)
+    side = 2.5 + 0.6 * len(classes)
+    figure = Figure(figsize=(side + 0.5, side), layout="constrained")
+    ax = figure.subplots()
+    # No colorbar: every cell carries its count, so a colour scale would only repeat it.
+    sns.heatmap(
+        counts,
+        annot=True,
+        fmt="d",
+        cmap="Blues",
+        cbar=False,
+        square=True,
+        linewidths=0.5,
+        linecolor="white",
+        xticklabels=[str(c) for c in classes],
+        yticklabels=[str(c) for c in classes],
+        ax=ax,
+    )
+    ax.tick_params(axis="y", labelrotation=0)
+    ax.set_xlabel("predicted producer")
+    ax.set_ylabel("true producer")
+    ax.set_title(title)
+    return figure
+
+
+@_house_style()
+def rank_heatmap(rank_counts: pd.DataFrame, title: str) -> Figure:
+    """Annotated heatmap of runs per (feature, rank) from ``rank_counts`` (features x ranks)."""
+    values = rank_counts.fillna(0).to_numpy(dtype=float)
+    if not np.array_equal(values, np.round(values)):
+        raise ValueError("rank_counts must hold whole numbers of runs")
+    # fmt="d" needs integers, and counts often arrive as floats from a pivot or a sum.
+    counts = pd.DataFrame(values.astype(np.int64), index=rank_counts.index, columns=rank_counts.columns)
+    rows, columns = counts.shape
+    figure = Figure(figsize=(2.5 + 0.55 * columns, 1.3 + 0.4 * rows), layout="constrained")
+    ax = figure.subplots()
+    sns.heatmap(
+        counts,
+        annot=True,
+        fmt="d",
+        cmap="viridis",
+        linewidths=0.3,
+        linecolor="white",
+        annot_kws={"fontsize": 8},
+        cbar_kws={"label": "runs"},
+        ax=ax,
+    )
+    ax.tick_params(axis="y", labelrotation=0)
+    ax.tick_params(axis="x", labelrotation=0)
+    ax.set_xlabel("rank (1 = most important)")
+    ax.set_ylabel("feature")
+    ax.set_title(title)
+    return figure
+
+
+@_house_style()
+def metric_bars(values: pd.DataFrame, value: str, group: str, title: str) -> Figure:
+    """One bar per row of ``values`` (x = ``group``, height = ``value``) with the value printed on it."""
+    _require_columns(values, [group, value], "values")
+    names = values[group].astype(str).tolist()
+    heights = values[value].to_numpy(dtype=float)
+    figure = Figure(figsize=(max(4.0, 1.0 + 0.9 * len(names)), 4), layout="constrained")
+    ax = figure.subplots()
+    colours = sns.color_palette("colorblind", max(len(names), 1))
+    bars = ax.bar(range(len(names)), heights, color=colours[: len(names)], width=0.6)
+    # Scores in [0, 1] (accuracies) read best with fixed decimals; anything else keeps 4 digits.
+    in_unit_range = bool(np.all((heights >= 0) & (heights <= 1)))
+    ax.bar_label(bars, fmt="{:.3f}" if in_unit_range else "{:.4g}", padding=2)
+    ax.set_xticks(range(len(names)), names)
+    if max((len(name) for name in names), default=0) * len(names) > 60:
+        ax.tick_params(axis="x", labelrotation=30)
+    # Headroom for the printed values above the tallest bar.
+    ax.margins(y=0.12)
+    ax.set_xlabel(group)
+    ax.set_ylabel(value)
+    ax.set_title(title)
+    ax.grid(True, axis="y", linewidth=0.4, alpha=0.5)
+    ax.set_axisbelow(True)
+    return figure

@@ -1,0 +1,100 @@
+"""The whole DAG on a tiny config: every output exists, has the right shape, and is reproducible."""
+
+import json
+
+import matplotlib.image
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import TINY, make_project, run_snakemake
+
+pytestmark = pytest.mark.workflow
+
+MODELS = ["plain", "l2", "l1"]
+EPOCHS = TINY["training"]["epochs"]
+
+
+@pytest.fixture(scope="module")
+def finished_runs(tmp_path_factory):
+    """Two independent complete runs of the same tiny config."""
+    projects = []
+    for name in ("first", "second"):
+        project = make_project(tmp_path_factory.mktemp(name) / "project", TINY)
+        run_snakemake(project)
+        projects.append(project)
+    return projects
+
+
+def model_files(model):
+    return [
+        f"results/models/{model}/weights.npz",
+        f"results/models/{model}/history.parquet",
+        f"results/models/{model}/predictions.parquet",
+        f"results/models/{model}/metrics.json",
+        f"results/models/{model}/classification_report.txt",
+        f"results/figures/models/{model}/training_curves.png",
+        f"results/figures/models/{model}/roc_curves.png",
+        f"results/figures/models/{model}/confusion_matrix.png",
+    ]
+
+
+def test_history_has_epochs_times_batches_rows_per_phase(finished_runs):
+    for model in MODELS:
+        history = pd.read_parquet(finished_runs[0] / f"results/models/{model}/history.parquet")
+        counts = history.groupby("phase").size()
+        assert counts["train"] == EPOCHS * 14 and counts["validation"] == EPOCHS * 5
+
+
+def test_weights_load_without_pickle(finished_runs):
+    with np.load(finished_runs[0] / "results/models/l1/weights.npz", allow_pickle=False) as weights:
+        assert weights["W0"].shape == (13, 128) and weights["W2"].shape == (128, 3)
+
+
+def test_predictions_and_metrics(finished_runs):
+    project = finished_runs[0]
+    summary = json.loads((project / "results/metrics.json").read_text())
+    assert list(summary) == MODELS
+    for model in MODELS:
+        predictions = pd.read_parquet(project / f"results/models/{model}/predictions.parquet")
+        assert len(predictions) == 45
+        assert list(predictions.columns) == ["row", "true", "predicted", "p_1", "p_2", "p_3"]
+        metrics = summary[model]
+        assert 0 <= metrics["accuracy"] <= 1
+        assert set(metrics["classes"]) == {"1", "2", "3"}
+        assert [metrics["classes"][c]["support"] for c in ("1", "2", "3")] == [16, 21, 8]
+        for scores in metrics["classes"].values():
+            assert all(0 <= scores[key] <= 1 for key in ("precision", "recall", "f1", "roc_auc"))
+        assert set(metrics) >= {"accuracy", "classes", "macro_avg", "weighted_avg", "penalty"}
+    table = pd.read_csv(project / "results/models/summary.csv")
+    assert table["model"].tolist() == MODELS
+
+
+def test_every_figure_is_a_readable_non_blank_png(finished_runs):
+    project = finished_runs[0]
+    figures = [
+        "results/figures/data/feature_distributions.png",
+        "results/figures/models/accuracy.png",
+        *[path for model in MODELS for path in model_files(model) if path.endswith(".png")],
+    ]
+    for path in figures:
+        image = matplotlib.image.imread(project / path)
+        assert image.ndim == 3 and image.shape[0] > 50 and image[..., :3].std() > 0.01, path
+
+
+def test_report_is_written_after_the_run(finished_runs):
+    html = (finished_runs[0] / "results/report.html").read_text()
+    assert "training_curves.png" in html and "confusion_matrix.png" in html
+
+
+def test_same_config_gives_identical_bytes(finished_runs):
+    first, second = finished_runs
+    paths = ["results/metrics.json", "results/models/summary.csv"]
+    paths += [path for model in MODELS for path in model_files(model)]
+    paths += ["results/figures/data/feature_distributions.png", "results/figures/models/accuracy.png"]
+    for path in paths:
+        assert (first / path).read_bytes() == (second / path).read_bytes(), path
+
+
+def test_second_run_has_nothing_to_do(finished_runs):
+    result = run_snakemake(finished_runs[0], "-n")
+    assert "Nothing to be done" in result.stdout + result.stderr
