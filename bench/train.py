@@ -1,0 +1,58 @@
+"""Benchmark: the three default 1000-epoch trainings, timed one by one (a benchmark, not a test).
+
+Usage: python bench/train.py [--epochs N]
+Reads config.yaml and data/wine.csv, runs the data stages in-process, prints seconds per model.
+"""
+
+import argparse
+import time
+from pathlib import Path
+
+import yaml
+
+from winenet.data import load_table, split_normalise
+from winenet.training import accuracy, fit_model, model_arrays
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, help="override training.epochs (default: config.yaml)")
+    args = parser.parse_args()
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    data, training = config["data"], config["training"]
+    epochs = args.epochs or training["epochs"]
+    table = load_table(ROOT / data["path"], data["label"], data["features"])
+    train, test, normalisation = split_normalise(
+        table, data["label"], data["features"], **config["split"], method=config["normalisation"]["method"]
+    )
+    print(f"{'model':<8} {'penalty':<8} {'epochs':>6} {'seconds':>8} {'ms/epoch':>9} {'val accuracy':>13}")
+    total = 0.0
+    for name, model in config["models"].items():
+        start = time.perf_counter()
+        network, _ = fit_model(
+            train,
+            test,
+            normalisation,
+            hidden=config["network"]["hidden"],
+            learning_rate=training["learning_rate"],
+            batch_size=training["batch_size"],
+            epochs=epochs,
+            seed=training["seed"],
+            penalty=model["penalty"],
+            coefficient=model["coefficient"],
+        )
+        seconds = time.perf_counter() - start
+        total += seconds
+        x_test, y_test = model_arrays(test, normalisation)
+        validation_accuracy = accuracy(network.forward(x_test), y_test)
+        print(
+            f"{name:<8} {model['penalty']:<8} {epochs:>6} {seconds:>8.2f} "
+            f"{1000 * seconds / epochs:>9.3f} {validation_accuracy:>13.3f}"
+        )
+    print(f"{'total':<8} {'':<8} {'':>6} {total:>8.2f}")
+
+
+if __name__ == "__main__":
+    main()
