@@ -168,3 +168,20 @@ def test_parameters_round_trip():
 def test_rejects_unknown_penalty():
     with pytest.raises(ValueError, match="unknown penalty"):
         Network.initialise(SIZES, np.random.default_rng(0), "l3", 0.1)
+
+
+@pytest.mark.parametrize("penalty", ["none", "l2", "l1"])
+def test_fused_descend_equals_backward_then_step(penalty):
+    x, targets = make_batch(replicas=2)
+    reference = Network.initialise(SIZES, [np.random.default_rng(s) for s in (1, 2)], penalty, 0.05)
+    fused = Network.initialise(SIZES, [np.random.default_rng(s) for s in (1, 2)], penalty, 0.05)
+    for _ in range(5):
+        reference.loss(x, targets)
+        reference_input_grad = reference.backward()
+        reference.step(0.01)
+        fused.loss(x, targets)
+        fused_input_grad = fused.descend(0.01, input_gradient=True)
+        np.testing.assert_allclose(fused_input_grad, reference_input_grad, rtol=0, atol=1e-12)
+    for a, b in zip(reference.linears, fused.linears, strict=True):
+        np.testing.assert_allclose(b.W, a.W, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(b.b, a.b, rtol=0, atol=1e-12)

@@ -121,10 +121,9 @@ def train_network(
                 history.train_accuracy[..., epoch, batch] = accuracy(logits, y_train[rows])
             else:
                 network.loss(x_train[rows], train_targets[rows], with_penalty=False)
-            input_gradient = network.backward(input_gradient=input_gradient_score)
+            input_gradient = network.descend(learning_rate, input_gradient=input_gradient_score)
             if input_gradient_score:
                 gradient_score += np.abs(input_gradient).sum(axis=-2)
-            network.step(learning_rate)
         if record:
             _validation_pass(
                 network,
