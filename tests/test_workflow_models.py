@@ -11,6 +11,7 @@ from conftest import TINY, make_project, run_snakemake
 pytestmark = pytest.mark.workflow
 
 MODELS = ["plain", "l2", "l1"]
+IMPORTANCE_FIGURES = ["rank_heatmap_weight", "rank_heatmap_gradient", "features_by_importance"]
 EPOCHS = TINY["training"]["epochs"]
 
 
@@ -74,6 +75,7 @@ def test_every_figure_is_a_readable_non_blank_png(finished_runs):
     figures = [
         "results/figures/data/feature_distributions.png",
         "results/figures/models/accuracy.png",
+        *[f"results/figures/importance/{name}.png" for name in IMPORTANCE_FIGURES],
         *[path for model in MODELS for path in model_files(model) if path.endswith(".png")],
     ]
     for path in figures:
@@ -84,6 +86,7 @@ def test_every_figure_is_a_readable_non_blank_png(finished_runs):
 def test_report_is_written_after_the_run(finished_runs):
     html = (finished_runs[0] / "results/report.html").read_text()
     assert "training_curves.png" in html and "confusion_matrix.png" in html
+    assert "rank_heatmap_gradient.png" in html and "ranked most important are" in html
 
 
 def test_same_config_gives_identical_bytes(finished_runs):
@@ -91,6 +94,8 @@ def test_same_config_gives_identical_bytes(finished_runs):
     paths = ["results/metrics.json", "results/models/summary.csv"]
     paths += [path for model in MODELS for path in model_files(model)]
     paths += ["results/figures/data/feature_distributions.png", "results/figures/models/accuracy.png"]
+    paths += ["results/importance/scores.parquet", "results/importance/summary.csv"]
+    paths += [f"results/figures/importance/{name}.png" for name in IMPORTANCE_FIGURES]
     for path in paths:
         assert (first / path).read_bytes() == (second / path).read_bytes(), path
 

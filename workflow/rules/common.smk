@@ -2,10 +2,18 @@
 import os
 
 MODELS = list(config["models"])
+# Training jobs are single-threaded and CPU-bound: run no more of them at once than the machine
+# has cores, even under `--cores 8` on a 2-core laptop, where they would fight over the caches.
+# A cluster profile raises the limit with `resources: compute_jobs=N`.
+if "compute_jobs" not in workflow.global_resources:
+    workflow.register_resource("compute_jobs", os.cpu_count() or 1)
+# More shards than runs would leave shards with nothing to train.
+SHARDS = list(range(min(config["importance"]["shards"], config["importance"]["runs"])))
 
 
 wildcard_constraints:
     model="|".join(MODELS),
+    shard=r"\d+",
 
 
 def package_modules(*names):
@@ -28,6 +36,10 @@ def final_targets():
         "results/models/summary.csv",
         "results/figures/data/feature_distributions.png",
         "results/figures/models/accuracy.png",
+        "results/importance/summary.csv",
+        "results/figures/importance/rank_heatmap_weight.png",
+        "results/figures/importance/rank_heatmap_gradient.png",
+        "results/figures/importance/features_by_importance.png",
         *expand(
             [
                 "results/models/{model}/classification_report.txt",

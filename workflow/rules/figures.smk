@@ -87,3 +87,45 @@ rule plot_model_comparison:
         dpi=config["figures"]["dpi"],
     script:
         "../scripts/plot_model_comparison.py"
+
+
+rule plot_importance:
+    input:
+        frequencies=rules.importance_gather.output.frequencies,
+        summary=rules.importance_gather.output.summary,
+        conclusion=rules.importance_gather.output.conclusion,
+        table=rules.validate.output[0],
+        normalisation=rules.split_normalise.output.normalisation,
+        code=package_modules("plots.py", "importance.py"),
+    output:
+        weight=report(
+            "results/figures/importance/rank_heatmap_weight.png",
+            caption="../report/rank_heatmap.rst",
+            category="Importance",
+            labels={
+                "model": "importance study",
+                "figure": "rank heatmap, weight score",
+            },
+        ),
+        gradient=report(
+            "results/figures/importance/rank_heatmap_gradient.png",
+            caption="../report/rank_heatmap.rst",
+            category="Importance",
+            labels={
+                "model": "importance study",
+                "figure": "rank heatmap, gradient score",
+            },
+        ),
+        ranked=report(
+            "results/figures/importance/features_by_importance.png",
+            caption="../report/features_by_importance.rst",
+            category="Importance",
+            labels={"model": "importance study", "figure": "features by importance"},
+        ),
+    log:
+        "results/logs/plot_importance.log",
+    params:
+        runs=config["importance"]["runs"],
+        dpi=config["figures"]["dpi"],
+    script:
+        "../scripts/plot_importance.py"

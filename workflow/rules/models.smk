@@ -9,6 +9,8 @@ rule train:
         history="results/models/{model}/history.parquet",
     log:
         "results/logs/train/{model}.log",
+    resources:
+        compute_jobs=1,
     params:
         model=model_settings,
         network=config["network"],
