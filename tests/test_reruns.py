@@ -1,0 +1,107 @@
+"""Only what changed reruns: each case edits a complete run and asks Snakemake what it would do."""
+
+import os
+import re
+import shutil
+
+import pytest
+import yaml
+from conftest import TINY, make_project, merge, run_snakemake, write_config
+
+pytestmark = pytest.mark.workflow
+
+MODELS = ("plain", "l2", "l1")
+SHARDS = range(TINY["importance"]["shards"])
+
+
+def per_model(*rules, models=MODELS):
+    return {f"{rule}[model={model}]" for rule in rules for model in models}
+
+
+DATA = {"validate", "split_normalise", "plot_feature_distributions"}
+MODEL_JOBS = per_model("train", "evaluate", "plot_training_curves", "plot_evaluation")
+COMPARISON = {"compare", "plot_model_comparison"}
+STUDY = {f"importance_shard[shard={s}]" for s in SHARDS} | {"importance_gather", "plot_importance"}
+FIGURES = {"plot_feature_distributions", "plot_model_comparison", "plot_importance"} | per_model(
+    "plot_training_curves", "plot_evaluation"
+)
+
+
+@pytest.fixture(scope="module")
+def complete_run(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("complete") / "project", TINY)
+    run_snakemake(project)
+    return project
+
+
+@pytest.fixture
+def project(complete_run, tmp_path):
+    """A copy of the complete run (outputs, timestamps and Snakemake's records) to edit."""
+    copy = tmp_path / "project"
+    shutil.copytree(complete_run, copy, symlinks=True)
+    return copy
+
+
+def planned_jobs(project) -> set[str]:
+    """The jobs a dry run plans, as `rule` or `rule[wildcard=value]`, without the `all` target."""
+    output = run_snakemake(project, "--dry-run").stdout
+    jobs = set()
+    for block in re.split(r"\n(?=(?:local)?rule \w+:)", output):
+        match = re.match(r"(?:local)?rule (\w+):", block)
+        if not match or match.group(1) == "all":
+            continue
+        wildcards = re.search(r"^\s+wildcards: (.+)$", block, re.MULTILINE)
+        jobs.add(f"{match.group(1)}[{wildcards.group(1)}]" if wildcards else match.group(1))
+    return jobs
+
+
+def edit_config(project, overrides):
+    current = yaml.safe_load((project / "config.yaml").read_text())
+    write_config(project, merge(merge(TINY, current), overrides))
+
+
+def test_nothing_changed_nothing_to_do(project):
+    assert planned_jobs(project) == set()
+
+
+def test_touched_without_content_change_nothing_to_do(project):
+    for path in ("data/wine.csv", "src/winenet/network.py", "config.yaml"):
+        os.utime(project / path)
+    assert planned_jobs(project) == set()
+
+
+def test_l1_coefficient_reruns_the_l1_model_and_the_comparison(project):
+    edit_config(project, {"models": {"l1": {"coefficient": 0.01}}})
+    expected = per_model("train", "evaluate", "plot_training_curves", "plot_evaluation", models=["l1"])
+    assert planned_jobs(project) == expected | COMPARISON
+
+
+def test_figure_dpi_reruns_figures_only(project):
+    edit_config(project, {"figures": {"dpi": 41}})
+    assert planned_jobs(project) == FIGURES
+
+
+@pytest.mark.parametrize("knob", [{"runs": 5}, {"epochs": 3}], ids=["runs", "epochs"])
+def test_importance_runs_or_epochs_rerun_the_study_only(project, knob):
+    edit_config(project, {"importance": knob})
+    assert planned_jobs(project) == STUDY
+
+
+def test_network_code_edit_reruns_training_evaluation_and_the_study(project):
+    network = project / "src/winenet/network.py"
+    network.write_text(network.read_text() + "\n# an edit\n")
+    assert planned_jobs(project) == MODEL_JOBS | COMPARISON | STUDY
+
+
+def test_data_edit_reruns_everything(project):
+    data = project / "data/wine.csv"
+    lines = data.read_text().splitlines()
+    lines[1] = lines[1].replace("14.23", "14.24")
+    data.write_text("\n".join(lines) + "\n")
+    assert planned_jobs(project) == DATA | MODEL_JOBS | COMPARISON | STUDY
+
+
+def test_new_model_runs_its_own_jobs_and_the_comparison(project):
+    edit_config(project, {"models": {"l2_strong": {"penalty": "l2", "coefficient": 0.15}}})
+    new = per_model("train", "evaluate", "plot_training_curves", "plot_evaluation", models=["l2_strong"])
+    assert planned_jobs(project) == new | COMPARISON

@@ -1,0 +1,89 @@
+"""The tiny config through the SLURM profile on a real (local) SLURM equals a local run.
+
+Needs a running cluster: `tests/cluster/local_slurm.sh start` (as root; `.ci/run` does it) and
+SLURM_CONF pointing at it. Skipped, with the reason, where there is none.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import TINY, make_project, run_snakemake
+
+pytestmark = [pytest.mark.slurm, pytest.mark.workflow]
+
+# Without slurmdbd the plugin's default `sacct` status check never sees a job end; squeue does.
+LOCAL_CLUSTER_FLAGS = [
+    "--slurm-status-command",
+    "squeue",
+    "--slurm-init-seconds-before-status-checks",
+    "2",
+    "--seconds-between-status-checks",
+    "2",
+    "--latency-wait",
+    "10",
+]
+COMPARED = [
+    "results/metrics.json",
+    "results/models/summary.csv",
+    "results/models/l1/history.parquet",
+    "results/models/l2/predictions.parquet",
+    "results/importance/scores.parquet",
+    "results/importance/summary.csv",
+    "results/figures/models/plain/training_curves.png",
+    "results/figures/importance/rank_heatmap_gradient.png",
+]
+
+
+def cluster_problem() -> str | None:
+    """Why no SLURM cluster can take jobs here, or None when one can."""
+    if shutil.which("sinfo") is None:
+        return "SLURM client tools not installed (tests/cluster/local_slurm.sh start installs them)"
+    try:
+        __import__("snakemake_executor_plugin_slurm")
+    except ImportError:
+        return "snakemake-executor-plugin-slurm not installed (pip install -e '.[slurm]')"
+    try:
+        probe = subprocess.run(["sinfo", "-h", "-o", "%T"], capture_output=True, text=True, timeout=20)
+    except subprocess.TimeoutExpired:
+        return "sinfo timed out"
+    if probe.returncode != 0:
+        return f"no SLURM controller answers: {probe.stderr.strip()}"
+    if not any(state.startswith(("idle", "mix", "alloc")) for state in probe.stdout.split()):
+        return f"no SLURM node is up (sinfo: {probe.stdout.strip()})"
+    return None
+
+
+def test_slurm_run_equals_local_run(tmp_path):
+    problem = cluster_problem()
+    if problem:
+        pytest.skip(problem)
+    local = make_project(tmp_path / "local", TINY)
+    run_snakemake(local)
+
+    cluster = make_project(tmp_path / "cluster", TINY)
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--workflow-profile",
+        "profiles/slurm",
+        "--default-resources",
+        "mem_mb=500",
+        "runtime=10",
+        *LOCAL_CLUSTER_FLAGS,
+    ]
+    try:
+        result = subprocess.run(
+            command, cwd=cluster, capture_output=True, text=True, timeout=900, env=os.environ.copy()
+        )
+    except subprocess.TimeoutExpired as timeout:
+        pytest.fail(f"the SLURM run hung for {timeout.timeout} s:\n{timeout.stdout}\n{timeout.stderr}")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Submitted batch job" in output or "SLURM run ID" in output or "slurm_jobid" in output.lower()
+    for path in COMPARED:
+        assert (cluster / path).read_bytes() == (local / path).read_bytes(), path
+    assert (cluster / "results/report.html").exists()
