@@ -1,0 +1,466 @@
+"""Benchmark: the importance study's training, stacked versus one run at a time, against a compute bound.
+
+Usage: python bench/importance.py [--quick] [--runs N] [--epochs N] [--dtype float64|float32]
+                                  [--stack-size N] [--loop-runs N]
+Reads config.yaml and data/wine.csv, runs the data stages in-process, then in one process:
+1. times ``train_importance_runs`` stacked (``importance.stack_size``) and one run at a time
+   (``stack_size=1``, on the first ``--loop-runs`` runs, scaled per run), plus float32 stacked
+   when the dtype is float64;
+2. counts the study's matrix-product FLOPs and divides them by the measured rate of a
+   ``(10x128) @ (128x128)`` product: the time the study needs at best;
+3. times the parts of one training step (matrix products versus elementwise work) on arrays of
+   the real shapes, next to a whole step.
+BLAS is pinned to one thread before NumPy loads: every number is one core, as one shard job uses.
+"""
+
+import os
+
+# Before NumPy is imported: BLAS reads these once, when it loads.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_variable] = "1"
+
+import argparse  # noqa: E402
+import itertools  # noqa: E402
+import math  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import yaml  # noqa: E402
+
+from winenet.data import load_table, split_normalise  # noqa: E402
+from winenet.importance import train_importance_runs  # noqa: E402
+from winenet.network import Network, ReLU, SoftmaxCrossEntropy, _signed_magnitude, one_hot  # noqa: E402
+from winenet.training import batch_count, epoch_order, model_arrays, run_generators  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+QUICK_RUNS, QUICK_EPOCHS = 20, 20
+
+
+def blas_description() -> str:
+    """Which BLAS NumPy uses and with how many threads, from threadpoolctl when it is installed."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "BLAS threads pinned with OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=1 (threadpoolctl not installed)"
+    pools = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    described = ", ".join(
+        f"{pool['internal_api']} {pool.get('version') or ''} ({pool.get('architecture') or '?'} kernels) "
+        f"{pool['num_threads']} thread{'s' * (pool['num_threads'] != 1)}"
+        for pool in pools
+    )
+    return f"BLAS: {described or 'none found'}; pinned with OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=1"
+
+
+def per_call(function, budget: float, repeats: int = 5) -> float:
+    """Seconds per call of ``function``: the fastest of ``repeats`` loops that share ``budget`` seconds."""
+    number = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(number):
+            function()
+        elapsed = time.perf_counter() - start
+        if elapsed > 0.002:
+            break
+        number *= 2
+    number = max(1, round(number * budget / repeats / elapsed))
+    best = math.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(number):
+            function()
+        best = min(best, (time.perf_counter() - start) / number)
+    return best
+
+
+def time_study(arrays, runs, study: dict, dtype: str, stack_size: int):
+    """Seconds and scores of ``train_importance_runs`` on ``runs``."""
+    start = time.perf_counter()
+    scores = train_importance_runs(*arrays, runs, **study, dtype=dtype, stack_size=stack_size)
+    return time.perf_counter() - start, scores
+
+
+def layer_products(sizes: list[int]) -> int:
+    """Multiply-adds of one row through the network: sum of in x out over the layers."""
+    return sum(n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True))
+
+
+def matmul_rate(dtype: str, stack: int, budget: float, rows: int = 10, width: int = 128) -> float:
+    """FLOP/s of ``(stack, rows, width) @ (stack, width, width)``, or of the 2-D product for stack 0."""
+    rng = np.random.default_rng(0)
+    lead = (stack,) if stack else ()
+    left = rng.standard_normal(lead + (rows, width)).astype(dtype)
+    right = rng.standard_normal(lead + (width, width)).astype(dtype)
+    out = np.empty(lead + (rows, width), dtype=dtype)
+    seconds = per_call(lambda: np.matmul(left, right, out=out), budget)
+    return 2 * rows * width * width * max(stack, 1) / seconds
+
+
+def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tuple[list, float, float]:
+    """Seconds per stack step of each part of a full-batch training step, of a whole step, of a shuffle.
+
+    Each part runs alone on arrays of the real shapes (replica axis ``stack``, batch ``batch_size``),
+    mirroring ``Network.loss`` + ``Network.descend`` + the input-gradient score of ``train_network``.
+    Returns ``[(part, kind, seconds, flops)]``, the whole step's seconds and an epoch shuffle's.
+    """
+    x_train, y_train = arrays[0], arrays[1]
+    sizes = [x_train.shape[1], *study["hidden"], study["n_classes"]]
+    lr, batch = study["learning_rate"], study["batch_size"]
+    penalty, coefficient = study["penalty"], study["coefficient"]
+    rngs = run_generators(study["seed"], range(stack))
+    network = Network.initialise(sizes, rngs, penalty, coefficient, dtype=np.dtype(dtype))
+    x_all = np.asarray(x_train, dtype=dtype)
+    targets_all = one_hot(y_train, study["n_classes"], dtype)
+    order = epoch_order(len(y_train), rngs)
+    starts = list(range(0, len(y_train) - batch + 1, batch))  # full batches only
+    rows = order[..., starts[0] : starts[0] + batch]
+    x, targets = x_all[rows], targets_all[rows]
+
+    # One step's intermediate arrays, computed the way the network computes them.
+    weights = [layer.W.copy() for layer in network.linears]
+    biases = [layer.b.copy() for layer in network.linears]
+    inputs, outputs = [x], []
+    for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
+        outputs.append(inputs[-1] @ w + b[..., None, :])
+        if i < len(weights) - 1:
+            inputs.append(np.maximum(outputs[-1], 0))
+    loss_function = SoftmaxCrossEntropy()
+    loss_function.forward(outputs[-1], targets)
+    grads = [None] * len(weights)  # gradient at each layer's output, (R, B, out)
+    grads[-1] = loss_function.backward()
+    for i in range(len(weights) - 1, 0, -1):
+        grads[i - 1] = (grads[i] @ weights[i].swapaxes(-1, -2)) * (outputs[i - 1] > 0)
+    grads_t = [np.ascontiguousarray(g.swapaxes(-1, -2)) for g in grads]
+    below = [w @ g_t for w, g_t in zip(weights, grads_t, strict=True)]  # (R, in, B)
+    scaled = [g * lr for g in grads]
+    d_weights = [np.empty_like(w) for w in weights]
+    scratch = [np.empty_like(w) for w in weights]
+    for w, s in zip(weights, scratch, strict=True):
+        _signed_magnitude(w, lr * coefficient, s)
+    # The updates run on copies so that the arrays the other parts read stay as they are.
+    updated_weights = [w.copy() for w in weights]
+    updated_biases = [b.copy() for b in biases]
+    biased = [o.copy() for o in outputs]
+    relus = [ReLU() for _ in outputs[:-1]]
+    for relu, o in zip(relus, outputs[:-1], strict=True):
+        relu.forward(o)
+    score = np.zeros((stack, x.shape[-1]), dtype=np.float64)
+    input_gradient = np.ascontiguousarray(below[0].swapaxes(-1, -2))
+    per_row = 2 * layer_products(sizes)
+
+    def forward_products():
+        for h, w in zip(inputs, weights, strict=True):
+            h @ w
+
+    def input_gradient_products():
+        for w, g_t in zip(weights, grads_t, strict=True):
+            w @ g_t
+
+    def input_gradient_transposes():
+        for g, result in zip(grads, below, strict=True):
+            np.ascontiguousarray(g.swapaxes(-1, -2))
+            np.ascontiguousarray(result.swapaxes(-1, -2))
+
+    def weight_gradient_products():
+        for h, s, dw in zip(inputs, scaled, d_weights, strict=True):
+            np.matmul(h.swapaxes(-1, -2), s, out=dw)
+
+    def bias_adds():
+        for o, b in zip(biased, biases, strict=True):
+            o += b[..., None, :]
+
+    def relu_forward():
+        for relu, o in zip(relus, outputs[:-1], strict=True):
+            relu.forward(o)
+
+    def relu_backward():
+        for relu, g in zip(relus, grads[:-1], strict=True):
+            relu.backward(g)
+
+    def softmax_loss():
+        loss_function.forward(outputs[-1], targets)
+        loss_function.backward()
+
+    def learning_rate_scaling():
+        for g in grads:
+            g * lr
+
+    def sign_pass():
+        for w, s in zip(weights, scratch, strict=True):
+            _signed_magnitude(w, lr * coefficient, s)
+
+    def penalty_update():
+        for w, s in zip(updated_weights, scratch, strict=True):
+            w -= s
+
+    def l2_shrink():
+        for w in updated_weights:
+            w *= 1.0 - lr * coefficient
+
+    def weight_update():
+        for w, dw in zip(updated_weights, d_weights, strict=True):
+            w -= dw
+
+    def bias_update():
+        for b, s in zip(updated_biases, scaled, strict=True):
+            b -= s.sum(axis=-2)
+
+    def gradient_score():
+        np.add(score, np.abs(input_gradient).sum(axis=-2), out=score)
+
+    def batch_gather():
+        picked = order[..., starts[1] : starts[1] + batch]
+        x_all[picked]
+        targets_all[picked]
+
+    products = per_row * batch * stack
+    parts = [
+        ("forward", "matmul", forward_products, products),
+        ("input gradient", "matmul", input_gradient_products, products),
+        ("weight gradient", "matmul", weight_gradient_products, products),
+        ("input-gradient transposes (copies)", "elementwise", input_gradient_transposes, 0),
+        ("bias add, forward", "elementwise", bias_adds, 0),
+        ("ReLU forward", "elementwise", relu_forward, 0),
+        ("ReLU backward", "elementwise", relu_backward, 0),
+        ("softmax, loss, loss gradient", "elementwise", softmax_loss, 0),
+        ("gradient x learning rate", "elementwise", learning_rate_scaling, 0),
+    ]
+    if penalty == "l1":
+        parts += [
+            ("L1 sign pass (_signed_magnitude)", "elementwise", sign_pass, 0),
+            ("L1 step W -= lr*c*sign(W)", "elementwise", penalty_update, 0),
+        ]
+    elif penalty == "l2":
+        parts.append(("L2 shrink W *= 1 - lr*c", "elementwise", l2_shrink, 0))
+    parts += [
+        ("weight update W -= dW", "elementwise", weight_update, 0),
+        ("bias update b -= sum", "elementwise", bias_update, 0),
+        ("input-gradient score |dL/dx|", "elementwise", gradient_score, 0),
+        ("batch gather x[rows]", "elementwise", batch_gather, 0),
+    ]
+    timed = [(name, kind, per_call(function, budget), flops) for name, kind, function, flops in parts]
+
+    cycle = itertools.cycle(starts)
+
+    def whole_step():  # the body of train_network's batch loop, record=False, with the score
+        start = next(cycle)
+        picked = order[..., start : start + batch]
+        network.loss(x_all[picked], targets_all[picked], with_penalty=False)
+        gradient = network.descend(lr, input_gradient=True)
+        np.add(score, np.abs(gradient).sum(axis=-2), out=score)
+
+    step = per_call(whole_step, 2 * budget)
+    shuffle = per_call(lambda: epoch_order(len(y_train), rngs), budget / 2)
+    return timed, step, shuffle
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, help="runs of the study (default: importance.runs)")
+    parser.add_argument("--epochs", type=int, help="epochs per run (default: importance.epochs)")
+    parser.add_argument("--dtype", choices=("float64", "float32"), help="default: importance.dtype")
+    parser.add_argument("--stack-size", type=int, help="default: importance.stack_size")
+    parser.add_argument(
+        "--loop-runs",
+        type=int,
+        default=30,
+        help="runs timed one at a time, scaled per run (default 30; 0 = all runs)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help=f"{QUICK_RUNS} runs x {QUICK_EPOCHS} epochs, short timings"
+    )
+    args = parser.parse_args()
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    data, training, importance = config["data"], config["training"], config["importance"]
+    runs = args.runs or (QUICK_RUNS if args.quick else importance["runs"])
+    epochs = args.epochs or (QUICK_EPOCHS if args.quick else importance["epochs"])
+    dtype = args.dtype or importance.get("dtype", "float64")
+    stack_size = args.stack_size or importance.get("stack_size", 10)
+    loop_runs = runs if args.loop_runs <= 0 else min(args.loop_runs, runs)
+    budget = 0.05 if args.quick else 0.25
+
+    table = load_table(ROOT / data["path"], data["label"], data["features"])
+    train, test, normalisation = split_normalise(
+        table, data["label"], data["features"], **config["split"], method=config["normalisation"]["method"]
+    )
+    arrays = (*model_arrays(train, normalisation), *model_arrays(test, normalisation))
+    n_train, n_validation = len(arrays[1]), len(arrays[3])
+    batch = training["batch_size"]
+    study = {
+        "features": normalisation["features"],
+        "hidden": config["network"]["hidden"],
+        "n_classes": len(normalisation["classes"]),
+        "learning_rate": training["learning_rate"],
+        "batch_size": batch,
+        "epochs": epochs,
+        "penalty": importance["penalty"],
+        "coefficient": importance["coefficient"],
+        "seed": importance["seed"],
+    }
+    sizes = [arrays[0].shape[1], *study["hidden"], study["n_classes"]]
+    batches = batch_count(n_train, batch)
+    full_batches, last_batch = divmod(n_train, batch)
+    steps = epochs * batches
+    run_steps = runs * steps
+
+    print(
+        f"importance study: {runs} runs x {epochs} epochs, penalty {study['penalty']} "
+        f"{study['coefficient']}, lr {study['learning_rate']}, batch {batch}, network {sizes}"
+    )
+    print(
+        f"data: {n_train} training rows -> {batches} steps per epoch ({full_batches} of {batch}"
+        f"{f', 1 of {last_batch}' if last_batch else ''}), {steps} steps per run; "
+        f"{n_validation} validation rows"
+    )
+    print(blas_description())
+    print("one core: every timing below uses one BLAS thread, as one Snakemake shard job (threads: 1) does")
+
+    # Warm-up: first calls load BLAS kernels and fill caches.
+    time_study(arrays, range(1), {**study, "epochs": 1}, dtype, 1)
+
+    print("\n1. training time, train_importance_runs (the code the shard jobs run)")
+    timings = []
+    seconds, stacked_scores = time_study(arrays, range(runs), study, dtype, stack_size)
+    timings.append((f"stacked, stack {stack_size}, {dtype}", runs, seconds))
+    loop_seconds, loop_scores = time_study(arrays, range(loop_runs), study, dtype, 1)
+    timings.append((f"one at a time, stack 1, {dtype}", loop_runs, loop_seconds))
+    if dtype == "float64":
+        f32_seconds, _ = time_study(arrays, range(runs), study, "float32", stack_size)
+        timings.append((f"stacked, stack {stack_size}, float32", runs, f32_seconds))
+    stacked_per_run = seconds / runs
+    print(
+        f"  {'path':<32} {'runs':>5} {'seconds':>8} {'s/run':>7} {'µs/run-step':>12} "
+        f"{'s for ' + str(runs) + ' runs':>15} {'vs stacked':>11}"
+    )
+    for name, timed_runs, timed_seconds in timings:
+        per_run = timed_seconds / timed_runs
+        print(
+            f"  {name:<32} {timed_runs:>5} {timed_seconds:>8.2f} {per_run:>7.3f} "
+            f"{1e6 * per_run / steps:>12.1f} {per_run * runs:>15.1f} {per_run / stacked_per_run:>10.2f}x"
+        )
+    if loop_runs < runs:
+        print(
+            f"  (one at a time timed on runs 0..{loop_runs - 1} only and scaled per run to {runs}; "
+            "--loop-runs sets how many)"
+        )
+    columns = ["weight_score", "gradient_score", "accuracy"]
+    same = stacked_scores[stacked_scores["run"] < loop_runs][columns].to_numpy()
+    difference = np.abs(same - loop_scores[columns].to_numpy()).max()
+    print(
+        f"  stack 1 and stack {stack_size} scores for runs 0..{loop_runs - 1}: "
+        + ("identical" if difference == 0 else f"max absolute difference {difference:.3g}")
+    )
+    loop_ratio = (loop_seconds / loop_runs) / stacked_per_run
+
+    print("\n2. compute bound: matrix-product FLOPs / measured matmul rate")
+    per_row = 2 * layer_products(sizes)
+    flops_per_run = 3 * per_row * n_train * epochs + per_row * n_validation
+    flops = runs * flops_per_run
+    print(
+        f"  per row: 2 x ({' + '.join(f'{a}x{b}' for a, b in zip(sizes[:-1], sizes[1:], strict=True))}) = "
+        f"{per_row:,} FLOP forward; x3 with the weight and input gradients (incl. the first layer's)"
+    )
+    print(
+        f"  per run: 3 x {per_row:,} x ({full_batches} x {batch} + {last_batch}) rows x {epochs} epochs "
+        f"+ {per_row:,} x {n_validation} validation rows = {flops_per_run / 1e9:.3f} GFLOP"
+    )
+    print(f"  study: {runs} runs = {flops / 1e12:.4f} TFLOP (elementwise work not counted)")
+    rates = {}
+    for rate_dtype in dict.fromkeys([dtype, "float64", "float32"]):
+        stacked_rate = matmul_rate(rate_dtype, stack_size, budget)
+        single_rate = matmul_rate(rate_dtype, 0, budget)
+        rates[rate_dtype] = stacked_rate
+        print(
+            f"  {rate_dtype}: (R,10,128)@(R,128,128), R={stack_size}: {stacked_rate / 1e9:6.1f} GFLOP/s; "
+            f"2-D (10,128)@(128,128): {single_rate / 1e9:6.1f} GFLOP/s"
+        )
+    bounds = {}
+    for name, timed_runs, timed_seconds in timings:
+        timed_dtype = name.rsplit(", ", 1)[-1]
+        bound = flops / rates[timed_dtype]
+        bounds[timed_dtype] = bound
+        measured = timed_seconds / timed_runs * runs
+        print(
+            f"  {name:<32} bound {bound:7.2f} s on one core, {bound / 2:7.2f} s on two; "
+            f"measured {measured:7.2f} s = {measured / bound:.1f}x the one-core bound"
+        )
+
+    print(f"\n3. one full-batch training step of a stack of {stack_size}, part by part (µs per run-step)")
+    print(
+        "  each part runs alone on arrays of the real shapes (warm caches); 'whole step' is "
+        "gather + loss + descend + score, as train_network runs it"
+    )
+    breakdown_dtypes = list(dict.fromkeys(["float64", dtype] + (["float32"] if dtype == "float64" else [])))
+    results = {d: step_parts(arrays, study, d, stack_size, budget) for d in breakdown_dtypes}
+    header = "".join(f" {d + ' µs':>12} {'share':>6} {'GFLOP/s':>8}" for d in breakdown_dtypes)
+    print(f"  {'part':<36}{header}")
+    names = [(name, kind) for name, kind, _, _ in results[breakdown_dtypes[0]][0]]
+    sums = {d: {"matmul": 0.0, "elementwise": 0.0} for d in breakdown_dtypes}
+    for index, (name, kind) in enumerate(names):
+        line = f"  {name:<36}"
+        for d in breakdown_dtypes:
+            parts, step, _ = results[d]
+            _, _, part_seconds, part_flops = parts[index]
+            sums[d][kind] += part_seconds
+            rate = f"{part_flops / part_seconds / 1e9:8.1f}" if part_flops else f"{'':>8}"
+            line += f" {1e6 * part_seconds / stack_size:>12.2f} {part_seconds / step:>6.0%} {rate}"
+        print(line)
+
+    def summary_row(label: str, values: dict) -> None:
+        line = f"  {label:<36}"
+        for d in breakdown_dtypes:
+            step = results[d][1]
+            line += f" {1e6 * values[d] / stack_size:>12.2f} {values[d] / step:>6.0%} {'':>8}"
+        print(line)
+
+    summary_row("= matrix products", {d: sums[d]["matmul"] for d in breakdown_dtypes})
+    summary_row("= elementwise and copies", {d: sums[d]["elementwise"] for d in breakdown_dtypes})
+    summary_row(
+        "remainder (Python dispatch, caches)",
+        {d: results[d][1] - sums[d]["matmul"] - sums[d]["elementwise"] for d in breakdown_dtypes},
+    )
+    summary_row("whole step, measured", {d: results[d][1] for d in breakdown_dtypes})
+    summary_row("epoch shuffle, per step (not in step)", {d: results[d][2] / batches for d in results})
+    study_steps = {name.rsplit(", ", 1)[-1]: t / r / steps for name, r, t in timings if "stacked" in name}
+    if all(d in study_steps for d in breakdown_dtypes):
+        summary_row("study's average step (section 1)", {d: study_steps[d] * stack_size for d in results})
+
+    matmul_share = sums[dtype]["matmul"] / results[dtype][1]
+    print("\n== summary ==")
+    print(
+        f"Importance study, {runs} runs x {epochs} epochs ({steps:,} SGD steps of batch {batch} per run, "
+        f"{study['penalty']} {study['coefficient']}), one core (BLAS pinned to 1 thread):"
+    )
+    print(
+        f"- stacked, {stack_size} runs per stack, {dtype}: {seconds:.1f} s "
+        f"({1e6 * seconds / run_steps:.1f} µs per run-step)"
+    )
+    print(
+        f"- one run at a time (stack_size 1): {loop_ratio * seconds:.1f} s "
+        f"({1e6 * loop_seconds / loop_runs / steps:.1f} µs per run-step"
+        f"{f', timed on {loop_runs} runs' if loop_runs < runs else ''}); stacking is {loop_ratio:.2f}x faster"
+    )
+    if dtype == "float64":
+        print(
+            f"- stacked float32: {f32_seconds:.1f} s ({1e6 * f32_seconds / run_steps:.1f} µs per run-step), "
+            f"{seconds / f32_seconds:.2f}x faster than float64"
+        )
+    print(
+        f"- compute bound: {flops / 1e12:.3f} TFLOP of matrix products at {rates[dtype] / 1e9:.1f} GFLOP/s "
+        f"({dtype} (10x128)@(128x128), stack of {stack_size}) = {bounds[dtype]:.1f} s on one core, "
+        f"{bounds[dtype] / 2:.1f} s on two; the stacked study takes {seconds / bounds[dtype]:.1f}x the "
+        "one-core bound"
+    )
+    print(
+        f"- in a full-batch step of a stack of {stack_size} ({dtype}) the matrix products take "
+        f"{matmul_share:.0%} of the time, elementwise work and copies "
+        f"{sums[dtype]['elementwise'] / results[dtype][1]:.0%}, Python dispatch the rest"
+    )
+    print(
+        f"- on two cores (two shard jobs at a time) the stacked study needs about {seconds / 2:.1f} s "
+        "of wall time at best"
+    )
+
+
+if __name__ == "__main__":
+    main()
