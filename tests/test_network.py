@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_wine
 
-from winenet.network import Linear, Network, ReLU, SoftmaxCrossEntropy, one_hot
+from winenet.network import Linear, Network, ReLU, SoftmaxCrossEntropy, one_hot, soft_threshold
 
 SIZES = [5, 7, 6, 3]
 BATCH = 8
@@ -185,3 +185,37 @@ def test_fused_descend_equals_backward_then_step(penalty):
     for a, b in zip(reference.linears, fused.linears, strict=True):
         np.testing.assert_allclose(b.W, a.W, rtol=0, atol=1e-12)
         np.testing.assert_allclose(b.b, a.b, rtol=0, atol=1e-12)
+
+
+def test_soft_threshold_shrinks_by_the_threshold_and_leaves_exact_zeros():
+    weights = np.array([[0.5, -0.5, 0.05], [-0.02, 0.0, 0.1]])
+    soft_threshold(weights, 0.1, np.empty_like(weights))
+    np.testing.assert_allclose(weights, [[0.4, -0.4, 0.0], [0.0, 0.0, 0.0]], atol=1e-15)
+    assert (weights[0, 2], weights[1, 0], weights[1, 2]) == (0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize("fused", [False, True], ids=["backward+step", "descend"])
+def test_proximal_step_is_data_step_then_soft_threshold_biases_untouched(fused):
+    x, targets = make_batch()
+    proximal = Network.initialise(SIZES, np.random.default_rng(0), "l1_proximal", 20.0)
+    plain = Network.initialise(SIZES, np.random.default_rng(0))
+    for net in (proximal, plain):
+        net.loss(x, targets)
+        if fused:
+            net.descend(0.01)
+        else:
+            net.backward()
+            net.step(0.01)
+    threshold = 0.01 * 20.0
+    for prox, data_step in zip(proximal.linears, plain.linears, strict=True):
+        expected = np.sign(data_step.W) * np.maximum(np.abs(data_step.W) - threshold, 0)
+        np.testing.assert_allclose(prox.W, expected, rtol=0, atol=1e-12)
+        np.testing.assert_array_equal(prox.b, data_step.b)  # the penalty never touches biases
+        assert (prox.W == 0).sum() == (np.abs(data_step.W) <= threshold).sum() > 0
+
+
+def test_proximal_loss_has_the_l1_term():
+    x, targets = make_batch()
+    proximal = Network.initialise(SIZES, np.random.default_rng(0), "l1_proximal", 0.3)
+    subgradient = Network.initialise(SIZES, np.random.default_rng(0), "l1", 0.3)
+    np.testing.assert_allclose(proximal.loss(x, targets)[0], subgradient.loss(x, targets)[0])

@@ -20,7 +20,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-PENALTIES = ("none", "l2", "l1")
+# l1_proximal has the L1 loss term but, instead of its subgradient, soft-thresholds the weights
+# after each data step (proximal gradient descent), which leaves exact zeros.
+PENALTIES = ("none", "l2", "l1", "l1_proximal")
 
 # The report clips probabilities before the logarithm so that a confident mistake costs a
 # large but finite loss.
@@ -43,6 +45,14 @@ def _signed_magnitude(weights: np.ndarray, magnitude: float, out: np.ndarray) ->
     if not weights.all():
         out[weights == 0] = 0
     return out
+
+
+def soft_threshold(weights: np.ndarray, threshold: float, scratch: np.ndarray) -> None:
+    """In place: ``W = sign(W) * max(|W| - threshold, 0)``; ``scratch`` has the shape of W."""
+    np.abs(weights, out=scratch)
+    scratch -= threshold
+    np.maximum(scratch, 0, out=scratch)
+    np.copysign(scratch, weights, out=weights)
 
 
 def one_hot(labels: np.ndarray, n_classes: int, dtype=np.float64) -> np.ndarray:
@@ -241,6 +251,8 @@ class Network:
             np.multiply(layer.dW, learning_rate, out=layer.scratch)
             layer.W -= layer.scratch
             layer.b -= learning_rate * layer.db
+            if self.penalty == "l1_proximal":
+                soft_threshold(layer.W, learning_rate * self.coefficient, layer.scratch)
 
     def descend(self, learning_rate: float, input_gradient: bool = False) -> np.ndarray | None:
         """``backward`` then ``step`` in one pass down the layers; returns the input gradient or None.
@@ -261,6 +273,8 @@ class Network:
             np.matmul(layer._input.swapaxes(-1, -2), scaled, out=layer.dW)
             self._apply_penalty_step(layer, learning_rate)
             layer.W -= layer.dW
+            if self.penalty == "l1_proximal":
+                soft_threshold(layer.W, learning_rate * self.coefficient, layer.scratch)
             layer.b -= scaled.sum(axis=-2)
             grad = below
         return grad
