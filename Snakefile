@@ -19,6 +19,7 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/importance.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/beyond.smk"
 
 
 rule all:

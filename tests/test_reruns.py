@@ -21,10 +21,14 @@ def per_model(*rules, models=MODELS):
 DATA = {"validate", "split_normalise", "plot_feature_distributions"}
 MODEL_JOBS = per_model("train", "evaluate", "plot_training_curves", "plot_evaluation")
 COMPARISON = {"compare", "plot_model_comparison"}
+L1_METHODS = {"l1_methods", "plot_l1_methods"}
 STUDY = {f"importance_shard[shard={s}]" for s in SHARDS} | {"importance_gather", "plot_importance"}
-FIGURES = {"plot_feature_distributions", "plot_model_comparison", "plot_importance"} | per_model(
-    "plot_training_curves", "plot_evaluation"
-)
+FIGURES = {
+    "plot_feature_distributions",
+    "plot_model_comparison",
+    "plot_importance",
+    "plot_l1_methods",
+} | per_model("plot_training_curves", "plot_evaluation")
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +77,7 @@ def test_touched_without_content_change_nothing_to_do(project):
 def test_l1_coefficient_reruns_the_l1_model_and_the_comparison(project):
     edit_config(project, {"models": {"l1": {"coefficient": 0.01}}})
     expected = per_model("train", "evaluate", "plot_training_curves", "plot_evaluation", models=["l1"])
-    assert planned_jobs(project) == expected | COMPARISON
+    assert planned_jobs(project) == expected | COMPARISON | L1_METHODS
 
 
 def test_figure_dpi_reruns_figures_only(project):
@@ -90,7 +94,7 @@ def test_importance_runs_or_epochs_rerun_the_study_only(project, knob):
 def test_network_code_edit_reruns_training_evaluation_and_the_study(project):
     network = project / "src/winenet/network.py"
     network.write_text(network.read_text() + "\n# an edit\n")
-    assert planned_jobs(project) == MODEL_JOBS | COMPARISON | STUDY
+    assert planned_jobs(project) == MODEL_JOBS | COMPARISON | STUDY | L1_METHODS
 
 
 def test_data_edit_reruns_everything(project):
@@ -98,7 +102,7 @@ def test_data_edit_reruns_everything(project):
     lines = data.read_text().splitlines()
     lines[1] = lines[1].replace("14.23", "14.24")
     data.write_text("\n".join(lines) + "\n")
-    assert planned_jobs(project) == DATA | MODEL_JOBS | COMPARISON | STUDY
+    assert planned_jobs(project) == DATA | MODEL_JOBS | COMPARISON | STUDY | L1_METHODS
 
 
 def test_new_model_runs_its_own_jobs_and_the_comparison(project):

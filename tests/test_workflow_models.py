@@ -83,6 +83,14 @@ def test_every_figure_is_a_readable_non_blank_png(finished_runs):
         assert image.ndim == 3 and image.shape[0] > 50 and image[..., :3].std() > 0.01, path
 
 
+def test_l1_methods_compare_subgradient_and_proximal(finished_runs):
+    table = pd.read_csv(finished_runs[0] / "results/beyond/l1_methods.csv")
+    assert table["method"].tolist() == ["l1 subgradient", "l1 proximal"]
+    subgradient, proximal = table["first_layer_zero_share"]
+    assert subgradient == 0 and 0 < proximal <= 1
+    assert table["validation_accuracy"].between(0, 1).all()
+
+
 def test_report_is_written_after_the_run(finished_runs):
     html = (finished_runs[0] / "results/report.html").read_text()
     assert "training_curves.png" in html and "confusion_matrix.png" in html
@@ -95,6 +103,7 @@ def test_same_config_gives_identical_bytes(finished_runs):
     paths += [path for model in MODELS for path in model_files(model)]
     paths += ["results/figures/data/feature_distributions.png", "results/figures/models/accuracy.png"]
     paths += ["results/importance/scores.parquet", "results/importance/summary.csv"]
+    paths += ["results/beyond/l1_methods.csv", "results/figures/beyond/l1_methods.png"]
     paths += [f"results/figures/importance/{name}.png" for name in IMPORTANCE_FIGURES]
     for path in paths:
         assert (first / path).read_bytes() == (second / path).read_bytes(), path

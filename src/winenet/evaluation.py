@@ -102,3 +102,14 @@ def comparison_table(metrics: dict[str, dict]) -> pd.DataFrame:
             row[f"auc_{cls}"] = scores["roc_auc"]
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def sparsity(parameters: dict[str, np.ndarray], features: list[str]) -> dict:
+    """Exact zeros of a trained network: shares of zero weights and the inputs switched off entirely."""
+    first = parameters["W0"]  # (features, hidden)
+    weights = [array for name, array in parameters.items() if name.startswith("W")]
+    return {
+        "first_layer_zero_share": float((first == 0).mean()),
+        "all_weights_zero_share": float(sum((w == 0).sum() for w in weights) / sum(w.size for w in weights)),
+        "features_switched_off": [f for f, row in zip(features, first, strict=True) if not row.any()],
+    }

@@ -329,3 +329,30 @@ def metric_bars(values: pd.DataFrame, value: str, group: str, title: str) -> Fig
     ax.grid(True, axis="y", linewidth=0.4, alpha=0.5)
     ax.set_axisbelow(True)
     return figure
+
+
+@_house_style()
+def method_curves(epochs_by_method: dict[str, pd.DataFrame], zero_shares: pd.Series, title: str) -> Figure:
+    """Two training methods side by side: per-epoch loss and loss volatility by phase, and weight sparsity.
+
+    ``epochs_by_method`` maps a method name to its ``epoch_summary`` table; ``zero_shares`` maps
+    it to the share of first-layer weights that are exactly zero.
+    """
+    figure = Figure(figsize=(13, 4.5), layout="constrained")
+    loss_axis, volatility_axis, zero_axis = figure.subplots(1, 3)
+    styles = {"train": "-", "validation": "--"}
+    for i, (method, epochs) in enumerate(epochs_by_method.items()):
+        _require_columns(epochs, ["phase", "epoch", "loss", "loss_volatility"], "epochs")
+        for phase, rows in epochs.groupby("phase", sort=True):
+            style = dict(color=f"C{i}", linestyle=styles.get(phase, ":"), linewidth=1)
+            loss_axis.plot(rows["epoch"], rows["loss"], label=f"{method}, {phase}", **style)
+            volatility_axis.plot(rows["epoch"], rows["loss_volatility"], **style)
+    loss_axis.set(title="loss per epoch", xlabel="epoch", ylabel="loss (with penalty)", yscale="log")
+    volatility_axis.set(title="loss volatility per epoch (max - min)", xlabel="epoch", ylabel="loss range")
+    loss_axis.legend(fontsize=8)
+    methods = list(zero_shares.index)
+    bars = zero_axis.bar(methods, zero_shares.to_numpy(), color=[f"C{i}" for i in range(len(methods))])
+    zero_axis.bar_label(bars, labels=[f"{share:.1%}" for share in zero_shares], fontsize=8)
+    zero_axis.set(title="first-layer weights exactly zero", ylabel="share", ylim=(0, 1.05))
+    figure.suptitle(title)
+    return figure

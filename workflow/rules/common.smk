@@ -7,6 +7,11 @@ MODELS = list(config["models"])
 # A cluster profile raises the limit with `resources: compute_jobs=N`.
 if "compute_jobs" not in workflow.global_resources:
     workflow.register_resource("compute_jobs", os.cpu_count() or 1)
+L1_MODEL = config["beyond"]["l1_methods"]["model"]
+if config["models"].get(L1_MODEL, {}).get("penalty") != "l1":
+    raise ValueError(
+        f"beyond.l1_methods.model: {L1_MODEL!r} is not an entry of models with penalty l1"
+    )
 # More shards than runs would leave shards with nothing to train.
 SHARDS = list(range(min(config["importance"]["shards"], config["importance"]["runs"])))
 
@@ -40,6 +45,7 @@ def final_targets():
         "results/figures/importance/rank_heatmap_weight.png",
         "results/figures/importance/rank_heatmap_gradient.png",
         "results/figures/importance/features_by_importance.png",
+        "results/figures/beyond/l1_methods.png",
         *expand(
             [
                 "results/models/{model}/classification_report.txt",
