@@ -62,11 +62,11 @@ class TrainingResult:
 
 
 def _validation_pass(network, x, labels, targets, batch_size, loss_out, accuracy_out):
-    for batch, start in enumerate(range(0, len(labels), batch_size)):
+    for batch, start in enumerate(range(0, labels.shape[-1], batch_size)):
         rows = slice(start, start + batch_size)
-        loss, logits = network.loss(x[rows], targets[rows])
+        loss, logits = network.loss(x[..., rows, :], targets[..., rows, :])
         loss_out[..., batch] = loss
-        accuracy_out[..., batch] = accuracy(logits, labels[rows])
+        accuracy_out[..., batch] = accuracy(logits, labels[..., rows])
 
 
 def train_network(
@@ -85,6 +85,10 @@ def train_network(
 ) -> TrainingResult:
     """Train ``network`` in place on class indices ``y`` in ``0..K-1``; features ``(rows, in)``.
 
+    For a stack the data may also carry the replica axis, features ``(R, rows, in)`` and labels
+    ``(R, rows)``: one training and validation set per replica (e.g. cross-validation folds of
+    equal size).
+
     With ``record`` every batch of both phases is kept (the validation set runs in batches of
     the same size every epoch, without updates); without it only the final validation accuracy
     is computed, which is all the importance study needs.
@@ -99,8 +103,19 @@ def train_network(
     validation_targets = one_hot(y_validation, n_classes, dtype)
     lead = () if network.replicas is None else (network.replicas,)
 
-    n_train_batches = batch_count(len(y_train), batch_size)
-    n_validation_batches = batch_count(len(y_validation), batch_size)
+    n_rows = y_train.shape[-1]
+    n_train_batches = batch_count(n_rows, batch_size)
+    n_validation_batches = batch_count(y_validation.shape[-1], batch_size)
+    if y_train.ndim == 2:  # one data set per replica: pick replica r's rows from its own set
+        replica = np.arange(y_train.shape[0])[:, None]
+
+        def take(array, rows):
+            return array[replica, rows]
+    else:
+
+        def take(array, rows):
+            return array[rows]
+
     history = None
     if record:
         history = TrainingRecord(
@@ -112,15 +127,15 @@ def train_network(
     gradient_score = np.zeros(lead + (x_train.shape[-1],)) if input_gradient_score else None
 
     for epoch in range(epochs):
-        order = epoch_order(len(y_train), rng)
-        for batch, start in enumerate(range(0, len(y_train), batch_size)):
+        order = epoch_order(n_rows, rng)
+        for batch, start in enumerate(range(0, n_rows, batch_size)):
             rows = order[..., start : start + batch_size]
             if record:
-                loss, logits = network.loss(x_train[rows], train_targets[rows])
+                loss, logits = network.loss(take(x_train, rows), take(train_targets, rows))
                 history.train_loss[..., epoch, batch] = loss
-                history.train_accuracy[..., epoch, batch] = accuracy(logits, y_train[rows])
+                history.train_accuracy[..., epoch, batch] = accuracy(logits, take(y_train, rows))
             else:
-                network.loss(x_train[rows], train_targets[rows], with_penalty=False)
+                network.loss(take(x_train, rows), take(train_targets, rows), with_penalty=False)
             input_gradient = network.descend(learning_rate, input_gradient=input_gradient_score)
             if input_gradient_score:
                 gradient_score += np.abs(input_gradient).sum(axis=-2)
