@@ -17,6 +17,11 @@ TINY = {
     "training": {"epochs": 3},
     "importance": {"runs": 6, "epochs": 2, "shards": 2},
     "figures": {"dpi": 40},
+    "beyond": {
+        "seeds": {"count": 3},
+        "cross_validation": {"folds": 2, "repeats": 2, "bootstrap": 200},
+        "permutation": {"repeats": 3},
+    },
 }
 
 

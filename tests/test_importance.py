@@ -147,3 +147,25 @@ def test_conclusion_is_computed_from_the_summary():
     text = conclusion(summary, expected=("f2", "f1"))
     assert "**f2**" in text and "**f1**" in text and "agrees" in text
     assert "differs" in conclusion(summary, expected=("a", "b"))
+
+
+def test_permutation_importance_finds_the_only_informative_feature():
+    from winenet.importance import permutation_importance, ranking_agreement
+    from winenet.network import Linear
+
+    # A linear "network" that looks only at feature 1: shuffling feature 1 costs accuracy, others nothing.
+    weights = np.zeros((3, 2))
+    weights[1] = [-10.0, 10.0]
+    network = Network([Linear(weights, np.zeros(2))])
+    x = np.random.default_rng(0).standard_normal((40, 3))
+    y = (x[:, 1] > 0).astype(int)
+    table = permutation_importance(network, x, y, ["a", "b", "c"], repeats=5, seed=0)
+    assert table["feature"][0] == "b" and table["mean_drop"][0] > 0.2
+    assert (table.loc[table["feature"] != "b", "mean_drop"] == 0).all()
+    again = permutation_importance(network, x, y, ["a", "b", "c"], repeats=5, seed=0)
+    pd.testing.assert_frame_equal(table, again)
+    summary = pd.DataFrame(
+        {"feature": ["b", "a", "c"], "weight_mean_rank": [1, 2, 3], "gradient_mean_rank": [1, 3, 2]}
+    )
+    agreement = ranking_agreement(table, summary)
+    assert agreement["spearman"].between(-1, 1).all() and len(agreement) == 3

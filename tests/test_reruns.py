@@ -22,6 +22,11 @@ DATA = {"validate", "split_normalise", "plot_feature_distributions"}
 MODEL_JOBS = per_model("train", "evaluate", "plot_training_curves", "plot_evaluation")
 COMPARISON = {"compare", "plot_model_comparison"}
 L1_METHODS = {"l1_methods", "plot_l1_methods"}
+UNCERTAINTY = per_model("seed_study", "cross_validate_model") | {
+    "cross_validate_baselines",
+    "uncertainty_summary",
+}
+PERMUTATION = {"permutation_importance"}
 STUDY = {f"importance_shard[shard={s}]" for s in SHARDS} | {"importance_gather", "plot_importance"}
 FIGURES = {
     "plot_feature_distributions",
@@ -29,6 +34,8 @@ FIGURES = {
     "plot_importance",
     "plot_l1_methods",
 } | per_model("plot_training_curves", "plot_evaluation")
+# These two also compute (cheaply) what they draw, so a figure setting reruns them too.
+FIGURES |= {"uncertainty_summary", "permutation_importance"}
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +84,8 @@ def test_touched_without_content_change_nothing_to_do(project):
 def test_l1_coefficient_reruns_the_l1_model_and_the_comparison(project):
     edit_config(project, {"models": {"l1": {"coefficient": 0.01}}})
     expected = per_model("train", "evaluate", "plot_training_curves", "plot_evaluation", models=["l1"])
-    assert planned_jobs(project) == expected | COMPARISON | L1_METHODS
+    l1_beyond = per_model("seed_study", "cross_validate_model", models=["l1"]) | {"uncertainty_summary"}
+    assert planned_jobs(project) == expected | COMPARISON | L1_METHODS | l1_beyond | PERMUTATION
 
 
 def test_figure_dpi_reruns_figures_only(project):
@@ -88,13 +96,14 @@ def test_figure_dpi_reruns_figures_only(project):
 @pytest.mark.parametrize("knob", [{"runs": 5}, {"epochs": 3}], ids=["runs", "epochs"])
 def test_importance_runs_or_epochs_rerun_the_study_only(project, knob):
     edit_config(project, {"importance": knob})
-    assert planned_jobs(project) == STUDY
+    assert planned_jobs(project) == STUDY | PERMUTATION
 
 
 def test_network_code_edit_reruns_training_evaluation_and_the_study(project):
     network = project / "src/winenet/network.py"
     network.write_text(network.read_text() + "\n# an edit\n")
-    assert planned_jobs(project) == MODEL_JOBS | COMPARISON | STUDY | L1_METHODS
+    beyond = L1_METHODS | UNCERTAINTY - {"cross_validate_baselines"} | PERMUTATION
+    assert planned_jobs(project) == MODEL_JOBS | COMPARISON | STUDY | beyond
 
 
 def test_data_edit_reruns_everything(project):
@@ -102,10 +111,12 @@ def test_data_edit_reruns_everything(project):
     lines = data.read_text().splitlines()
     lines[1] = lines[1].replace("14.23", "14.24")
     data.write_text("\n".join(lines) + "\n")
-    assert planned_jobs(project) == DATA | MODEL_JOBS | COMPARISON | STUDY | L1_METHODS
+    beyond = L1_METHODS | UNCERTAINTY | PERMUTATION
+    assert planned_jobs(project) == DATA | MODEL_JOBS | COMPARISON | STUDY | beyond
 
 
 def test_new_model_runs_its_own_jobs_and_the_comparison(project):
     edit_config(project, {"models": {"l2_strong": {"penalty": "l2", "coefficient": 0.15}}})
     new = per_model("train", "evaluate", "plot_training_curves", "plot_evaluation", models=["l2_strong"])
+    new |= per_model("seed_study", "cross_validate_model", models=["l2_strong"]) | {"uncertainty_summary"}
     assert planned_jobs(project) == new | COMPARISON

@@ -11,6 +11,8 @@ from conftest import TINY, make_project, run_snakemake
 pytestmark = pytest.mark.workflow
 
 MODELS = ["plain", "l2", "l1"]
+BEYOND_TABLES = ["seed_accuracy", "cv_accuracy", "paired_differences", "permutation_importance"]
+BEYOND_FIGURES = ["l1_methods", "seed_accuracy", "cv_accuracy", "paired_differences", "ranking_comparison"]
 IMPORTANCE_FIGURES = ["rank_heatmap_weight", "rank_heatmap_gradient", "features_by_importance"]
 EPOCHS = TINY["training"]["epochs"]
 
@@ -76,6 +78,7 @@ def test_every_figure_is_a_readable_non_blank_png(finished_runs):
         "results/figures/data/feature_distributions.png",
         "results/figures/models/accuracy.png",
         *[f"results/figures/importance/{name}.png" for name in IMPORTANCE_FIGURES],
+        *[f"results/figures/beyond/{name}.png" for name in BEYOND_FIGURES],
         *[path for model in MODELS for path in model_files(model) if path.endswith(".png")],
     ]
     for path in figures:
@@ -91,6 +94,24 @@ def test_l1_methods_compare_subgradient_and_proximal(finished_runs):
     assert table["validation_accuracy"].between(0, 1).all()
 
 
+def test_uncertainty_and_permutation_tables(finished_runs):
+    project = finished_runs[0]
+    seeds = pd.read_csv(project / "results/beyond/seed_accuracy.csv")
+    assert seeds["model"].tolist() == MODELS and (seeds["n"] == 3).all()
+    cv = pd.read_csv(project / "results/beyond/cv_accuracy.csv")
+    assert cv["model"].tolist() == [*MODELS, "logistic_regression", "mlp", "random_forest"]
+    assert (cv["n"] == 4).all() and cv["mean"].between(0, 1).all()
+    assert (cv["ci_low"] <= cv["mean"]).all() and (cv["mean"] <= cv["ci_high"]).all()
+    differences = pd.read_csv(project / "results/beyond/paired_differences.csv")
+    assert len(differences) == 6 * 5 // 2
+    assert (differences["ci_low"] <= differences["ci_high"]).all()
+    permutation = pd.read_csv(project / "results/beyond/permutation_importance.csv")
+    assert sorted(permutation["rank"]) == list(range(1, 14))
+    agreement = pd.read_csv(project / "results/beyond/ranking_agreement.csv")
+    assert agreement["spearman"].between(-1, 1).all() and len(agreement) == 3
+    assert "l2" in (project / "results/beyond/uncertainty_conclusion.rst").read_text()
+
+
 def test_report_is_written_after_the_run(finished_runs):
     html = (finished_runs[0] / "results/report.html").read_text()
     assert "training_curves.png" in html and "confusion_matrix.png" in html
@@ -104,6 +125,8 @@ def test_same_config_gives_identical_bytes(finished_runs):
     paths += ["results/figures/data/feature_distributions.png", "results/figures/models/accuracy.png"]
     paths += ["results/importance/scores.parquet", "results/importance/summary.csv"]
     paths += ["results/beyond/l1_methods.csv", "results/figures/beyond/l1_methods.png"]
+    paths += [f"results/beyond/{name}.csv" for name in BEYOND_TABLES]
+    paths += [f"results/figures/beyond/{name}.png" for name in BEYOND_FIGURES]
     paths += [f"results/figures/importance/{name}.png" for name in IMPORTANCE_FIGURES]
     for path in paths:
         assert (first / path).read_bytes() == (second / path).read_bytes(), path

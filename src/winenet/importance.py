@@ -148,3 +148,46 @@ def conclusion(summary: pd.DataFrame, expected: Sequence[str] = ("Proline", "Fla
         agreement = f"shares {', '.join(shared)} with" if shared else "differs from"
         lines.append(f"This {agreement} the report's top two, {' and '.join(expected)}.")
     return " ".join(lines)
+
+
+def permutation_importance(
+    network: Network, x: np.ndarray, y: np.ndarray, features: Sequence[str], repeats: int, seed: int
+) -> pd.DataFrame:
+    """Accuracy lost when one feature's column of ``x`` ``(rows, in)`` is shuffled, ``repeats`` times each.
+
+    Columns feature, mean_drop, std_drop, rank (1 = largest drop); the shuffles come from one
+    Generator seeded with ``seed``, so the table is the same every run.
+    """
+    rng = np.random.default_rng(seed)
+    baseline = (network.forward(x).argmax(axis=-1) == y).mean()
+    drops = np.empty((len(features), repeats))
+    for j in range(len(features)):
+        for r in range(repeats):
+            shuffled = x.copy()
+            shuffled[:, j] = x[rng.permutation(len(x)), j]
+            drops[j, r] = baseline - (network.forward(shuffled).argmax(axis=-1) == y).mean()
+    table = pd.DataFrame(
+        {"feature": list(features), "mean_drop": drops.mean(axis=1), "std_drop": drops.std(axis=1)}
+    )
+    table["rank"] = table["mean_drop"].rank(ascending=False, method="first").astype(int)
+    return table.sort_values("rank", ignore_index=True)
+
+
+def ranking_agreement(permutation: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """Spearman rank correlation between the permutation, weight-score and gradient-score rankings."""
+    from scipy.stats import spearmanr
+
+    merged = summary.set_index("feature")[[f"{m}_mean_rank" for m in MEASURES]]
+    merged["permutation_rank"] = permutation.set_index("feature")["rank"]
+    rankings = {
+        "permutation": merged["permutation_rank"],
+        "weight score": merged["weight_mean_rank"],
+        "gradient score": merged["gradient_mean_rank"],
+    }
+    rows = []
+    names = list(rankings)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            rho = spearmanr(rankings[a], rankings[b]).statistic
+            rows.append({"ranking_a": a, "ranking_b": b, "spearman": float(rho)})
+    return pd.DataFrame(rows)

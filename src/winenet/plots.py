@@ -356,3 +356,66 @@ def method_curves(epochs_by_method: dict[str, pd.DataFrame], zero_shares: pd.Ser
     zero_axis.set(title="first-layer weights exactly zero", ylabel="share", ylim=(0, 1.05))
     figure.suptitle(title)
     return figure
+
+
+@_house_style()
+def accuracy_spread(values: dict[str, np.ndarray], title: str, ylabel: str = "accuracy") -> Figure:
+    """Per group, each value as a point (spread evenly, no jitter), the mean and its 95 % t-interval."""
+    from scipy import stats
+
+    figure = Figure(figsize=(max(5, 1.3 * len(values) + 2), 4.5), layout="constrained")
+    axis = figure.subplots()
+    for i, group in enumerate(values.values()):
+        group = np.asarray(group, dtype=float)
+        offsets = np.linspace(-0.25, 0.25, len(group)) if len(group) > 1 else np.zeros(1)
+        # Sorting before spreading keeps equal values side by side instead of on top of each other.
+        axis.scatter(i + offsets, np.sort(group), s=12, color=f"C{i}", alpha=0.6, linewidths=0)
+        mean = group.mean()
+        half = (
+            stats.t.ppf(0.975, len(group) - 1) * group.std(ddof=1) / np.sqrt(len(group))
+            if len(group) > 1
+            else 0
+        )
+        axis.errorbar(i + 0.38, mean, yerr=half, fmt="o", color="black", capsize=4, markersize=4)
+        axis.annotate(f"{mean:.3f}", (i + 0.45, mean), fontsize=8, va="center")
+    axis.set_xticks(range(len(values)), list(values))
+    axis.set(title=title, ylabel=ylabel, xlim=(-0.6, len(values) - 0.1))
+    axis.grid(axis="y", alpha=0.3)
+    return figure
+
+
+@_house_style()
+def difference_intervals(differences: pd.DataFrame, title: str) -> Figure:
+    """Paired differences ``model_a - model_b`` with their intervals, one row per pair; zero marked."""
+    _require_columns(
+        differences, ["model_a", "model_b", "mean_difference", "ci_low", "ci_high"], "differences"
+    )
+    figure = Figure(figsize=(7, 0.35 * len(differences) + 1.5), layout="constrained")
+    axis = figure.subplots()
+    y = np.arange(len(differences))[::-1]
+    mean = differences["mean_difference"].to_numpy()
+    error = np.vstack([mean - differences["ci_low"].to_numpy(), differences["ci_high"].to_numpy() - mean])
+    axis.errorbar(mean, y, xerr=error, fmt="o", color="C0", capsize=3, markersize=4)
+    axis.axvline(0, color="grey", linestyle="--", linewidth=1)
+    labels = [f"{a} - {b}" for a, b in zip(differences["model_a"], differences["model_b"], strict=True)]
+    axis.set_yticks(y, labels)
+    axis.set(title=title, xlabel="difference in accuracy (95 % bootstrap interval)")
+    return figure
+
+
+@_house_style()
+def ranking_comparison(ranks: pd.DataFrame, title: str) -> Figure:
+    """Features (rows of ``ranks``) ranked by several methods (columns): one line per feature."""
+    figure = Figure(figsize=(7, 6), layout="constrained")
+    axis = figure.subplots()
+    x = np.arange(ranks.shape[1])
+    for i, (feature, row) in enumerate(ranks.iterrows()):
+        axis.plot(x, row.to_numpy(), marker="o", color=f"C{i % 10}", linewidth=1)
+        axis.annotate(feature, (x[-1] + 0.05, row.iloc[-1]), fontsize=8, va="center", color=f"C{i % 10}")
+        axis.annotate(
+            feature, (x[0] - 0.05, row.iloc[0]), fontsize=8, va="center", ha="right", color=f"C{i % 10}"
+        )
+    axis.set_xticks(x, list(ranks.columns))
+    axis.set(title=title, ylabel="rank (1 = most important)", xlim=(-0.9, x[-1] + 0.9))
+    axis.invert_yaxis()
+    return figure

@@ -12,6 +12,11 @@ if config["models"].get(L1_MODEL, {}).get("penalty") != "l1":
     raise ValueError(
         f"beyond.l1_methods.model: {L1_MODEL!r} is not an entry of models with penalty l1"
     )
+PERMUTATION_MODEL = config["beyond"]["permutation"]["model"]
+if PERMUTATION_MODEL not in config["models"]:
+    raise ValueError(
+        f"beyond.permutation.model: {PERMUTATION_MODEL!r} is not an entry of models"
+    )
 # More shards than runs would leave shards with nothing to train.
 SHARDS = list(range(min(config["importance"]["shards"], config["importance"]["runs"])))
 
@@ -46,6 +51,8 @@ def final_targets():
         "results/figures/importance/rank_heatmap_gradient.png",
         "results/figures/importance/features_by_importance.png",
         "results/figures/beyond/l1_methods.png",
+        "results/beyond/paired_differences.csv",
+        "results/figures/beyond/ranking_comparison.png",
         *expand(
             [
                 "results/models/{model}/classification_report.txt",
