@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -62,6 +63,20 @@ def run_snakemake(project: Path, *args: str, check: bool = True) -> subprocess.C
     if check and result.returncode != 0:
         pytest.fail(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+@pytest.fixture(scope="session")
+def wine_split():
+    """The report's split of scikit-learn's Wine data, l2norm-normalised: x_train, y_train, x_test, y_test."""
+    from sklearn.datasets import load_wine
+    from sklearn.model_selection import train_test_split
+
+    wine = load_wine()
+    x_train, x_test, y_train, y_test = train_test_split(
+        wine.data, wine.target, test_size=0.25, random_state=0
+    )
+    norms = np.linalg.norm(x_train, axis=0)
+    return x_train / norms, y_train, x_test / norms, y_test
 
 
 @pytest.fixture

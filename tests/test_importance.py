@@ -3,8 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import load_wine
-from sklearn.model_selection import train_test_split
 
 from winenet.importance import (
     conclusion,
@@ -18,16 +16,6 @@ from winenet.importance import (
 from winenet.network import Network, one_hot
 
 FEATURES = [f"f{i}" for i in range(13)]
-
-
-@pytest.fixture(scope="module")
-def wine_split():
-    wine = load_wine()
-    x_train, x_test, y_train, y_test = train_test_split(
-        wine.data, wine.target, test_size=0.25, random_state=0
-    )
-    norms = np.linalg.norm(x_train, axis=0)
-    return x_train / norms, y_train, x_test / norms, y_test
 
 
 def study(wine_split, runs, **overrides):

@@ -3,8 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import load_wine
-from sklearn.model_selection import train_test_split
 
 from winenet.network import Network, load_parameters, save_parameters
 from winenet.training import (
@@ -15,16 +13,6 @@ from winenet.training import (
     run_generators,
     train_network,
 )
-
-
-@pytest.fixture(scope="module")
-def wine_split():
-    wine = load_wine()
-    x_train, x_test, y_train, y_test = train_test_split(
-        wine.data, wine.target, test_size=0.25, random_state=0
-    )
-    norms = np.linalg.norm(x_train, axis=0)
-    return x_train / norms, y_train, x_test / norms, y_test
 
 
 def train(wine_split, epochs=3, seed=0, penalty="l2", coefficient=0.08, **kwargs):

@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 from scipy import stats
 from sklearn.datasets import load_wine
-from sklearn.model_selection import train_test_split
 
 import winenet.uncertainty as uncertainty
 from winenet.data import apply_normalisation, fit_normalisation
@@ -33,16 +32,6 @@ def wine_table():
     # Labels 1..3 as in data/wine.csv, so class k is label k + 1, not the label itself.
     table.insert(0, LABEL, wine.target + 1)
     return table, features
-
-
-@pytest.fixture(scope="module")
-def wine_split():
-    wine = load_wine()
-    x_train, x_test, y_train, y_test = train_test_split(
-        wine.data, wine.target, test_size=0.25, random_state=0
-    )
-    norms = np.linalg.norm(x_train, axis=0)
-    return x_train / norms, y_train, x_test / norms, y_test
 
 
 def network_cv(table, features, folds, **overrides):
