@@ -226,7 +226,10 @@ class Network:
         return cross_entropy + self.penalty_value()
 
     def backward(self, input_gradient: bool = True) -> np.ndarray | None:
-        """Gradients of ``objective`` after ``loss``: stored in each Linear; returns ``(..., B, in)``."""
+        """Gradients of ``objective`` after ``loss``: stored in each Linear; returns ``(..., B, in)``.
+
+        ``l1_proximal`` adds no penalty gradient here: its penalty acts in ``step`` as soft-thresholding.
+        """
         grad = self.loss_function.backward()
         for index in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[index]
