@@ -36,10 +36,7 @@ def main() -> None:
             test,
             normalisation,
             hidden=config["network"]["hidden"],
-            learning_rate=training["learning_rate"],
-            batch_size=training["batch_size"],
-            epochs=epochs,
-            seed=training["seed"],
+            training=training | {"epochs": epochs},
             penalty=model["penalty"],
             coefficient=model["coefficient"],
         )

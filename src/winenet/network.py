@@ -28,15 +28,18 @@ PENALTIES = ("none", "l2", "l1", "l1_proximal")
 # large but finite loss.
 _LOG_CLIP = 1e-15
 
-_SIGN_BIT = {np.dtype(np.float64): np.int64, np.dtype(np.float32): np.int32}
+# Per float type: the integer type of the same width and the bit pattern of its sign bit.
+_SIGN_BIT = {
+    np.dtype(float_type): (int_type, np.array(-0.0, dtype=float_type).view(int_type))
+    for float_type, int_type in ((np.float64, np.int64), (np.float32, np.int32))
+}
 
 
 def _signed_magnitude(weights: np.ndarray, magnitude: float, out: np.ndarray) -> np.ndarray:
     """``magnitude * sign(weights)`` into ``out`` (same shape), with ``sign(0) = 0``."""
     # np.sign is not vectorised in NumPy and costs about three times as much as copying the sign
     # bit onto the magnitude with integer operations; this runs over every weight at every step.
-    int_type = _SIGN_BIT[weights.dtype]
-    sign_mask = np.array(-0.0, dtype=weights.dtype).view(int_type)
+    int_type, sign_mask = _SIGN_BIT[weights.dtype]
     magnitude_bits = np.array(magnitude, dtype=weights.dtype).view(int_type)
     out_bits = out.view(int_type)
     np.bitwise_and(weights.view(int_type), sign_mask, out=out_bits)

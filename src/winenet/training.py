@@ -7,7 +7,7 @@ network r would see alone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -210,17 +210,17 @@ def fit_model(
     normalisation: dict,
     *,
     hidden: Sequence[int],
-    learning_rate: float,
-    batch_size: int,
-    epochs: int,
-    seed: int,
+    training: Mapping,
     penalty: str,
     coefficient: float,
 ) -> tuple[Network, pd.DataFrame]:
-    """Train one network on the tables the data stages wrote; return it and its per-batch history."""
+    """Train one network on the tables the data stages wrote; return it and its per-batch history.
+
+    ``training`` is the config's ``training`` slice: learning_rate, batch_size, epochs, seed.
+    """
     x_train, y_train = model_arrays(train, normalisation)
     x_test, y_test = model_arrays(test, normalisation)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(training["seed"])
     sizes = [x_train.shape[1], *hidden, len(normalisation["classes"])]
     network = Network.initialise(sizes, rng, penalty, coefficient)
     result = train_network(
@@ -229,9 +229,9 @@ def fit_model(
         y_train,
         x_test,
         y_test,
-        learning_rate=learning_rate,
-        batch_size=batch_size,
-        epochs=epochs,
+        learning_rate=training["learning_rate"],
+        batch_size=training["batch_size"],
+        epochs=training["epochs"],
         rng=rng,
     )
     return network, history_table(result.record)

@@ -14,16 +14,13 @@ from winenet.training import accuracy, epoch_summary, fit_model, model_arrays  #
 with open(snakemake.input.normalisation) as handle:
     normalisation = json.load(handle)
 train, test = pd.read_parquet(snakemake.input.train), pd.read_parquet(snakemake.input.test)
-training, coefficient = snakemake.params.training, snakemake.params.model["coefficient"]
+coefficient = snakemake.params.model["coefficient"]
 proximal, proximal_history = fit_model(
     train,
     test,
     normalisation,
     hidden=snakemake.params.network["hidden"],
-    learning_rate=training["learning_rate"],
-    batch_size=training["batch_size"],
-    epochs=training["epochs"],
-    seed=training["seed"],
+    training=snakemake.params.training,
     penalty="l1_proximal",
     coefficient=coefficient,
 )

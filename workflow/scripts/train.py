@@ -12,16 +12,13 @@ from winenet.training import epoch_summary, fit_model  # noqa: E402
 
 with open(snakemake.input.normalisation) as handle:
     normalisation = json.load(handle)
-training, model = snakemake.params.training, snakemake.params.model
+model = snakemake.params.model
 network, history = fit_model(
     pd.read_parquet(snakemake.input.train),
     pd.read_parquet(snakemake.input.test),
     normalisation,
     hidden=snakemake.params.network["hidden"],
-    learning_rate=training["learning_rate"],
-    batch_size=training["batch_size"],
-    epochs=training["epochs"],
-    seed=training["seed"],
+    training=snakemake.params.training,
     penalty=model["penalty"],
     coefficient=model["coefficient"],
 )
