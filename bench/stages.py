@@ -53,6 +53,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="run in this folder and keep it (default: a temporary one)")
     args = parser.parse_args()
     where = args.keep or Path(tempfile.mkdtemp(prefix="winenet-bench-"))
+    where.mkdir(parents=True, exist_ok=True)
     for name in WORKFLOW_FILES:
         source = ROOT / name
         copy = shutil.copytree if source.is_dir() else shutil.copy2
