@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
 
 __all__ = [
     "DataValidationError",
@@ -251,6 +250,9 @@ def split_table(
     numbered.insert(0, ROW_COLUMN, np.arange(len(table), dtype=np.int64))
     others = [c for c in numbered.columns if c not in (ROW_COLUMN, label)]
     numbered = numbered[[ROW_COLUMN, label, *others]]
+    # Imported here: scikit-learn takes over a second to import and `validate` never splits.
+    from sklearn.model_selection import train_test_split
+
     # Same call as the report (which passed X and y separately); one table gives the same rows.
     train, test = train_test_split(numbered, test_size=test_size, random_state=random_state)
     return train.reset_index(drop=True), test.reset_index(drop=True)

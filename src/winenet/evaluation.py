@@ -4,12 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import (
-    accuracy_score,
-    classification_report,
-    precision_recall_fscore_support,
-    roc_auc_score,
-)
 
 from winenet.network import Network
 
@@ -44,6 +38,10 @@ def _scores(precision, recall, f1, support) -> dict:
 
 def classification_metrics(predictions: pd.DataFrame, classes: list) -> dict:
     """Accuracy; per class precision, recall, F1, support, one-vs-rest ROC AUC; macro/weighted averages."""
+    # Imported here, not at the top: scikit-learn takes over a second to import, and the jobs that
+    # only compare or tabulate models never need it.
+    from sklearn.metrics import accuracy_score, precision_recall_fscore_support, roc_auc_score
+
     true, predicted = predictions["true"], predictions["predicted"]
     precision, recall, f1, support = precision_recall_fscore_support(
         true, predicted, labels=classes, zero_division=0
@@ -75,6 +73,8 @@ def classification_metrics(predictions: pd.DataFrame, classes: list) -> dict:
 
 def classification_report_text(predictions: pd.DataFrame, classes: list) -> str:
     """The report's table: precision, recall, F1-score and support per class, accuracy and averages."""
+    from sklearn.metrics import classification_report
+
     return classification_report(
         predictions["true"],
         predictions["predicted"],

@@ -11,10 +11,11 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from sklearn.metrics import auc, confusion_matrix, roc_curve
+
+# seaborn (which loads scipy.stats) and scikit-learn take over a second each to import, and every
+# figure is drawn by a fresh job process; the functions that need them import them themselves.
 
 __all__ = [
     "confusion_matrix_figure",
@@ -54,6 +55,8 @@ def _house_style() -> Iterator[None]:
 
 
 def _class_colours(classes: Sequence) -> dict:
+    import seaborn as sns
+
     # One fixed colour per class position, so class k looks the same in every figure of the run.
     palette = sns.color_palette("colorblind", max(len(classes), 1))
     return {cls: palette[i % len(palette)] for i, cls in enumerate(classes)}
@@ -91,6 +94,8 @@ def feature_distributions(
     drawn = list(order) if order is not None else list(features)
     if not drawn:
         raise ValueError("features is empty: nothing to draw")
+    import seaborn as sns
+
     classes = sorted(table[label].dropna().unique().tolist())
     colours = _class_colours(classes)
 
@@ -217,6 +222,8 @@ def training_curves(epochs: pd.DataFrame, batches: pd.DataFrame, annotation: str
 @_house_style()
 def roc_curves(true_labels: np.ndarray, probabilities: np.ndarray, classes: list, title: str) -> Figure:
     """One-vs-rest ROC curve per class from ``probabilities`` (n, K), columns in ``classes`` order."""
+    from sklearn.metrics import auc, roc_curve
+
     true_labels = np.asarray(true_labels)
     probabilities = np.asarray(probabilities, dtype=float)
     if probabilities.ndim != 2 or probabilities.shape != (len(true_labels), len(classes)):
@@ -250,6 +257,9 @@ def roc_curves(true_labels: np.ndarray, probabilities: np.ndarray, classes: list
 @_house_style()
 def confusion_matrix_figure(true_labels, predicted_labels, classes: list, title: str) -> Figure:
     """Annotated heatmap of the (K, K) confusion-matrix counts, rows true and columns predicted."""
+    import seaborn as sns
+    from sklearn.metrics import confusion_matrix
+
     counts = confusion_matrix(np.asarray(true_labels), np.asarray(predicted_labels), labels=classes)
     side = 2.5 + 0.6 * len(classes)
     figure = Figure(figsize=(side + 0.5, side), layout="constrained")
@@ -278,6 +288,8 @@ def confusion_matrix_figure(true_labels, predicted_labels, classes: list, title:
 @_house_style()
 def rank_heatmap(rank_counts: pd.DataFrame, title: str) -> Figure:
     """Annotated heatmap of runs per (feature, rank) from ``rank_counts`` (features x ranks)."""
+    import seaborn as sns
+
     values = rank_counts.fillna(0).to_numpy(dtype=float)
     if not np.array_equal(values, np.round(values)):
         raise ValueError("rank_counts must hold whole numbers of runs")
@@ -308,6 +320,8 @@ def rank_heatmap(rank_counts: pd.DataFrame, title: str) -> Figure:
 @_house_style()
 def metric_bars(values: pd.DataFrame, value: str, group: str, title: str) -> Figure:
     """One bar per row of ``values`` (x = ``group``, height = ``value``) with the value printed on it."""
+    import seaborn as sns
+
     _require_columns(values, [group, value], "values")
     names = values[group].astype(str).tolist()
     heights = values[value].to_numpy(dtype=float)

@@ -15,11 +15,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import RepeatedStratifiedKFold
-from sklearn.neural_network import MLPClassifier
 
 from winenet.data import apply_normalisation, fit_normalisation, resolve_features
 from winenet.network import Network
@@ -38,6 +33,9 @@ __all__ = [
 
 BASELINES = ("logistic_regression", "mlp", "random_forest")
 CONFIDENCE = 0.95
+
+# scipy.stats and each scikit-learn estimator take up to a second or more to import; the functions
+# that use them import them, so a job that only trains seeds does not pay for the baselines.
 
 
 def seed_accuracies(
@@ -78,6 +76,8 @@ def seed_accuracies(
 
 def accuracy_interval(values) -> dict:
     """Summary of accuracies ``(n,)``: n, mean, std (ddof=1), min, max, 95 % t-interval of the mean."""
+    from scipy import stats
+
     values = np.asarray(values, dtype=np.float64).ravel()
     n = len(values)
     if n == 0:
@@ -104,6 +104,8 @@ def cv_folds(labels, n_splits: int, n_repeats: int, random_state: int) -> list[t
     """``n_splits * n_repeats`` (train, test) pairs of row positions for labels ``(rows,)``."""
     # Computed once and handed to every model, so that fold i is the same split for all of them
     # and their per-fold accuracies can be compared pairwise.
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
     labels = np.asarray(labels)
     splitter = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=random_state)
     return [(train, test) for train, test in splitter.split(np.zeros((len(labels), 1)), labels)]
@@ -187,11 +189,16 @@ def cross_validate_network(
 
 def _baseline_models(seed: int) -> dict:
     """Fresh, unfitted scikit-learn baselines by name, in ``BASELINES`` order."""
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+
     return {
         "logistic_regression": LogisticRegression(max_iter=5000),
         "mlp": MLPClassifier(hidden_layer_sizes=(128, 128), max_iter=2000, random_state=seed),
-        # n_jobs=1: the pipeline runs jobs side by side, and one process per job is the budget.
-        "random_forest": RandomForestClassifier(n_estimators=300, random_state=seed, n_jobs=1),
+        # scikit-learn's default forest (100 trees); n_jobs=1: the pipeline runs jobs side by side,
+        # and one process per job is the budget.
+        "random_forest": RandomForestClassifier(random_state=seed, n_jobs=1),
     }
 
 
