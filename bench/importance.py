@@ -245,7 +245,7 @@ def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tu
     def whole_step():  # the body of train_network's batch loop, record=False, with the score
         start = next(cycle)
         picked = order[..., start : start + batch]
-        network.loss(x_all[picked], targets_all[picked], with_penalty=False)
+        network.prepare(x_all[picked], targets_all[picked])
         gradient = network.descend(lr, input_gradient=True)
         np.add(score, np.abs(gradient).sum(axis=-2), out=score)
 

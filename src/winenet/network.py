@@ -45,7 +45,7 @@ def _signed_magnitude(weights: np.ndarray, magnitude: float, out: np.ndarray) ->
     np.bitwise_and(weights.view(int_type), sign_mask, out=out_bits)
     np.bitwise_or(out_bits, magnitude_bits, out=out_bits)
     # Exact zeros are practically never reached, but sign(0) = 0 is the report's rule.
-    if not weights.all():
+    if (weights == 0).any():
         out[weights == 0] = 0
     return out
 
@@ -136,13 +136,17 @@ class SoftmaxCrossEntropy:
 
     def forward(self, logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """Logits and one-hot targets ``(..., B, K)`` -> mean cross-entropy over the batch ``(...)``."""
+        self.prepare(logits, targets)
+        clipped = np.clip(self.probabilities, _LOG_CLIP, 1 - _LOG_CLIP)
+        return -(targets * np.log(clipped)).sum(axis=(-1, -2)) / logits.shape[-2]
+
+    def prepare(self, logits: np.ndarray, targets: np.ndarray) -> None:
+        """What ``backward`` needs from logits and targets ``(..., B, K)``, without the loss value."""
         shifted = logits - logits.max(axis=-1, keepdims=True)
         np.exp(shifted, out=shifted)
         shifted /= shifted.sum(axis=-1, keepdims=True)
         self.probabilities = shifted
         self._targets = targets
-        clipped = np.clip(shifted, _LOG_CLIP, 1 - _LOG_CLIP)
-        return -(targets * np.log(clipped)).sum(axis=(-1, -2)) / logits.shape[-2]
 
     def backward(self) -> np.ndarray:
         """``softmax - onehot`` ``(..., B, K)``: the gradient of the batch's summed cross-entropy."""
@@ -210,17 +214,18 @@ class Network:
             return 0.5 * self.coefficient * sum((lin.W**2).sum(axis=(-1, -2)) for lin in self.linears)
         return self.coefficient * sum(np.abs(lin.W).sum(axis=(-1, -2)) for lin in self.linears)
 
-    def loss(
-        self, x: np.ndarray, targets: np.ndarray, with_penalty: bool = True
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Forward pass -> (loss ``(...)``: mean cross-entropy + penalty, logits ``(..., B, K)``).
-
-        ``with_penalty=False`` skips the penalty term, a pass over every weight, when only the
-        gradients are wanted.
-        """
+    def loss(self, x: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Forward pass -> (loss ``(...)``: mean cross-entropy + penalty, logits ``(..., B, K)``)."""
         logits = self.forward(x)
-        loss = self.loss_function.forward(logits, targets)
-        return (loss + self.penalty_value() if with_penalty else loss), logits
+        return self.loss_function.forward(logits, targets) + self.penalty_value(), logits
+
+    def prepare(self, x: np.ndarray, targets: np.ndarray) -> None:
+        """The forward pass ``backward`` or ``descend`` needs, without the loss value or the penalty.
+
+        Computing the loss costs a pass over every weight (the penalty) and several small array
+        operations per step, which training without a record never reads.
+        """
+        self.loss_function.prepare(self.forward(x), targets)
 
     def objective(self, x: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """What the update rule descends, per replica ``(...)``: summed cross-entropy + penalty."""
@@ -276,9 +281,8 @@ class Network:
                 continue
             below = layer.input_gradient(grad) if (index > 0 or input_gradient) else None
             scaled = grad * learning_rate
-            np.matmul(layer._input.swapaxes(-1, -2), scaled, out=layer.dW)
             self._apply_penalty_step(layer, learning_rate)
-            layer.W -= layer.dW
+            layer.W -= np.matmul(layer._input.swapaxes(-1, -2), scaled, out=layer.scratch)
             if self.penalty == "l1_proximal":
                 soft_threshold(layer.W, learning_rate * self.coefficient, layer.scratch)
             layer.b -= scaled.sum(axis=-2)

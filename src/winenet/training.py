@@ -135,7 +135,7 @@ def train_network(
                 history.train_loss[..., epoch, batch] = loss
                 history.train_accuracy[..., epoch, batch] = accuracy(logits, take(y_train, rows))
             else:
-                network.loss(take(x_train, rows), take(train_targets, rows), with_penalty=False)
+                network.prepare(take(x_train, rows), take(train_targets, rows))
             input_gradient = network.descend(learning_rate, input_gradient=input_gradient_score)
             if input_gradient_score:
                 gradient_score += np.abs(input_gradient).sum(axis=-2)
