@@ -275,7 +275,7 @@ def main() -> None:
     runs = args.runs or (QUICK_RUNS if args.quick else importance["runs"])
     epochs = args.epochs or (QUICK_EPOCHS if args.quick else importance["epochs"])
     dtype = args.dtype or importance.get("dtype", "float64")
-    stack_size = args.stack_size or importance.get("stack_size", 10)
+    stack_size = args.stack_size or importance.get("stack_size", 20)
     loop_runs = runs if args.loop_runs <= 0 else min(args.loop_runs, runs)
     budget = 0.05 if args.quick else 0.25
 

@@ -44,7 +44,7 @@ def train_importance_runs(
     coefficient: float,
     seed: int,
     dtype: str = "float64",
-    stack_size: int = 10,
+    stack_size: int = 20,
 ) -> pd.DataFrame:
     """Train runs ``runs`` and score every feature: one row per run and feature.
 
