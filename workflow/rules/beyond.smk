@@ -17,6 +17,7 @@ rule l1_methods:
         ),
     log:
         "results/logs/l1_methods.log",
+    priority: PRIORITY_UPSTREAM
     resources:
         compute_jobs=1,
     params:
@@ -59,6 +60,7 @@ rule seed_study:
         "results/beyond/seeds/{model}.parquet",
     log:
         "results/logs/seed_study/{model}.log",
+    priority: PRIORITY_LONG
     resources:
         compute_jobs=1,
     params:
@@ -78,6 +80,7 @@ rule cross_validate_model:
         "results/beyond/cv/{model}.parquet",
     log:
         "results/logs/cross_validate_model/{model}.log",
+    priority: PRIORITY_LONG
     resources:
         compute_jobs=1,
     params:
@@ -99,6 +102,7 @@ rule cross_validate_baselines:
         "results/beyond/cv/baselines.parquet",
     log:
         "results/logs/cross_validate_baselines.log",
+    priority: PRIORITY_LONG
     resources:
         compute_jobs=1,
     params:

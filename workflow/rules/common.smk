@@ -17,6 +17,11 @@ if PERMUTATION_MODEL not in config["models"]:
     raise ValueError(
         f"beyond.permutation.model: {PERMUTATION_MODEL!r} is not an entry of models"
     )
+# Which ready job goes first when the cores are busy (higher first): the trainings that most
+# evaluations and figures wait on, then the long analyses, and last the short importance shards,
+# which fill the cores until the end instead of leaving one idle behind a long job.
+PRIORITY_UPSTREAM = 30
+PRIORITY_LONG = 20
 # More shards than runs would leave shards with nothing to train.
 SHARDS = list(range(min(config["importance"]["shards"], config["importance"]["runs"])))
 

@@ -9,6 +9,7 @@ rule train:
         history="results/models/{model}/history.parquet",
     log:
         "results/logs/train/{model}.log",
+    priority: PRIORITY_UPSTREAM
     resources:
         compute_jobs=1,
     params:
