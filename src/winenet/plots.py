@@ -42,6 +42,9 @@ _STYLE = {
     "savefig.facecolor": "white",
 }
 PHASE_COLOURS = {"train": "C0", "validation": "C1"}
+# Categories (classes, models) take the colours of matplotlib's default cycle, in order, as the
+# series of every other figure do.
+_PALETTE = [f"C{i}" for i in range(10)]
 _PHASE_ORDER = ("train", "validation")
 
 
@@ -55,11 +58,8 @@ def _house_style() -> Iterator[None]:
 
 
 def _class_colours(classes: Sequence) -> dict:
-    import seaborn as sns
-
     # One fixed colour per class position, so class k looks the same in every figure of the run.
-    palette = sns.color_palette("colorblind", max(len(classes), 1))
-    return {cls: palette[i % len(palette)] for i, cls in enumerate(classes)}
+    return {cls: _PALETTE[i % len(_PALETTE)] for i, cls in enumerate(classes)}
 
 
 def _require_columns(table: pd.DataFrame, columns: Sequence[str], what: str) -> None:
@@ -257,28 +257,29 @@ def roc_curves(true_labels: np.ndarray, probabilities: np.ndarray, classes: list
 @_house_style()
 def confusion_matrix_figure(true_labels, predicted_labels, classes: list, title: str) -> Figure:
     """Annotated heatmap of the (K, K) confusion-matrix counts, rows true and columns predicted."""
-    import seaborn as sns
     from sklearn.metrics import confusion_matrix
 
     counts = confusion_matrix(np.asarray(true_labels), np.asarray(predicted_labels), labels=classes)
     side = 2.5 + 0.6 * len(classes)
     figure = Figure(figsize=(side + 0.5, side), layout="constrained")
     ax = figure.subplots()
+    # Drawn with matplotlib alone: seaborn's heatmap would add a second of import to three jobs.
     # No colorbar: every cell carries its count, so a colour scale would only repeat it.
-    sns.heatmap(
-        counts,
-        annot=True,
-        fmt="d",
-        cmap="Blues",
-        cbar=False,
-        square=True,
-        linewidths=0.5,
-        linecolor="white",
-        xticklabels=[str(c) for c in classes],
-        yticklabels=[str(c) for c in classes],
-        ax=ax,
-    )
-    ax.tick_params(axis="y", labelrotation=0)
+    image = ax.imshow(counts, cmap="Blues", vmin=0, vmax=max(int(counts.max()), 1))
+    for (row, column), count in np.ndenumerate(counts):
+        # Dark cells get white text, as seaborn's annotations do.
+        shade = image.cmap(image.norm(count))
+        luminance = 0.2126 * shade[0] + 0.7152 * shade[1] + 0.0722 * shade[2]
+        text_colour = "white" if luminance < 0.5 else "black"
+        ax.text(column, row, str(count), ha="center", va="center", color=text_colour)
+    labels = [str(c) for c in classes]
+    ax.set_xticks(range(len(classes)), labels)
+    ax.set_yticks(range(len(classes)), labels)
+    ax.set_xticks(np.arange(len(classes) + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(len(classes) + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", linewidth=0.5)
+    ax.tick_params(which="minor", length=0)
+    ax.spines[:].set_visible(False)
     ax.set_xlabel("predicted producer")
     ax.set_ylabel("true producer")
     ax.set_title(title)
@@ -320,15 +321,13 @@ def rank_heatmap(rank_counts: pd.DataFrame, title: str) -> Figure:
 @_house_style()
 def metric_bars(values: pd.DataFrame, value: str, group: str, title: str) -> Figure:
     """One bar per row of ``values`` (x = ``group``, height = ``value``) with the value printed on it."""
-    import seaborn as sns
-
     _require_columns(values, [group, value], "values")
     names = values[group].astype(str).tolist()
     heights = values[value].to_numpy(dtype=float)
     figure = Figure(figsize=(max(4.0, 1.0 + 0.9 * len(names)), 4), layout="constrained")
     ax = figure.subplots()
-    colours = sns.color_palette("colorblind", max(len(names), 1))
-    bars = ax.bar(range(len(names)), heights, color=colours[: len(names)], width=0.6)
+    colours = [_PALETTE[i % len(_PALETTE)] for i in range(len(names))]
+    bars = ax.bar(range(len(names)), heights, color=colours, width=0.6)
     # Scores in [0, 1] (accuracies) read best with fixed decimals; anything else keeps 4 digits.
     in_unit_range = bool(np.all((heights >= 0) & (heights <= 1)))
     ax.bar_label(bars, fmt="{:.3f}" if in_unit_range else "{:.4g}", padding=2)
