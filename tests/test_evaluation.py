@@ -9,6 +9,7 @@ from winenet.evaluation import (
     classification_report_text,
     comparison_table,
     predict_table,
+    roc_points,
 )
 from winenet.network import Network
 
@@ -39,6 +40,28 @@ def test_metrics_count_by_hand(predictions):
     assert metrics["macro_avg"]["recall"] == pytest.approx((0.75 + 1 + 0.5) / 3)
     assert metrics["weighted_avg"]["support"] == 9
     assert all(0 <= metrics["classes"][c]["roc_auc"] <= 1 for c in ("1", "2", "3"))
+
+
+def test_roc_points_run_from_origin_to_corner_and_their_area_is_the_auc(predictions):
+    points = roc_points(predictions, CLASSES)
+    assert list(points.columns) == ["class", "threshold", "fpr", "tpr"]
+    metrics = classification_metrics(predictions, CLASSES)
+    for cls in CLASSES:
+        curve = points[points["class"] == cls]
+        assert (curve[["fpr", "tpr"]].iloc[0].tolist(), curve[["fpr", "tpr"]].iloc[-1].tolist()) == (
+            [0.0, 0.0],
+            [1.0, 1.0],
+        )
+        assert np.all(np.diff(curve["fpr"]) >= 0) and np.all(np.diff(curve["tpr"]) >= 0)
+        area = np.trapezoid(curve["tpr"], curve["fpr"])
+        assert area == pytest.approx(metrics["classes"][str(cls)]["roc_auc"])
+
+
+def test_roc_points_leave_out_a_class_without_negatives_or_positives(predictions):
+    only_ones = predictions.assign(true=1)
+    assert set(roc_points(only_ones, CLASSES)["class"]) == set()
+    no_threes = predictions[predictions["true"] != 3]
+    assert set(roc_points(no_threes, CLASSES)["class"]) == {1, 2}
 
 
 def test_report_text_is_laid_out_like_the_reports_tables(predictions):

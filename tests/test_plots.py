@@ -12,6 +12,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from winenet import plots
+from winenet.evaluation import classification_metrics, probability_column, roc_points
 
 DPI = 40
 CLASSES = [1, 2, 3]
@@ -58,6 +59,15 @@ def predictions(n: int = 30):
     return true, probabilities / probabilities.sum(axis=1, keepdims=True)
 
 
+def roc_inputs(true, probabilities) -> tuple[pd.DataFrame, dict]:
+    """ROC points and AUCs as the evaluate stage writes them, from labels and probabilities."""
+    table = pd.DataFrame({"true": true, "predicted": np.asarray(CLASSES)[probabilities.argmax(axis=1)]})
+    for k, cls in enumerate(CLASSES):
+        table[probability_column(cls)] = probabilities[:, k]
+    metrics = classification_metrics(table, CLASSES)
+    return roc_points(table, CLASSES), {c: s["roc_auc"] for c, s in metrics["classes"].items()}
+
+
 def rank_counts() -> pd.DataFrame:
     """Runs per (feature, rank), as a float table like a pivot would produce."""
     rng = np.random.default_rng(4)
@@ -72,7 +82,7 @@ BUILDERS = {
         wine_like_table(), "Producer", FEATURES, order=FEATURES[::-1], title="by rank"
     ),
     "training_curves": lambda: plots.training_curves(*history(), annotation="learning rate 0.01"),
-    "roc_curves": lambda: plots.roc_curves(*predictions(), CLASSES, "ROC"),
+    "roc_curves": lambda: plots.roc_curves(*roc_inputs(*predictions()), CLASSES, "ROC"),
     "confusion_matrix_figure": lambda: plots.confusion_matrix_figure(
         *(lambda t, p: (t, p.argmax(axis=1) + 1))(*predictions()), CLASSES, "confusion"
     ),
@@ -196,8 +206,7 @@ def test_training_curves_place_batches_within_their_epoch():
 
 
 def test_roc_legend_has_auc_per_class_and_chance_line():
-    true, probabilities = predictions()
-    figure = plots.roc_curves(true, probabilities, CLASSES, "ROC")
+    figure = plots.roc_curves(*roc_inputs(*predictions()), CLASSES, "ROC")
     labels = [text.get_text() for text in panels(figure)[0].get_legend().get_texts()]
     assert labels[0] == "chance"
     assert [label.split(" (")[0] for label in labels[1:]] == ["class 1", "class 2", "class 3"]
@@ -207,7 +216,7 @@ def test_roc_legend_has_auc_per_class_and_chance_line():
 def test_roc_perfect_scores_give_auc_one_and_absent_class_is_marked():
     true = np.array([1, 1, 2, 2])
     probabilities = np.array([[0.9, 0.1, 0], [0.8, 0.2, 0], [0.1, 0.9, 0], [0.3, 0.7, 0]])
-    figure = plots.roc_curves(true, probabilities, CLASSES, "ROC")
+    figure = plots.roc_curves(*roc_inputs(true, probabilities), CLASSES, "ROC")
     labels = [text.get_text() for text in panels(figure)[0].get_legend().get_texts()]
     assert labels[1:] == [
         "class 1 (AUC 1.00)",
@@ -216,9 +225,22 @@ def test_roc_perfect_scores_give_auc_one_and_absent_class_is_marked():
     ]
 
 
-def test_roc_rejects_probabilities_of_the_wrong_shape():
-    with pytest.raises(ValueError, match=r"\(n, K\)"):
-        plots.roc_curves(np.array([1, 2]), np.ones((2, 2)), CLASSES, "ROC")
+def test_roc_names_missing_columns():
+    with pytest.raises(ValueError, match="points lacks column"):
+        plots.roc_curves(pd.DataFrame({"class": [1], "fpr": [0.0]}), {"1": 0.5}, CLASSES, "ROC")
+
+
+def test_roc_draws_the_points_it_is_given():
+    points, aucs = roc_inputs(*predictions())
+    figure = plots.roc_curves(points, aucs, CLASSES, "ROC")
+    curves = panels(figure)[0].get_lines()[1:]  # after the chance line
+    for cls, line in zip(CLASSES, curves, strict=True):
+        np.testing.assert_array_equal(line.get_xdata(), points.loc[points["class"] == cls, "fpr"])
+
+
+def test_confusion_matrix_rejects_labels_outside_the_classes():
+    with pytest.raises(ValueError, match=r"\['4'\] are not among the classes"):
+        plots.confusion_matrix_figure([1, 4], [1, 1], CLASSES, "confusion")
 
 
 def test_confusion_matrix_annotates_counts_with_producer_axes():

@@ -71,6 +71,25 @@ def classification_metrics(predictions: pd.DataFrame, classes: list) -> dict:
     }
 
 
+def roc_points(predictions: pd.DataFrame, classes: list) -> pd.DataFrame:
+    """One-vs-rest ROC curve per class: columns class, threshold, fpr, tpr, in curve order.
+
+    A class with only one side of the split among the validation rows (no positives or no
+    negatives) has no curve and no rows, as its AUC in ``classification_metrics`` is undefined.
+    """
+    from sklearn.metrics import roc_curve
+
+    frames = []
+    for cls in classes:
+        is_class = (predictions["true"] == cls).to_numpy()
+        if not 0 < is_class.sum() < len(is_class):
+            continue
+        fpr, tpr, thresholds = roc_curve(is_class, predictions[probability_column(cls)])
+        frames.append(pd.DataFrame({"class": cls, "threshold": thresholds, "fpr": fpr, "tpr": tpr}))
+    columns = ["class", "threshold", "fpr", "tpr"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
 def classification_report_text(predictions: pd.DataFrame, classes: list) -> str:
     """The report's table: precision, recall, F1-score and support per class, accuracy and averages."""
     from sklearn.metrics import classification_report

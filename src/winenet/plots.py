@@ -14,8 +14,9 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-# seaborn (which loads scipy.stats) and scikit-learn take over a second each to import, and every
-# figure is drawn by a fresh job process; the functions that need them import them themselves.
+# seaborn (which loads scipy.stats) takes over a second to import and every figure is drawn by a
+# fresh job process: the functions that need it import it themselves, and no figure needs
+# scikit-learn (the evaluate stage computes the ROC points).
 
 __all__ = [
     "confusion_matrix_figure",
@@ -220,29 +221,25 @@ def training_curves(epochs: pd.DataFrame, batches: pd.DataFrame, annotation: str
 
 
 @_house_style()
-def roc_curves(true_labels: np.ndarray, probabilities: np.ndarray, classes: list, title: str) -> Figure:
-    """One-vs-rest ROC curve per class from ``probabilities`` (n, K), columns in ``classes`` order."""
-    from sklearn.metrics import auc, roc_curve
+def roc_curves(points: pd.DataFrame, aucs: dict, classes: list, title: str) -> Figure:
+    """One-vs-rest ROC curve per class from ``points`` (class, fpr, tpr; see ``evaluation.roc_points``).
 
-    true_labels = np.asarray(true_labels)
-    probabilities = np.asarray(probabilities, dtype=float)
-    if probabilities.ndim != 2 or probabilities.shape != (len(true_labels), len(classes)):
-        raise ValueError(
-            f"probabilities must be (n, K) = ({len(true_labels)}, {len(classes)}); got {probabilities.shape}"
-        )
+    ``aucs`` maps each class (or its string form, as in metrics.json) to its AUC, None when undefined.
+    """
+    _require_columns(points, ["class", "fpr", "tpr"], "points")
     colours = _class_colours(classes)
     figure = Figure(figsize=(5.5, 5), layout="constrained")
     ax = figure.subplots()
     ax.plot([0, 1], [0, 1], linestyle="--", color="0.6", linewidth=1, label="chance")
-    for k, cls in enumerate(classes):
-        positives = true_labels == cls
-        # A class with no positives (or no negatives) in this sample has no ROC curve; say so in the
-        # legend rather than let sklearn warn and draw NaNs.
-        if positives.all() or not positives.any():
+    for cls in classes:
+        curve = points[points["class"] == cls]
+        auc = aucs.get(cls, aucs.get(str(cls)))
+        # A class with no positives (or no negatives) in this sample has no ROC curve; the legend
+        # says so rather than leave the class out.
+        if curve.empty or auc is None:
             ax.plot([], [], color=colours[cls], label=f"class {cls} (AUC undefined: one-sided labels)")
             continue
-        fpr, tpr, _ = roc_curve(positives, probabilities[:, k])
-        ax.plot(fpr, tpr, color=colours[cls], linewidth=1.5, label=f"class {cls} (AUC {auc(fpr, tpr):.2f})")
+        ax.plot(curve["fpr"], curve["tpr"], color=colours[cls], linewidth=1.5, label=f"class {cls} (AUC {auc:.2f})")
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
     ax.set_aspect("equal")
@@ -257,9 +254,12 @@ def roc_curves(true_labels: np.ndarray, probabilities: np.ndarray, classes: list
 @_house_style()
 def confusion_matrix_figure(true_labels, predicted_labels, classes: list, title: str) -> Figure:
     """Annotated heatmap of the (K, K) confusion-matrix counts, rows true and columns predicted."""
-    from sklearn.metrics import confusion_matrix
-
-    counts = confusion_matrix(np.asarray(true_labels), np.asarray(predicted_labels), labels=classes)
+    index = {cls: k for k, cls in enumerate(classes)}
+    unknown = sorted({str(v) for v in [*true_labels, *predicted_labels] if v not in index})
+    if unknown:
+        raise ValueError(f"labels {unknown} are not among the classes {classes}")
+    counts = np.zeros((len(classes), len(classes)), dtype=np.int64)
+    np.add.at(counts, ([index[v] for v in true_labels], [index[v] for v in predicted_labels]), 1)
     side = 2.5 + 0.6 * len(classes)
     figure = Figure(figsize=(side + 0.5, side), layout="constrained")
     ax = figure.subplots()

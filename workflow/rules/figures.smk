@@ -45,8 +45,10 @@ rule plot_training_curves:
 rule plot_evaluation:
     input:
         predictions=rules.evaluate.output.predictions,
+        metrics=rules.evaluate.output.metrics,
+        roc=rules.evaluate.output.roc,
         normalisation=rules.split_normalise.output.normalisation,
-        code=package_modules("plots.py", "evaluation.py"),
+        code=package_modules("plots.py"),
     output:
         roc=report(
             "results/figures/models/{model}/roc_curves.png",

@@ -29,6 +29,7 @@ rule evaluate:
     output:
         predictions="results/models/{model}/predictions.parquet",
         metrics="results/models/{model}/metrics.json",
+        roc="results/models/{model}/roc_points.parquet",
         report=report(
             "results/models/{model}/classification_report.txt",
             caption="../report/classification_report.rst",

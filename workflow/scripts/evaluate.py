@@ -1,4 +1,4 @@
-"""Rule evaluate: a trained model and the validation rows -> predictions, metrics, classification report."""
+"""Rule evaluate: a trained model and the validation rows -> predictions, metrics, ROC points, report."""
 
 import json
 import sys
@@ -7,7 +7,12 @@ sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open fo
 
 import pandas as pd  # noqa: E402
 
-from winenet.evaluation import classification_metrics, classification_report_text, predict_table  # noqa: E402
+from winenet.evaluation import (  # noqa: E402
+    classification_metrics,
+    classification_report_text,
+    predict_table,
+    roc_points,
+)
 from winenet.network import Network, load_parameters  # noqa: E402
 from winenet.training import model_arrays  # noqa: E402
 
@@ -27,6 +32,7 @@ metrics = {"penalty": model["penalty"], "coefficient": model["coefficient"]}
 metrics |= classification_metrics(predictions, classes)
 
 predictions.to_parquet(snakemake.output.predictions, index=False)
+roc_points(predictions, classes).to_parquet(snakemake.output.roc, index=False)
 with open(snakemake.output.metrics, "w") as handle:
     json.dump(metrics, handle, indent=2)
     handle.write("\n")

@@ -1,4 +1,4 @@
-"""Rule plot_evaluation: one model's validation predictions -> ROC curves and confusion matrix."""
+"""Rule plot_evaluation: one model's predictions, metrics and ROC points -> ROC curves, confusion matrix."""
 
 import json
 import sys
@@ -7,16 +7,16 @@ sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open fo
 
 import pandas as pd  # noqa: E402
 
-from winenet.evaluation import probability_column  # noqa: E402
 from winenet.plots import confusion_matrix_figure, roc_curves, save_figure  # noqa: E402
 
 with open(snakemake.input.normalisation) as handle:
     classes = json.load(handle)["classes"]
-predictions = pd.read_parquet(snakemake.input.predictions)
+with open(snakemake.input.metrics) as handle:
+    aucs = {cls: scores["roc_auc"] for cls, scores in json.load(handle)["classes"].items()}
 model = snakemake.wildcards.model
-probabilities = predictions[[probability_column(cls) for cls in classes]].to_numpy()
-roc = roc_curves(predictions["true"].to_numpy(), probabilities, classes, f"ROC curves, model {model}")
+roc = roc_curves(pd.read_parquet(snakemake.input.roc), aucs, classes, f"ROC curves, model {model}")
 save_figure(roc, snakemake.output.roc, snakemake.params.dpi)
+predictions = pd.read_parquet(snakemake.input.predictions)
 confusion = confusion_matrix_figure(
     predictions["true"].to_numpy(),
     predictions["predicted"].to_numpy(),
