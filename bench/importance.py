@@ -4,8 +4,8 @@ Usage: python bench/importance.py [--quick] [--runs N] [--epochs N] [--dtype flo
                                   [--stack-size N] [--loop-runs N]
 Reads config.yaml and data/wine.csv, runs the data stages in-process, then in one process:
 1. times ``train_importance_runs`` stacked (``importance.stack_size``) and one run at a time
-   (``stack_size=1``, on the first ``--loop-runs`` runs, scaled per run), plus float32 stacked
-   when the dtype is float64;
+   (``stack_size=1``, on the first ``--loop-runs`` runs, scaled per run), plus the other precision
+   (float32 or float64) stacked, and how far apart the two rank the features;
 2. counts the study's matrix-product FLOPs and divides them by the measured rate of a
    ``(10x128) @ (128x128)`` product: the time the study needs at best;
 3. times the parts of one training step (matrix products versus elementwise work) on arrays of
@@ -26,10 +26,11 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import yaml  # noqa: E402
 
 from winenet.data import load_table, split_normalise  # noqa: E402
-from winenet.importance import train_importance_runs  # noqa: E402
+from winenet.importance import MEASURES, importance_summary, rank_features, train_importance_runs  # noqa: E402
 from winenet.network import Network, ReLU, SoftmaxCrossEntropy, _signed_magnitude, one_hot  # noqa: E402
 from winenet.training import batch_count, epoch_order, model_arrays, run_generators  # noqa: E402
 
@@ -78,6 +79,18 @@ def time_study(arrays, runs, study: dict, dtype: str, stack_size: int):
     start = time.perf_counter()
     scores = train_importance_runs(*arrays, runs, **study, dtype=dtype, stack_size=stack_size)
     return time.perf_counter() - start, scores
+
+
+def precision_agreement(scores: pd.DataFrame, other: pd.DataFrame) -> str:
+    """How far two studies of the same runs in different precisions rank the features apart."""
+    summaries = [importance_summary(rank_features(table)).set_index("feature") for table in (scores, other)]
+    columns = [f"{measure}_mean_rank" for measure in MEASURES]
+    largest = (summaries[0][columns] - summaries[1].loc[summaries[0].index, columns]).abs().to_numpy().max()
+    same_order = summaries[0].index.tolist() == summaries[1].index.tolist()
+    return (
+        f"mean ranks differ by at most {largest:.3f}; "
+        f"features in {'the same' if same_order else 'a different'} order"
+    )
 
 
 def layer_products(sizes: list[int]) -> int:
@@ -324,9 +337,9 @@ def main() -> None:
     timings.append((f"stacked, stack {stack_size}, {dtype}", runs, seconds))
     loop_seconds, loop_scores = time_study(arrays, range(loop_runs), study, dtype, 1)
     timings.append((f"one at a time, stack 1, {dtype}", loop_runs, loop_seconds))
-    if dtype == "float64":
-        f32_seconds, _ = time_study(arrays, range(runs), study, "float32", stack_size)
-        timings.append((f"stacked, stack {stack_size}, float32", runs, f32_seconds))
+    other = "float32" if dtype == "float64" else "float64"
+    other_seconds, other_scores = time_study(arrays, range(runs), study, other, stack_size)
+    timings.append((f"stacked, stack {stack_size}, {other}", runs, other_seconds))
     stacked_per_run = seconds / runs
     print(
         f"  {'path':<32} {'runs':>5} {'seconds':>8} {'s/run':>7} {'µs/run-step':>12} "
@@ -351,6 +364,8 @@ def main() -> None:
         + ("identical" if difference == 0 else f"max absolute difference {difference:.3g}")
     )
     loop_ratio = (loop_seconds / loop_runs) / stacked_per_run
+    agreement = precision_agreement(stacked_scores, other_scores)
+    print(f"  {dtype} and {other} studies: {agreement}")
 
     print("\n2. compute bound: matrix-product FLOPs / measured matmul rate")
     per_row = 2 * layer_products(sizes)
@@ -440,11 +455,12 @@ def main() -> None:
         f"({1e6 * loop_seconds / loop_runs / steps:.1f} µs per run-step"
         f"{f', timed on {loop_runs} runs' if loop_runs < runs else ''}); stacking is {loop_ratio:.2f}x faster"
     )
-    if dtype == "float64":
-        print(
-            f"- stacked float32: {f32_seconds:.1f} s ({1e6 * f32_seconds / run_steps:.1f} µs per run-step), "
-            f"{seconds / f32_seconds:.2f}x faster than float64"
-        )
+    by_dtype = {dtype: seconds, other: other_seconds}
+    print(
+        f"- stacked float32: {by_dtype['float32']:.1f} s "
+        f"({1e6 * by_dtype['float32'] / run_steps:.1f} µs per run-step), "
+        f"{by_dtype['float64'] / by_dtype['float32']:.2f}x faster than float64; {agreement}"
+    )
     print(
         f"- compute bound: {flops / 1e12:.3f} TFLOP of matrix products at {rates[dtype] / 1e9:.1f} GFLOP/s "
         f"({dtype} (10x128)@(128x128), stack of {stack_size}) = {bounds[dtype]:.1f} s on one core, "
