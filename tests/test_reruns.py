@@ -27,11 +27,16 @@ UNCERTAINTY = per_model("seed_study", "cross_validate_model") | {
     "uncertainty_summary",
 }
 PERMUTATION = {"permutation_importance"}
-STUDY = {f"importance_shard[shard={s}]" for s in SHARDS} | {"importance_gather", "plot_importance"}
+STUDY = {f"importance_shard[shard={s}]" for s in SHARDS} | {
+    "importance_gather",
+    "plot_rank_heatmaps",
+    "plot_features_by_importance",
+}
 FIGURES = {
     "plot_feature_distributions",
     "plot_model_comparison",
-    "plot_importance",
+    "plot_rank_heatmaps",
+    "plot_features_by_importance",
     "plot_l1_methods",
 } | per_model("plot_training_curves", "plot_evaluation")
 # These two also compute (cheaply) what they draw, so a figure setting reruns them too.

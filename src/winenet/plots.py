@@ -239,7 +239,8 @@ def roc_curves(points: pd.DataFrame, aucs: dict, classes: list, title: str) -> F
         if curve.empty or auc is None:
             ax.plot([], [], color=colours[cls], label=f"class {cls} (AUC undefined: one-sided labels)")
             continue
-        ax.plot(curve["fpr"], curve["tpr"], color=colours[cls], linewidth=1.5, label=f"class {cls} (AUC {auc:.2f})")
+        label = f"class {cls} (AUC {auc:.2f})"
+        ax.plot(curve["fpr"], curve["tpr"], color=colours[cls], linewidth=1.5, label=label)
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
     ax.set_aspect("equal")
@@ -249,6 +250,29 @@ def roc_curves(points: pd.DataFrame, aucs: dict, classes: list, title: str) -> F
     ax.grid(True, linewidth=0.4, alpha=0.5)
     ax.legend(loc="lower right")
     return figure
+
+
+def _annotated_counts(
+    ax, counts: np.ndarray, cmap: str, row_labels: list, column_labels: list, fontsize: float | None = None
+):
+    """Draw integer ``counts`` (rows, columns) as cells printed with their counts; return the image."""
+    # matplotlib alone, not seaborn's heatmap: importing seaborn costs each figure job a second.
+    image = ax.imshow(counts, cmap=cmap, vmin=0, vmax=max(int(counts.max()), 1), aspect="auto")
+    for (row, column), count in np.ndenumerate(counts):
+        # Dark cells get white text, light cells black, by the luminance of the cell's colour.
+        red, green, blue, _ = image.cmap(image.norm(count))
+        colour = "white" if 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.5 else "black"
+        ax.text(column, row, str(count), ha="center", va="center", color=colour, fontsize=fontsize)
+    rows, columns = counts.shape
+    ax.set_xticks(range(columns), column_labels)
+    ax.set_yticks(range(rows), row_labels)
+    # Thin white lines between the cells.
+    ax.set_xticks(np.arange(columns + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(rows + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", linewidth=0.5)
+    ax.tick_params(which="minor", length=0)
+    ax.spines[:].set_visible(False)
+    return image
 
 
 @_house_style()
@@ -263,23 +287,9 @@ def confusion_matrix_figure(true_labels, predicted_labels, classes: list, title:
     side = 2.5 + 0.6 * len(classes)
     figure = Figure(figsize=(side + 0.5, side), layout="constrained")
     ax = figure.subplots()
-    # Drawn with matplotlib alone: seaborn's heatmap would add a second of import to three jobs.
     # No colorbar: every cell carries its count, so a colour scale would only repeat it.
-    image = ax.imshow(counts, cmap="Blues", vmin=0, vmax=max(int(counts.max()), 1))
-    for (row, column), count in np.ndenumerate(counts):
-        # Dark cells get white text, as seaborn's annotations do.
-        shade = image.cmap(image.norm(count))
-        luminance = 0.2126 * shade[0] + 0.7152 * shade[1] + 0.0722 * shade[2]
-        text_colour = "white" if luminance < 0.5 else "black"
-        ax.text(column, row, str(count), ha="center", va="center", color=text_colour)
     labels = [str(c) for c in classes]
-    ax.set_xticks(range(len(classes)), labels)
-    ax.set_yticks(range(len(classes)), labels)
-    ax.set_xticks(np.arange(len(classes) + 1) - 0.5, minor=True)
-    ax.set_yticks(np.arange(len(classes) + 1) - 0.5, minor=True)
-    ax.grid(which="minor", color="white", linewidth=0.5)
-    ax.tick_params(which="minor", length=0)
-    ax.spines[:].set_visible(False)
+    _annotated_counts(ax, counts, "Blues", labels, labels)
     ax.set_xlabel("predicted producer")
     ax.set_ylabel("true producer")
     ax.set_title(title)
@@ -289,29 +299,22 @@ def confusion_matrix_figure(true_labels, predicted_labels, classes: list, title:
 @_house_style()
 def rank_heatmap(rank_counts: pd.DataFrame, title: str) -> Figure:
     """Annotated heatmap of runs per (feature, rank) from ``rank_counts`` (features x ranks)."""
-    import seaborn as sns
-
     values = rank_counts.fillna(0).to_numpy(dtype=float)
+    # Counts often arrive as floats from a pivot or a sum; anything fractional is not a count.
     if not np.array_equal(values, np.round(values)):
         raise ValueError("rank_counts must hold whole numbers of runs")
-    # fmt="d" needs integers, and counts often arrive as floats from a pivot or a sum.
-    counts = pd.DataFrame(values.astype(np.int64), index=rank_counts.index, columns=rank_counts.columns)
-    rows, columns = counts.shape
+    rows, columns = values.shape
     figure = Figure(figsize=(2.5 + 0.55 * columns, 1.3 + 0.4 * rows), layout="constrained")
     ax = figure.subplots()
-    sns.heatmap(
-        counts,
-        annot=True,
-        fmt="d",
-        cmap="viridis",
-        linewidths=0.3,
-        linecolor="white",
-        annot_kws={"fontsize": 8},
-        cbar_kws={"label": "runs"},
-        ax=ax,
+    image = _annotated_counts(
+        ax,
+        values.astype(np.int64),
+        "viridis",
+        [str(label) for label in rank_counts.index],
+        [str(label) for label in rank_counts.columns],
+        fontsize=8,
     )
-    ax.tick_params(axis="y", labelrotation=0)
-    ax.tick_params(axis="x", labelrotation=0)
+    figure.colorbar(image, ax=ax, label="runs")
     ax.set_xlabel("rank (1 = most important)")
     ax.set_ylabel("feature")
     ax.set_title(title)

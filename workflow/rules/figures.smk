@@ -91,12 +91,10 @@ rule plot_model_comparison:
         "../scripts/plot_model_comparison.py"
 
 
-rule plot_importance:
+rule plot_rank_heatmaps:
     input:
         frequencies=rules.importance_gather.output.frequencies,
-        summary=rules.importance_gather.output.summary,
         conclusion=rules.importance_gather.output.conclusion,
-        table=rules.validate.output[0],
         normalisation=rules.split_normalise.output.normalisation,
         code=package_modules("plots.py", "importance.py"),
     output:
@@ -118,16 +116,33 @@ rule plot_importance:
                 "figure": "rank heatmap, gradient score",
             },
         ),
-        ranked=report(
+    log:
+        "results/logs/plot_rank_heatmaps.log",
+    params:
+        runs=config["importance"]["runs"],
+        dpi=config["figures"]["dpi"],
+    script:
+        "../scripts/plot_rank_heatmaps.py"
+
+
+# Its own job, beside the heatmaps: the last figures of a run draw on both cores at once.
+rule plot_features_by_importance:
+    input:
+        summary=rules.importance_gather.output.summary,
+        conclusion=rules.importance_gather.output.conclusion,
+        table=rules.validate.output[0],
+        normalisation=rules.split_normalise.output.normalisation,
+        code=package_modules("plots.py"),
+    output:
+        report(
             "results/figures/importance/features_by_importance.png",
             caption="../report/features_by_importance.rst",
             category="Importance",
             labels={"model": "importance study", "figure": "features by importance"},
         ),
     log:
-        "results/logs/plot_importance.log",
+        "results/logs/plot_features_by_importance.log",
     params:
-        runs=config["importance"]["runs"],
         dpi=config["figures"]["dpi"],
     script:
-        "../scripts/plot_importance.py"
+        "../scripts/plot_features_by_importance.py"

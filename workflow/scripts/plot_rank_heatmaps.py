@@ -1,0 +1,19 @@
+"""Rule plot_rank_heatmaps: rank frequencies -> features x ranks heatmaps, by weight and by gradient score."""
+
+import json
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open for the whole job
+
+import pandas as pd  # noqa: E402
+
+from winenet.importance import MEASURES, frequency_matrix  # noqa: E402
+from winenet.plots import rank_heatmap, save_figure  # noqa: E402
+
+with open(snakemake.input.normalisation) as handle:
+    features = json.load(handle)["features"]
+frequencies = pd.read_parquet(snakemake.input.frequencies)
+for measure in MEASURES:
+    title = f"Feature ranks by {measure} score over {snakemake.params.runs} L1 runs"
+    figure = rank_heatmap(frequency_matrix(frequencies, measure, features), title)
+    save_figure(figure, snakemake.output[measure], snakemake.params.dpi)
