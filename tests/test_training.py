@@ -99,3 +99,49 @@ def test_saved_parameters_load_without_pickle_and_are_byte_identical(tmp_path):
     loaded = load_parameters(tmp_path / "a.npz")
     assert set(loaded) == {"W0", "b0", "W1", "b1"}
     np.testing.assert_array_equal(loaded["W0"], network.linears[0].W)
+
+
+def test_padded_replicas_of_different_sizes_train_as_each_would_alone(wine_split):
+    x_train, y_train, x_test, y_test = wine_split
+    # Training sets of 133, 132 and 131 rows all make 14 batches of 10; validation sets differ too.
+    sizes, validation_sizes = [133, 132, 131], [45, 40, 44]
+    rngs = run_generators(5, range(3))
+    stack = Network.initialise([13, 16, 16, 3], rngs, "l1", 0.008)
+    padded = [np.zeros((3, 133, 13)), np.zeros((3, 133), int), np.zeros((3, 45, 13)), np.zeros((3, 45), int)]
+    for r, (n, m) in enumerate(zip(sizes, validation_sizes, strict=True)):
+        padded[0][r, :n], padded[1][r, :n] = x_train[:n], y_train[:n]
+        padded[2][r, :m], padded[3][r, :m] = x_test[:m], y_test[:m]
+    settings = {"learning_rate": 0.01, "batch_size": 10, "epochs": 3, "record": False}
+    together = train_network(
+        stack, *padded, rng=rngs, train_sizes=sizes, validation_sizes=validation_sizes, **settings
+    )
+    for r, (n, m) in enumerate(zip(sizes, validation_sizes, strict=True)):
+        (rng,) = run_generators(5, [r])
+        alone = Network.initialise([13, 16, 16, 3], rng, "l1", 0.008)
+        result = train_network(alone, x_train[:n], y_train[:n], x_test[:m], y_test[:m], rng=rng, **settings)
+        for stacked_layer, layer in zip(stack.linears, alone.linears, strict=True):
+            np.testing.assert_allclose(stacked_layer.W[r], layer.W, rtol=0, atol=1e-12)
+            np.testing.assert_allclose(stacked_layer.b[r], layer.b, rtol=0, atol=1e-12)
+        assert together.validation_accuracy[r] == result.validation_accuracy
+
+
+def test_padded_replicas_must_make_the_same_number_of_batches(wine_split):
+    x_train, y_train, x_test, y_test = wine_split
+    rngs = run_generators(5, range(2))
+    stack = Network.initialise([13, 4, 3], rngs)
+    data = [np.stack([a, a]) for a in (x_train, y_train, x_test, y_test)]
+    with pytest.raises(ValueError, match=r"different numbers of batches of 10 per epoch: \[13, 14\]"):
+        train_network(
+            stack,
+            *data,
+            learning_rate=0.01,
+            batch_size=10,
+            epochs=1,
+            rng=rngs,
+            record=False,
+            train_sizes=[133, 130],
+        )
+    with pytest.raises(ValueError, match="record=True needs"):
+        train_network(
+            stack, *data, learning_rate=0.01, batch_size=10, epochs=1, rng=rngs, train_sizes=[133, 133]
+        )

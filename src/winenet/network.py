@@ -133,6 +133,7 @@ class SoftmaxCrossEntropy:
     def __init__(self):
         self.probabilities: np.ndarray | None = None
         self._targets: np.ndarray | None = None
+        self._real_rows: np.ndarray | None = None
 
     def forward(self, logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """Logits and one-hot targets ``(..., B, K)`` -> mean cross-entropy over the batch ``(...)``."""
@@ -140,17 +141,25 @@ class SoftmaxCrossEntropy:
         clipped = np.clip(self.probabilities, _LOG_CLIP, 1 - _LOG_CLIP)
         return -(targets * np.log(clipped)).sum(axis=(-1, -2)) / logits.shape[-2]
 
-    def prepare(self, logits: np.ndarray, targets: np.ndarray) -> None:
-        """What ``backward`` needs from logits and targets ``(..., B, K)``, without the loss value."""
+    def prepare(self, logits: np.ndarray, targets: np.ndarray, real_rows: np.ndarray | None = None) -> None:
+        """What ``backward`` needs from logits and targets ``(..., B, K)``, without the loss value.
+
+        ``real_rows`` ``(..., B)``, when given, marks padding rows (False) whose gradient is zero.
+        """
         shifted = logits - logits.max(axis=-1, keepdims=True)
         np.exp(shifted, out=shifted)
         shifted /= shifted.sum(axis=-1, keepdims=True)
         self.probabilities = shifted
         self._targets = targets
+        self._real_rows = real_rows
 
     def backward(self) -> np.ndarray:
         """``softmax - onehot`` ``(..., B, K)``: the gradient of the batch's summed cross-entropy."""
-        return self.probabilities - self._targets
+        grad = self.probabilities - self._targets
+        if self._real_rows is not None:
+            # Exact zeros: a padding row adds nothing to any sum the update takes over the batch.
+            grad *= self._real_rows[..., None]
+        return grad
 
 
 class Network:
@@ -219,13 +228,14 @@ class Network:
         logits = self.forward(x)
         return self.loss_function.forward(logits, targets) + self.penalty_value(), logits
 
-    def prepare(self, x: np.ndarray, targets: np.ndarray) -> None:
+    def prepare(self, x: np.ndarray, targets: np.ndarray, real_rows: np.ndarray | None = None) -> None:
         """The forward pass ``backward`` or ``descend`` needs, without the loss value or the penalty.
 
         Computing the loss costs a pass over every weight (the penalty) and several small array
-        operations per step, which training without a record never reads.
+        operations per step, which training without a record never reads. ``real_rows``
+        ``(..., B)`` marks padding rows (False), which then contribute no gradient.
         """
-        self.loss_function.prepare(self.forward(x), targets)
+        self.loss_function.prepare(self.forward(x), targets, real_rows)
 
     def objective(self, x: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """What the update rule descends, per replica ``(...)``: summed cross-entropy + penalty."""

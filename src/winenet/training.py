@@ -30,11 +30,23 @@ def batch_count(n_rows: int, batch_size: int) -> int:
     return -(-n_rows // batch_size)
 
 
-def epoch_order(n_rows: int, rng: np.random.Generator | Sequence[np.random.Generator]) -> np.ndarray:
-    """A fresh permutation of the rows, ``(n_rows,)``, or ``(R, n_rows)`` for R generators."""
+def epoch_order(
+    n_rows: int,
+    rng: np.random.Generator | Sequence[np.random.Generator],
+    sizes: Sequence[int] | None = None,
+) -> np.ndarray:
+    """A fresh permutation of the rows, ``(n_rows,)``, or ``(R, n_rows)`` for R generators.
+
+    With ``sizes``, replica r permutes only its first ``sizes[r]`` rows, as it would alone, and
+    its padding rows follow them in order, so that they all fall into its last batch.
+    """
     if isinstance(rng, np.random.Generator):
         return rng.permutation(n_rows)
-    return np.stack([r.permutation(n_rows) for r in rng])
+    if sizes is None:
+        return np.stack([r.permutation(n_rows) for r in rng])
+    return np.stack(
+        [np.concatenate([r.permutation(n), np.arange(n, n_rows)]) for r, n in zip(rng, sizes, strict=True)]
+    )
 
 
 def accuracy(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -82,12 +94,17 @@ def train_network(
     rng: np.random.Generator | Sequence[np.random.Generator],
     record: bool = True,
     input_gradient_score: bool = False,
+    train_sizes: Sequence[int] | None = None,
+    validation_sizes: Sequence[int] | None = None,
 ) -> TrainingResult:
     """Train ``network`` in place on class indices ``y`` in ``0..K-1``; features ``(rows, in)``.
 
     For a stack the data may also carry the replica axis, features ``(R, rows, in)`` and labels
-    ``(R, rows)``: one training and validation set per replica (e.g. cross-validation folds of
-    equal size).
+    ``(R, rows)``: one training and validation set per replica (e.g. cross-validation folds).
+    Sets of different sizes are padded to the largest, and ``train_sizes`` and
+    ``validation_sizes`` give each replica's real row count: its padding rows come last in its
+    last batch and contribute exact zeros to the update, so replica r trains as it would alone.
+    Every replica must then have the same number of batches per epoch.
 
     With ``record`` every batch of both phases is kept (the validation set runs in batches of
     the same size every epoch, without updates); without it only the final validation accuracy
@@ -106,6 +123,10 @@ def train_network(
     n_rows = y_train.shape[-1]
     n_train_batches = batch_count(n_rows, batch_size)
     n_validation_batches = batch_count(y_validation.shape[-1], batch_size)
+    if train_sizes is not None or validation_sizes is not None:
+        train_sizes, validation_sizes = _check_sizes(
+            train_sizes, validation_sizes, y_train, y_validation, batch_size, record
+        )
     if y_train.ndim == 2:  # one data set per replica: pick replica r's rows from its own set
         replica = np.arange(y_train.shape[0])[:, None]
 
@@ -127,7 +148,7 @@ def train_network(
     gradient_score = np.zeros(lead + (x_train.shape[-1],)) if input_gradient_score else None
 
     for epoch in range(epochs):
-        order = epoch_order(n_rows, rng)
+        order = epoch_order(n_rows, rng, train_sizes)
         for batch, start in enumerate(range(0, n_rows, batch_size)):
             rows = order[..., start : start + batch_size]
             if record:
@@ -135,7 +156,8 @@ def train_network(
                 history.train_loss[..., epoch, batch] = loss
                 history.train_accuracy[..., epoch, batch] = accuracy(logits, take(y_train, rows))
             else:
-                network.prepare(take(x_train, rows), take(train_targets, rows))
+                real_rows = None if train_sizes is None else rows < train_sizes[:, None]
+                network.prepare(take(x_train, rows), take(train_targets, rows), real_rows)
             input_gradient = network.descend(learning_rate, input_gradient=input_gradient_score)
             if input_gradient_score:
                 gradient_score += np.abs(input_gradient).sum(axis=-2)
@@ -150,8 +172,34 @@ def train_network(
                 history.validation_accuracy[..., epoch, :],
             )
 
-    final_accuracy = accuracy(network.forward(x_validation), y_validation)
+    logits = network.forward(x_validation)
+    if validation_sizes is None:
+        final_accuracy = accuracy(logits, y_validation)
+    else:
+        real = np.arange(y_validation.shape[-1]) < validation_sizes[:, None]
+        final_accuracy = ((logits.argmax(axis=-1) == y_validation) & real).sum(axis=-1) / validation_sizes
     return TrainingResult(history, gradient_score, final_accuracy)
+
+
+def _check_sizes(train_sizes, validation_sizes, y_train, y_validation, batch_size, record):
+    """Real row counts ``(R,)`` per replica of padded per-replica data, checked; raise if unusable."""
+    if record:
+        raise ValueError("record=True needs every replica's data to have the same size")
+    if y_train.ndim != 2:
+        raise ValueError("row counts per replica need per-replica data, labels (R, rows)")
+    checked = []
+    for sizes, labels in ((train_sizes, y_train), (validation_sizes, y_validation)):
+        sizes = np.full(labels.shape[0], labels.shape[-1]) if sizes is None else np.asarray(sizes)
+        if sizes.shape != labels.shape[:1] or sizes.min() < 1 or sizes.max() > labels.shape[-1]:
+            raise ValueError(f"row counts {sizes.tolist()} do not fit labels of shape {labels.shape}")
+        checked.append(sizes)
+    batches = {batch_count(int(n), batch_size) for n in checked[0]}
+    if len(batches) > 1:
+        raise ValueError(
+            f"training sets of {sorted(set(checked[0].tolist()))} rows give different numbers of "
+            f"batches of {batch_size} per epoch: {sorted(batches)}"
+        )
+    return checked[0], checked[1]
 
 
 def history_table(record: TrainingRecord) -> pd.DataFrame:

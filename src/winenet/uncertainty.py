@@ -18,7 +18,7 @@ import pandas as pd
 
 from winenet.data import apply_normalisation, fit_normalisation, resolve_features
 from winenet.network import Network
-from winenet.training import model_arrays, run_generators, train_network
+from winenet.training import batch_count, model_arrays, run_generators, train_network
 
 __all__ = [
     "BASELINES",
@@ -158,17 +158,18 @@ def cross_validate_network(
     classes = _classes(table, label)
     sizes = [len(features), *hidden, len(classes)]
     scores = np.empty(len(folds))
-    # Folds with the same training and held-out sizes train as one stack, each replica on its
-    # own fold's rows and normalisation; fold i still draws from run_generators(seed, [i]), so its
-    # score does not depend on which folds share its stack.
-    groups: dict[tuple[int, int], list[int]] = {}
-    for index, (train_rows, test_rows) in enumerate(folds):
-        groups.setdefault((len(train_rows), len(test_rows)), []).append(index)
+    # Folds whose training sets make the same number of batches per epoch train as one stack
+    # (stratified folds differ by a row at most), each replica on its own fold's rows and
+    # normalisation, padded to the largest fold; fold i still draws from run_generators(seed, [i])
+    # and trains as it would alone, so its score does not depend on which folds share its stack.
+    groups: dict[int, list[int]] = {}
+    for index, (train_rows, _) in enumerate(folds):
+        groups.setdefault(batch_count(len(train_rows), batch_size), []).append(index)
     for indices in groups.values():
         arrays = [
             _fold_arrays(table, label, features, classes, *folds[i], normalisation_method) for i in indices
         ]
-        x_train, y_train, x_test, y_test = (np.stack(part) for part in zip(*arrays, strict=True))
+        x_train, y_train, x_test, y_test = (_padded_stack(part) for part in zip(*arrays, strict=True))
         rngs = run_generators(seed, indices)
         network = Network.initialise(sizes, rngs, penalty, coefficient, dtype=np.dtype(dtype))
         result = train_network(
@@ -182,9 +183,19 @@ def cross_validate_network(
             epochs=epochs,
             rng=rngs,
             record=False,
+            train_sizes=[len(folds[i][0]) for i in indices],
+            validation_sizes=[len(folds[i][1]) for i in indices],
         )
         scores[indices] = result.validation_accuracy
     return scores
+
+
+def _padded_stack(arrays: Sequence[np.ndarray]) -> np.ndarray:
+    """Stack arrays ``(rows_i, ...)`` into ``(n, max rows, ...)``, zero rows after each one's own."""
+    stacked = np.zeros((len(arrays), max(len(a) for a in arrays), *arrays[0].shape[1:]), arrays[0].dtype)
+    for target, array in zip(stacked, arrays, strict=True):
+        target[: len(array)] = array
+    return stacked
 
 
 def _baseline_models(seed: int) -> dict:
