@@ -281,7 +281,9 @@ class Network:
         The same update, fused for speed: each layer's weights change as soon as the gradient
         below them is known, the learning rate scales the small batch-sized gradient before the
         matrix product instead of the weight-sized result, and the penalty is applied in place
-        (L2 as one scaling of W). Afterwards ``dW`` holds ``lr *`` the data gradient.
+        (L2 as one scaling of W), then the weight gradient is formed in the layer's scratch buffer
+        and subtracted: a layer touches two weight-sized arrays per step, not three. ``dW`` and
+        ``db`` are left as they were; they belong to ``backward``.
         """
         grad = self.loss_function.backward()
         for index in range(len(self.layers) - 1, -1, -1):
