@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from winenet.network import Network
-from winenet.training import run_generators, train_network
+from winenet.training import train_runs
 
 MEASURES = ("weight", "gradient")
 
@@ -58,19 +58,17 @@ def train_importance_runs(
     frames = []
     for start in range(0, len(runs), stack_size):
         block = runs[start : start + stack_size]
-        rngs = run_generators(seed, block)
-        network = Network.initialise(sizes, rngs, penalty, coefficient, dtype=np.dtype(dtype))
-        result = train_network(
-            network,
-            x_train,
-            y_train,
-            x_validation,
-            y_validation,
+        network, result = train_runs(
+            block,
+            seed,
+            sizes,
+            (x_train, y_train, x_validation, y_validation),
+            penalty=penalty,
+            coefficient=coefficient,
+            dtype=dtype,
             learning_rate=learning_rate,
             batch_size=batch_size,
             epochs=epochs,
-            rng=rngs,
-            record=False,
             input_gradient_score=True,
         )
         weight_score = np.abs(network.linears[0].W).sum(axis=-1)  # (R, features)

@@ -224,7 +224,7 @@ def training_curves(epochs: pd.DataFrame, batches: pd.DataFrame, annotation: str
 def roc_curves(points: pd.DataFrame, aucs: dict, classes: list, title: str) -> Figure:
     """One-vs-rest ROC curve per class from ``points`` (class, fpr, tpr; see ``evaluation.roc_points``).
 
-    ``aucs`` maps each class (or its string form, as in metrics.json) to its AUC, None when undefined.
+    ``aucs`` maps each class's string form (the keys of metrics.json) to its AUC, None when undefined.
     """
     _require_columns(points, ["class", "fpr", "tpr"], "points")
     colours = _class_colours(classes)
@@ -233,7 +233,7 @@ def roc_curves(points: pd.DataFrame, aucs: dict, classes: list, title: str) -> F
     ax.plot([0, 1], [0, 1], linestyle="--", color="0.6", linewidth=1, label="chance")
     for cls in classes:
         curve = points[points["class"] == cls]
-        auc = aucs.get(cls, aucs.get(str(cls)))
+        auc = aucs.get(str(cls))
         # A class with no positives (or no negatives) in this sample has no ROC curve; the legend
         # says so rather than leave the class out.
         if curve.empty or auc is None:

@@ -181,6 +181,41 @@ def train_network(
     return TrainingResult(history, gradient_score, final_accuracy)
 
 
+def train_runs(
+    runs: Sequence[int],
+    seed: int,
+    sizes: Sequence[int],
+    data: Sequence[np.ndarray],
+    *,
+    penalty: str,
+    coefficient: float,
+    dtype: str,
+    learning_rate: float,
+    batch_size: int,
+    epochs: int,
+    **options,
+) -> tuple[Network, TrainingResult]:
+    """Train runs ``runs`` as one stack without a record; return the stack and its result.
+
+    Run r draws its weights and shuffles from ``run_generators(seed, [r])``, so it trains as it
+    would alone. ``sizes`` are the layer widths, ``data`` is (x_train, y_train, x_validation,
+    y_validation) as ``train_network`` takes them, and ``options`` go to ``train_network``.
+    """
+    rngs = run_generators(seed, runs)
+    network = Network.initialise(list(sizes), rngs, penalty, coefficient, dtype=np.dtype(dtype))
+    result = train_network(
+        network,
+        *data,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        epochs=epochs,
+        rng=rngs,
+        record=False,
+        **options,
+    )
+    return network, result
+
+
 def _check_sizes(train_sizes, validation_sizes, y_train, y_validation, batch_size, record):
     """Real row counts ``(R,)`` per replica of padded per-replica data, checked; raise if unusable."""
     if record:

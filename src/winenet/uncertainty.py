@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 
 from winenet.data import apply_normalisation, fit_normalisation, resolve_features
-from winenet.network import Network
-from winenet.training import batch_count, model_arrays, run_generators, train_network
+from winenet.training import batch_count, model_arrays, train_runs
 
 __all__ = [
     "BASELINES",
@@ -57,19 +56,17 @@ def seed_accuracies(
     """Final validation accuracy ``(seeds,)``; run r draws from ``run_generators(seed, [r])``."""
     # One stack on the replica axis: replica r computes what run r computes alone, at a fraction
     # of the Python overhead of ``seeds`` separate loops.
-    rngs = run_generators(seed, range(seeds))
-    network = Network.initialise(list(sizes), rngs, penalty, coefficient, dtype=np.dtype(dtype))
-    result = train_network(
-        network,
-        x_train,
-        y_train,
-        x_val,
-        y_val,
+    _, result = train_runs(
+        range(seeds),
+        seed,
+        sizes,
+        (x_train, y_train, x_val, y_val),
+        penalty=penalty,
+        coefficient=coefficient,
+        dtype=dtype,
         learning_rate=learning_rate,
         batch_size=batch_size,
         epochs=epochs,
-        rng=rngs,
-        record=False,
     )
     return np.asarray(result.validation_accuracy, dtype=np.float64)
 
@@ -169,20 +166,17 @@ def cross_validate_network(
         arrays = [
             _fold_arrays(table, label, features, classes, *folds[i], normalisation_method) for i in indices
         ]
-        x_train, y_train, x_test, y_test = (_padded_stack(part) for part in zip(*arrays, strict=True))
-        rngs = run_generators(seed, indices)
-        network = Network.initialise(sizes, rngs, penalty, coefficient, dtype=np.dtype(dtype))
-        result = train_network(
-            network,
-            x_train,
-            y_train,
-            x_test,
-            y_test,
+        _, result = train_runs(
+            indices,
+            seed,
+            sizes,
+            [_padded_stack(part) for part in zip(*arrays, strict=True)],
+            penalty=penalty,
+            coefficient=coefficient,
+            dtype=dtype,
             learning_rate=learning_rate,
             batch_size=batch_size,
             epochs=epochs,
-            rng=rngs,
-            record=False,
             train_sizes=[len(folds[i][0]) for i in indices],
             validation_sizes=[len(folds[i][1]) for i in indices],
         )
