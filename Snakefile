@@ -1,8 +1,14 @@
-# winenet: which producer made a wine, from 13 chemical measurements.
+# winenet: which producer made a wine, from its chemical measurements.
 # Table of contents; the rules live in workflow/rules/, the logic in src/winenet/.
+import os
+import sys
+
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
+
+# This file and every job import the winenet package beside this Snakefile.
+sys.path.insert(0, os.path.join(workflow.basedir, "src"))
 
 
 configfile: "config.yaml"

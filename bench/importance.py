@@ -29,10 +29,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import yaml  # noqa: E402
 
-from winenet.data import load_table, split_normalise  # noqa: E402
+from winenet.data import load_table, model_arrays, split_normalise  # noqa: E402
 from winenet.importance import MEASURES, importance_summary, rank_features, train_importance_runs  # noqa: E402
 from winenet.network import Network, ReLU, SoftmaxCrossEntropy, _signed_magnitude, one_hot  # noqa: E402
-from winenet.training import batch_count, epoch_order, model_arrays, run_generators  # noqa: E402
+from winenet.training import batch_count, epoch_order, run_generators  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 QUICK_RUNS, QUICK_EPOCHS = 20, 20

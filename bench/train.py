@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from winenet.data import load_table, split_normalise
-from winenet.training import accuracy, fit_model, model_arrays
+from winenet.data import load_table, model_arrays, split_normalise
+from winenet.training import accuracy, fit_model
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,12 +17,18 @@ WORKFLOW_FILES = ["Snakefile", "config.yaml", "workflow", "src", "data", "profil
 TINY = {
     "training": {"epochs": 3},
     # Equality tests (reruns, shards, cluster against local) hold the study to float64.
-    "importance": {"runs": 6, "epochs": 2, "shards": 2, "dtype": "float64"},
+    "importance": {
+        "runs": 6,
+        "runs_other_normalisations": 4,
+        "epochs": 2,
+        "shards": 2,
+        "dtype": "float64",
+        "permutation_repeats": 2,
+    },
     "figures": {"dpi": 40},
     "beyond": {
         "seeds": {"count": 3},
-        "cross_validation": {"folds": 2, "repeats": 2, "bootstrap": 200},
-        "permutation": {"repeats": 3},
+        "cross_validation": {"folds": 2, "repeats": 2},
     },
 }
 

@@ -20,7 +20,8 @@ def test_defaults_are_the_reports_settings():
     assert config["data"]["features"][6] == "Flavanoids"
     assert config["data"]["features"][12] == "Proline"
     assert config["split"] == {"test_size": 0.25, "random_state": 0}
-    assert config["normalisation"]["method"] == "l2norm"
+    # The report's normalisation first: the models train with it; the others are compared.
+    assert config["normalisation"]["methods"] == ["l2norm", "standard"]
     assert config["network"]["hidden"] == [128, 128]
     training = config["training"]
     assert (training["learning_rate"], training["batch_size"], training["epochs"]) == (0.01, 10, 1000)
@@ -53,7 +54,10 @@ BAD_VALUES = {
     "unknown penalty": ({"models": {"l1": {"penalty": "l3"}}}, "penalty"),
     "typo'd key": ({"training": {"epocs": 10}}, "epocs"),
     "test size of one": ({"split": {"test_size": 1.0}}, "test_size"),
-    "unknown normalisation": ({"normalisation": {"method": "minmax"}}, "method"),
+    "unknown normalisation": ({"normalisation": {"methods": ["zscore"]}}, "zscore"),
+    "no normalisation": ({"normalisation": {"methods": []}}, "methods"),
+    "rope above one": ({"beyond": {"cross_validation": {"rope": 2}}}, "rope"),
+    "posterior threshold of one half": ({"claims": {"posterior_threshold": 0.5}}, "posterior_threshold"),
     "zero shards": ({"importance": {"shards": 0}}, "shards"),
     "features neither list nor all": ({"data": {"features": "some"}}, "features"),
 }

@@ -298,3 +298,42 @@ def test_apply_normalisation_leaves_other_columns_alone(wine):
     result = apply_normalisation(wine, normalisation)
     np.testing.assert_array_equal(result["Mg"], (wine["Mg"] - 100.0) / 2.0)
     pd.testing.assert_frame_equal(result.drop(columns="Mg"), wine.drop(columns="Mg"))
+
+
+def test_minmax_maps_the_training_range_to_zero_and_one():
+    from winenet.data import normalisation_parameters
+
+    x = np.array([[1.0, 10.0], [3.0, 20.0], [2.0, 30.0]])
+    offset, scale = normalisation_parameters(x, "minmax")
+    normalised = (x - offset) / scale
+    np.testing.assert_allclose(normalised.min(axis=0), 0) and np.testing.assert_allclose(
+        normalised.max(axis=0), 1
+    )
+
+
+def test_table_fingerprint_ignores_formatting_but_not_values(tmp_path):
+    from winenet.data import table_fingerprint
+
+    plain = tmp_path / "plain.csv"
+    plain.write_text("Producer,a,b\n1,14.2,3\n2,13.0,4\n1,12.5,5\n2,11.1,6\n")
+    styled = tmp_path / "styled.csv"
+    styled.write_text(
+        '\ufeff"Producer" , "a", b\r\n1, 14.20 ,3.0\r\n2,13,4\r\n\r\n1,12.50,5\r\n2,11.1,6e0\r\n'
+    )
+    changed = tmp_path / "changed.csv"
+    changed.write_text("Producer,a,b\n1,14.2,3\n2,13.0,4\n1,12.5,5\n2,11.2,6\n")
+    fingerprints = [
+        table_fingerprint(load_table(path, "Producer", "all")) for path in (plain, styled, changed)
+    ]
+    assert fingerprints[0] == fingerprints[1] != fingerprints[2]
+
+
+def test_table_summary_counts_rows_and_classes(tmp_path):
+    from winenet.data import table_summary
+
+    path = tmp_path / "t.csv"
+    path.write_text("Producer,a,b\nx,1,3\ny,2,4\nx,3,5\ny,4,6\nx,5,7\n")
+    summary = table_summary(load_table(path, "Producer", "all"), "Producer", path)
+    assert summary["rows"] == 5 and summary["features"] == ["a", "b"]
+    assert summary["classes"] == ["x", "y"] and summary["class_counts"] == [3, 2]
+    assert len(summary["sha256"]) == 64

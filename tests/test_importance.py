@@ -6,10 +6,14 @@ import pytest
 
 from winenet.importance import (
     conclusion,
+    excluded_runs,
     frequency_matrix,
     importance_summary,
+    permutation_drops,
+    permutation_generators,
     rank_features,
     rank_frequencies,
+    ranking_agreement,
     shard_runs,
     train_importance_runs,
 )
@@ -45,7 +49,7 @@ def test_shards_cover_every_run_once_in_contiguous_blocks(runs, shards):
 def test_stacked_runs_equal_runs_trained_one_at_a_time(wine_split):
     stacked = study(wine_split, range(5), stack_size=5)
     alone = study(wine_split, range(5), stack_size=1)
-    numeric = ["weight_score", "gradient_score", "accuracy"]
+    numeric = ["weight_score", "gradient_score", "permutation_score", "accuracy"]
     np.testing.assert_allclose(stacked[numeric], alone[numeric], rtol=1e-10, atol=1e-10)
 
 
@@ -99,10 +103,10 @@ def test_float32_study_runs_and_agrees_roughly(wine_split):
     np.testing.assert_allclose(single["weight_score"], double["weight_score"], rtol=1e-3)
 
 
-def synthetic_scores():
+def synthetic_scores(runs=4, status=None):
     # Feature f2 always scores highest, f0 always lowest; f1 in between.
     rows = []
-    for run in range(4):
+    for run in range(runs):
         for k, feature in enumerate(["f0", "f1", "f2"]):
             rows.append(
                 {
@@ -110,7 +114,9 @@ def synthetic_scores():
                     "feature": feature,
                     "weight_score": k + run / 10,
                     "gradient_score": k,
+                    "permutation_score": k / 10,
                     "accuracy": 0.9,
+                    "status": status[run] if status else "ok",
                 }
             )
     return pd.DataFrame(rows)
@@ -118,42 +124,91 @@ def synthetic_scores():
 
 def test_ranks_frequencies_and_summary():
     ranks = rank_features(synthetic_scores())
-    assert set(ranks["measure"]) == {"weight", "gradient"}
+    assert set(ranks["measure"]) == {"weight", "gradient", "permutation"}
     top = ranks[(ranks["rank"] == 1)]
-    assert set(top["feature"]) == {"f2"} and len(top) == 8
+    assert set(top["feature"]) == {"f2"} and len(top) == 12
     frequencies = rank_frequencies(ranks, ["f0", "f1", "f2"])
+    # Heatmaps are drawn for the weight and gradient scores, as the report did.
     assert len(frequencies) == 2 * 3 * 3 and frequencies["runs"].sum() == 2 * 4 * 3
     matrix = frequency_matrix(frequencies, "weight", ["f0", "f1", "f2"])
     assert matrix.loc["f2", 1] == 4 and matrix.loc["f0", 3] == 4
-    summary = importance_summary(ranks)
+    summary = importance_summary(ranks, ["f0", "f1", "f2"])
     assert summary["feature"].tolist() == ["f2", "f1", "f0"]
     assert summary.loc[0, "weight_top_two_share"] == 1.0 and summary.loc[2, "gradient_mean_rank"] == 3.0
+    assert (summary["runs_ranked"] == 4).all()
+    # Every run agrees: the interval of the mean rank has no width.
+    assert summary.loc[0, "weight_mean_rank_ci_low"] == summary.loc[0, "weight_mean_rank_ci_high"] == 1.0
+
+
+def test_mean_rank_interval_is_a_t_interval_over_runs_within_the_possible_ranks():
+    scores = synthetic_scores()
+    # Runs 0 and 1 swap f1 and f2 by weight score: f2's weight ranks are 2, 2, 1, 1.
+    swap = scores["run"].isin([0, 1]) & (scores["feature"] == "f1")
+    scores.loc[swap, "weight_score"] = 10
+    summary = importance_summary(rank_features(scores), ["f0", "f1", "f2"]).set_index("feature")
+    # mean 1.5, s = 0.57735, t_{0.975,3} = 3.182446: half-width 3.182446 * 0.57735 / 2 = 0.918693,
+    # cut at rank 1 below.
+    assert summary.loc["f2", "weight_mean_rank"] == 1.5
+    assert summary.loc["f2", "weight_mean_rank_ci_high"] == pytest.approx(1.5 + 0.918693, abs=1e-5)
+    assert summary.loc["f2", "weight_mean_rank_ci_low"] == 1.0
+
+
+def test_runs_that_diverged_or_learned_nothing_are_not_ranked_but_named():
+    scores = synthetic_scores(runs=5, status=["ok", "chance", "ok", "diverged", "ok"])
+    ranks = rank_features(scores)
+    assert sorted(ranks["run"].unique()) == [0, 2, 4]
+    assert excluded_runs(scores) == {"chance": [1], "diverged": [3]}
+    summary = importance_summary(ranks, ["f0", "f1", "f2"])
+    text = conclusion(summary, excluded_runs(scores), runs=5)
+    assert "3 of 5 runs" in text and "1 diverged (runs 3)" in text and "runs 1" in text
+
+
+def test_conclusion_names_no_feature_when_no_run_learned_anything():
+    scores = synthetic_scores(runs=2, status=["chance", "chance"])
+    summary = importance_summary(rank_features(scores), ["f0", "f1", "f2"])
+    text = conclusion(summary, excluded_runs(scores), runs=2)
+    assert "no feature is called important" in text and "**" not in text
+
+
+def test_conclusion_with_a_single_feature_says_there_is_nothing_to_rank():
+    scores = synthetic_scores()
+    scores = scores[scores["feature"] == "f0"]
+    summary = importance_summary(rank_features(scores), ["f0"])
+    assert "nothing to rank" in conclusion(summary, excluded_runs(scores), runs=4)
 
 
 def test_conclusion_is_computed_from_the_summary():
-    summary = importance_summary(rank_features(synthetic_scores()))
+    summary = importance_summary(rank_features(synthetic_scores()), ["f0", "f1", "f2"])
     text = conclusion(summary, expected=("f2", "f1"))
     assert "**f2**" in text and "**f1**" in text and "agrees" in text
     assert "differs" in conclusion(summary, expected=("a", "b"))
+    # Without the report's findings (other data), no comparison with them.
+    assert "report" not in conclusion(summary)
 
 
-def test_permutation_importance_finds_the_only_informative_feature():
-    from winenet.importance import permutation_importance, ranking_agreement
+def test_permutation_drops_find_the_only_informative_feature():
     from winenet.network import Linear
 
-    # A linear "network" that looks only at feature 1: shuffling feature 1 costs accuracy, others nothing.
-    weights = np.zeros((3, 2))
-    weights[1] = [-10.0, 10.0]
-    network = Network([Linear(weights, np.zeros(2))])
+    # A stack of two linear "networks" that look only at feature 1: shuffling feature 1 costs
+    # accuracy, shuffling the others nothing.
+    weights = np.zeros((2, 3, 2))
+    weights[:, 1] = [-10.0, 10.0]
+    network = Network([Linear(weights, np.zeros((2, 2)))])
     x = np.random.default_rng(0).standard_normal((40, 3))
     y = (x[:, 1] > 0).astype(int)
-    table = permutation_importance(network, x, y, ["a", "b", "c"], repeats=5, seed=0)
-    assert table["feature"][0] == "b" and table["mean_drop"][0] > 0.2
-    assert (table.loc[table["feature"] != "b", "mean_drop"] == 0).all()
-    again = permutation_importance(network, x, y, ["a", "b", "c"], repeats=5, seed=0)
-    pd.testing.assert_frame_equal(table, again)
-    summary = pd.DataFrame(
-        {"feature": ["b", "a", "c"], "weight_mean_rank": [1, 2, 3], "gradient_mean_rank": [1, 3, 2]}
-    )
-    agreement = ranking_agreement(table, summary)
-    assert agreement["spearman"].between(-1, 1).all() and len(agreement) == 3
+    drops = permutation_drops(network, x, y, permutation_generators(0, [0, 1]), repeats=5)
+    assert drops.shape == (2, 3)
+    assert (drops[:, 1] > 0.2).all() and (drops[:, [0, 2]] == 0).all()
+    again = permutation_drops(network, x, y, permutation_generators(0, [0, 1]), repeats=5)
+    np.testing.assert_array_equal(drops, again)
+
+
+def test_ranking_agreement_pairs_every_normalisation_and_measure():
+    summary = importance_summary(rank_features(synthetic_scores()), ["f0", "f1", "f2"])
+    agreement = ranking_agreement({"l2norm": summary, "standard": summary})
+    assert len(agreement) == 6 * 5 // 2
+    assert agreement["spearman"].between(-1, 1).all()
+    same = agreement[
+        (agreement["ranking_a"] == "l2norm/weight") & (agreement["ranking_b"] == "standard/weight")
+    ]
+    assert same["spearman"].iloc[0] == pytest.approx(1.0)

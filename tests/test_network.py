@@ -219,3 +219,41 @@ def test_proximal_loss_has_the_l1_term():
     proximal = Network.initialise(SIZES, np.random.default_rng(0), "l1_proximal", 0.3)
     subgradient = Network.initialise(SIZES, np.random.default_rng(0), "l1", 0.3)
     np.testing.assert_allclose(proximal.loss(x, targets)[0], subgradient.loss(x, targets)[0])
+
+
+@pytest.mark.parametrize("penalty", ["l2", "l1", "l1_proximal"])
+@pytest.mark.parametrize("fused", [False, True])
+def test_per_replica_coefficients_equal_each_network_with_its_own(penalty, fused):
+    coefficients = np.array([0.0, 0.05, 0.3])
+    seeds = [21, 22, 23]
+    stack = Network.initialise(SIZES, [np.random.default_rng(s) for s in seeds], penalty, coefficients)
+    singles = [
+        Network.initialise(SIZES, np.random.default_rng(s), penalty, c)
+        for s, c in zip(seeds, coefficients, strict=True)
+    ]
+    x, targets = make_batch(replicas=3)
+    for _ in range(4):
+        stack_loss, _ = stack.loss(x, targets)
+        if fused:
+            stack.descend(0.05)
+        else:
+            stack.backward()
+            stack.step(0.05)
+        for r, single in enumerate(singles):
+            loss, _ = single.loss(x[r], targets[r])
+            np.testing.assert_allclose(stack_loss[r], loss, rtol=0, atol=1e-12)
+            if fused:
+                single.descend(0.05)
+            else:
+                single.backward()
+                single.step(0.05)
+    for r, single in enumerate(singles):
+        for stacked, lin in zip(stack.linears, single.linears, strict=True):
+            np.testing.assert_allclose(stacked.W[r], lin.W, rtol=0, atol=1e-12)
+
+
+def test_per_replica_coefficients_must_fit_the_stack():
+    with pytest.raises(ValueError, match=r"shape \(2,\)"):
+        Network.initialise(SIZES, [np.random.default_rng(s) for s in (1, 2)], "l1", np.array([0.1, 0.2, 0.3]))
+    with pytest.raises(ValueError, match=">= 0"):
+        Network.initialise(SIZES, [np.random.default_rng(s) for s in (1, 2)], "l1", np.array([0.1, -0.2]))

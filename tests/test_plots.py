@@ -77,6 +77,42 @@ def rank_counts() -> pd.DataFrame:
     return pd.DataFrame(counts, index=FEATURES, columns=range(1, len(FEATURES) + 1))
 
 
+def interval_table() -> pd.DataFrame:
+    """Means with intervals for three models under two normalisations and one baseline."""
+    rows = [
+        (model, normalisation, mean, mean - 0.03, mean + 0.02)
+        for normalisation, shift in (("l2norm", -0.05), ("standard", 0.0))
+        for model, mean in (("plain", 0.96 + shift), ("l2", 0.93 + shift), ("l1", 0.95 + shift))
+    ] + [("random_forest", "standard", 0.98, 0.96, 0.99)]
+    return pd.DataFrame(rows, columns=["model", "normalisation", "mean", "ci_low", "ci_high"])
+
+
+def importance_summaries() -> dict:
+    """Two normalisations' importance summaries over FEATURES, the second in reverse order."""
+    summaries = {}
+    for name, order in (("l2norm", FEATURES), ("standard", FEATURES[::-1])):
+        table = pd.DataFrame({"feature": order})
+        for measure in ("weight", "gradient", "permutation"):
+            table[f"{measure}_mean_rank"] = np.arange(1, len(order) + 1, dtype=float)
+            table[f"{measure}_mean_rank_ci_low"] = table[f"{measure}_mean_rank"] - 0.4
+            table[f"{measure}_mean_rank_ci_high"] = table[f"{measure}_mean_rank"] + 0.4
+        summaries[name] = table
+    return summaries
+
+
+def path_table() -> pd.DataFrame:
+    """A regularisation path: two normalisations, two penalties, three coefficients."""
+    rows = []
+    for normalisation in ("l2norm", "standard"):
+        for penalty in ("l1", "l1_proximal"):
+            for k, coefficient in enumerate((0.001, 0.01, 0.1)):
+                mean = 0.95 - 0.1 * k
+                rows.append((normalisation, penalty, coefficient, mean, mean - 0.05, mean + 0.03, 0.3 * k))
+    return pd.DataFrame(
+        rows, columns=["normalisation", "penalty", "coefficient", "mean", "ci_low", "ci_high", "zero_share"]
+    )
+
+
 BUILDERS = {
     "feature_distributions": lambda: plots.feature_distributions(
         wine_like_table(), "Producer", FEATURES, order=FEATURES[::-1], title="by rank"
@@ -93,6 +129,32 @@ BUILDERS = {
         "model",
         "acc",
     ),
+    "accuracy_spread": lambda: plots.accuracy_spread(
+        {"plain": np.array([0.9, 0.95, 0.93]), "l2": np.array([0.7, 0.9, 0.92])},
+        pd.DataFrame(
+            {"model": ["plain", "l2"], "mean": [0.927, 0.84], "ci_low": [0.86, 0.5], "ci_high": [0.99, 1]}
+        ),
+        "seeds",
+    ),
+    "interval_comparison": lambda: plots.interval_comparison(interval_table(), "cv"),
+    "difference_intervals": lambda: plots.difference_intervals(
+        pd.DataFrame(
+            {
+                "model_a": ["plain", "plain"],
+                "model_b": ["l2", "l2"],
+                "normalisation": ["l2norm", "standard"],
+                "mean_difference": [0.07, 0.0],
+                "ci_low": [-0.02, -0.03],
+                "ci_high": [0.16, 0.03],
+            }
+        ),
+        "differences",
+        "difference",
+    ),
+    "importance_rankings": lambda: plots.importance_rankings(
+        importance_summaries(), ("weight", "gradient", "permutation"), "rankings"
+    ),
+    "regularisation_path_figure": lambda: plots.regularisation_path_figure(path_table(), "path"),
 }
 EXPECTED_PANELS = {
     "feature_distributions": len(FEATURES),
@@ -101,6 +163,11 @@ EXPECTED_PANELS = {
     "confusion_matrix_figure": 1,
     "rank_heatmap": 1,
     "metric_bars": 1,
+    "accuracy_spread": 1,
+    "interval_comparison": 1,
+    "difference_intervals": 1,
+    "importance_rankings": 3,
+    "regularisation_path_figure": 4,
 }
 
 
@@ -274,3 +341,16 @@ def test_metric_bars_print_each_value():
     assert [text.get_text() for text in ax.texts] == ["0.956", "0.978", "1.000"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["none", "l1", "l2"]
     assert [bar.get_height() for bar in ax.patches] == [0.9556, 0.9778, 1.0]
+
+
+def test_interval_comparison_draws_one_series_per_normalisation():
+    figure = plots.interval_comparison(interval_table(), "cv")
+    (axis,) = panels(figure)
+    assert [text.get_text() for text in axis.get_legend().get_texts()] == ["l2norm", "standard"]
+    assert [label.get_text() for label in axis.get_xticklabels()] == ["plain", "l2", "l1", "random_forest"]
+
+
+def test_importance_rankings_list_features_in_the_first_normalisations_order():
+    figure = plots.importance_rankings(importance_summaries(), ("weight", "gradient", "permutation"), "r")
+    first = panels(figure)[0]
+    assert [label.get_text() for label in first.get_yticklabels()] == FEATURES

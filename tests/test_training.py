@@ -10,7 +10,9 @@ from winenet.training import (
     epoch_order,
     epoch_summary,
     history_table,
+    majority_share,
     run_generators,
+    run_status,
     train_network,
 )
 
@@ -145,3 +147,69 @@ def test_padded_replicas_must_make_the_same_number_of_batches(wine_split):
         train_network(
             stack, *data, learning_rate=0.01, batch_size=10, epochs=1, rng=rngs, train_sizes=[133, 133]
         )
+
+
+def test_a_diverging_training_is_caught_in_the_epoch_it_happens(wine_split):
+    rng = np.random.default_rng(0)
+    network = Network.initialise([13, 16, 16, 3], rng, "l2", 0.08)
+    with np.errstate(all="ignore"):
+        result = train_network(network, *wine_split, learning_rate=50, batch_size=10, epochs=30, rng=rng)
+    assert result.diverged_epoch > 0 and result.status == "diverged"
+    assert np.isnan(result.validation_accuracy)
+    # Training stops once every replica is lost; the epochs it did not train are NaN, not zeros.
+    assert np.isnan(result.record.train_loss[int(result.diverged_epoch) :]).all()
+
+
+def test_fit_model_stops_a_diverged_model_with_one_line_naming_model_epoch_and_rate():
+    from winenet.training import TrainingDiverged, fit_model
+
+    table = pd.DataFrame({"label": [0, 1] * 20, "a": np.linspace(0, 1, 40), "b": np.linspace(1, 0, 40) ** 2})
+    normalisation = {"label": "label", "classes": [0, 1], "features": ["a", "b"]}
+    training = {"learning_rate": 1e6, "batch_size": 4, "epochs": 50, "seed": 0}
+    with np.errstate(all="ignore"), pytest.raises(TrainingDiverged) as caught:
+        fit_model(
+            table,
+            table,
+            normalisation,
+            hidden=[8],
+            training=training,
+            penalty="l2",
+            coefficient=1.0,
+            name="model 'x'",
+        )
+    message = str(caught.value)
+    assert "\n" not in message and "model 'x'" in message and "epoch" in message and "1000000" in message
+    assert "training.learning_rate" in message
+
+
+def test_status_tells_chance_from_learning():
+    accuracy = np.array([0.9, 21 / 45, 0.3, np.nan])
+    status = run_status(accuracy, np.array([0, 0, 0, 7]), np.full(4, 21 / 45))
+    assert status.tolist() == ["ok", "chance", "chance", "diverged"]
+    assert majority_share(np.array([0, 1, 1, 2])) == 0.5
+    padded = np.array([[0, 0, 1, 1], [0, 1, 1, 9]])
+    np.testing.assert_allclose(majority_share(padded, sizes=np.array([4, 3])), [0.5, 2 / 3])
+
+
+def test_a_stack_records_which_replicas_diverged(wine_split):
+    rngs = run_generators(0, range(3))
+    network = Network.initialise([13, 16, 3], rngs, "l2", np.array([0.0, 0.0, 0.0]))
+    x_train, y_train, x_test, y_test = wine_split
+    # Replica 2 sees inputs 1e200 times larger: it blows up, the others train normally.
+    x = np.stack([x_train, x_train, x_train * 1e200])
+    y = np.stack([y_train] * 3)
+    with np.errstate(all="ignore"):
+        result = train_network(
+            network,
+            x,
+            y,
+            np.stack([x_test] * 3),
+            np.stack([y_test] * 3),
+            learning_rate=0.5,
+            batch_size=10,
+            epochs=5,
+            rng=rngs,
+            record=False,
+        )
+    assert result.diverged_epoch[2] > 0 and (result.diverged_epoch[:2] == 0).all()
+    assert result.status[2] == "diverged" and np.isnan(result.validation_accuracy[2])

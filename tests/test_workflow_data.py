@@ -4,23 +4,31 @@ import json
 
 import pandas as pd
 import pytest
+import yaml
 from conftest import make_project, run_snakemake
 
 pytestmark = pytest.mark.workflow
 
-DATA_TARGETS = ["results/data/train.parquet", "results/data/test.parquet"]
+DATA_TARGETS = ["results/data/l2norm/train.parquet", "results/data/l2norm/test.parquet"]
 
 
 def test_data_stages_build_the_reports_split(tiny_project):
     run_snakemake(tiny_project, *DATA_TARGETS)
     validated = pd.read_parquet(tiny_project / "results/data/validated.parquet")
-    test = pd.read_parquet(tiny_project / "results/data/test.parquet")
-    train = pd.read_parquet(tiny_project / "results/data/train.parquet")
+    test = pd.read_parquet(tiny_project / "results/data/l2norm/test.parquet")
+    train = pd.read_parquet(tiny_project / "results/data/l2norm/train.parquet")
     assert validated.shape == (178, 14)
     assert (len(train), len(test)) == (133, 45)
     assert test["Producer"].value_counts().sort_index().tolist() == [16, 21, 8]
-    normalisation = json.loads((tiny_project / "results/data/normalisation.json").read_text())
+    normalisation = json.loads((tiny_project / "results/data/l2norm/normalisation.json").read_text())
     assert normalisation["method"] == "l2norm" and normalisation["classes"] == [1, 2, 3]
+    summary = json.loads((tiny_project / "results/data/table.json").read_text())
+    assert summary["rows"] == 178 and summary["class_counts"] == [59, 71, 48]
+    # The report's data, recognised by its content whatever the file's formatting.
+    assert (
+        summary["sha256"]
+        == yaml.safe_load((tiny_project / "config.yaml").read_text())["reference"]["table_sha256"]
+    )
 
 
 def test_bad_data_stops_the_pipeline_naming_file_line_column_value(tmp_path):
@@ -36,5 +44,5 @@ def test_bad_data_stops_the_pipeline_naming_file_line_column_value(tmp_path):
     output = result.stdout + result.stderr
     assert "wine.csv, line 6" in output and repr(bad_value) in output
     assert not (project / "results/data/validated.parquet").exists()
-    assert not (project / "results/data/train.parquet").exists()
+    assert not (project / "results/data/l2norm/train.parquet").exists()
     assert repr(bad_value) in (project / "results/logs/validate.log").read_text()

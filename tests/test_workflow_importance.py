@@ -10,11 +10,11 @@ pytestmark = pytest.mark.workflow
 # what this test is about.
 SMALL_STUDY = {"importance": {"runs": 14, "epochs": 5, "dtype": "float64"}, "figures": {"dpi": 40}}
 OUTPUTS = [
-    "results/importance/scores.parquet",
-    "results/importance/ranks.parquet",
-    "results/importance/rank_frequencies.parquet",
-    "results/importance/summary.csv",
-    "results/importance/conclusion.rst",
+    "results/importance/l2norm/scores.parquet",
+    "results/importance/l2norm/ranks.parquet",
+    "results/importance/l2norm/rank_frequencies.parquet",
+    "results/importance/l2norm/summary.csv",
+    "results/importance/l2norm/conclusion.rst",
 ]
 
 
@@ -24,28 +24,32 @@ def split_ways(tmp_path_factory):
     for shards in (1, 7):
         overrides = SMALL_STUDY | {"importance": SMALL_STUDY["importance"] | {"shards": shards}}
         project = make_project(tmp_path_factory.mktemp(f"shards{shards}") / "project", overrides)
-        run_snakemake(project, *OUTPUTS, "results/figures/importance/features_by_importance.png")
+        run_snakemake(project, *OUTPUTS, "results/figures/importance/l2norm/features_by_importance.png")
         projects[shards] = project
     return projects
 
 
 def test_one_shard_and_seven_shards_give_identical_bytes(split_ways):
-    assert len(list((split_ways[7] / "results/importance/shards").iterdir())) == 7
+    assert len(list((split_ways[7] / "results/importance/l2norm/shards").iterdir())) == 7
     for path in OUTPUTS:
         assert (split_ways[1] / path).read_bytes() == (split_ways[7] / path).read_bytes(), path
 
 
 def test_study_tables(split_ways):
     project = split_ways[7]
-    scores = pd.read_parquet(project / "results/importance/scores.parquet")
+    scores = pd.read_parquet(project / "results/importance/l2norm/scores.parquet")
     assert len(scores) == 14 * 13 and scores["run"].tolist() == sorted(scores["run"])
     assert (scores[["weight_score", "gradient_score"]] > 0).all().all()
     assert scores["accuracy"].between(0, 1).all()
-    ranks = pd.read_parquet(project / "results/importance/ranks.parquet")
+    ranks = pd.read_parquet(project / "results/importance/l2norm/ranks.parquet")
+    whole = ranks[ranks["measure"].isin(["weight", "gradient"])]
     assert (
-        ranks.groupby(["measure", "run"])["rank"].apply(sorted).map(lambda r: r == list(range(1, 14))).all()
+        whole.groupby(["measure", "run"])["rank"].apply(sorted).map(lambda r: r == list(range(1, 14))).all()
     )
-    summary = pd.read_csv(project / "results/importance/summary.csv")
+    # Tied permutation scores share the average of their ranks: the ranks still add up to 1 + ... + 13.
+    permutation = ranks[ranks["measure"] == "permutation"]
+    assert permutation.groupby("run")["rank"].sum().eq(91).all()
+    summary = pd.read_csv(project / "results/importance/l2norm/summary.csv")
     assert len(summary) == 13 and summary["overall_mean_rank"].is_monotonic_increasing
-    conclusion = (project / "results/importance/conclusion.rst").read_text()
+    conclusion = (project / "results/importance/l2norm/conclusion.rst").read_text()
     assert summary["feature"][0] in conclusion and summary["feature"][1] in conclusion

@@ -11,9 +11,14 @@ from conftest import TINY, make_project, run_snakemake
 pytestmark = pytest.mark.workflow
 
 MODELS = ["plain", "l2", "l1"]
-BEYOND_TABLES = ["seed_accuracy", "cv_accuracy", "paired_differences", "permutation_importance"]
-BEYOND_FIGURES = ["l1_methods", "seed_accuracy", "cv_accuracy", "paired_differences", "ranking_comparison"]
-IMPORTANCE_FIGURES = ["rank_heatmap_weight", "rank_heatmap_gradient", "features_by_importance"]
+NORMALISATIONS = ["l2norm", "standard"]
+BEYOND_TABLES = ["seed_accuracy", "cv_accuracy", "paired_differences", "ranking_agreement"]
+BEYOND_FIGURES = ["l1_methods", "seed_accuracy", "cv_accuracy", "paired_differences", "importance_rankings"]
+IMPORTANCE_FIGURES = [
+    f"{normalisation}/{name}"
+    for normalisation in NORMALISATIONS
+    for name in ("rank_heatmap_weight", "rank_heatmap_gradient", "features_by_importance")
+]
 EPOCHS = TINY["training"]["epochs"]
 
 
@@ -94,28 +99,78 @@ def test_l1_methods_compare_subgradient_and_proximal(finished_runs):
     assert table["validation_accuracy"].between(0, 1).all()
 
 
-def test_uncertainty_and_permutation_tables(finished_runs):
+def test_seed_and_cross_validation_tables(finished_runs):
     project = finished_runs[0]
     seeds = pd.read_csv(project / "results/beyond/seed_accuracy.csv")
-    assert seeds["model"].tolist() == MODELS and (seeds["n"] == 3).all()
+    assert seeds["model"].tolist() == MODELS and (seeds["seeds"] == 3).all()
+    assert (seeds["pi_low"] <= seeds["mean"]).all() and (seeds["mean"] <= seeds["pi_high"]).all()
+    per_fold = pd.concat(
+        [pd.read_parquet(path) for path in sorted((project / "results/beyond/cv").rglob("*.parquet"))]
+    )
+    assert list(per_fold.columns) == [
+        "model",
+        "normalisation",
+        "repeat",
+        "fold",
+        "accuracy",
+        "n_train",
+        "n_test",
+        "status",
+    ]
+    assert (per_fold["n_train"] + per_fold["n_test"] == 178).all()
     cv = pd.read_csv(project / "results/beyond/cv_accuracy.csv")
-    assert cv["model"].tolist() == [*MODELS, "logistic_regression", "mlp", "random_forest"]
-    assert (cv["n"] == 4).all() and cv["mean"].between(0, 1).all()
+    networks = [(m, n) for n in NORMALISATIONS for m in MODELS]
+    baselines = [(b, "standard") for b in ("logistic_regression", "mlp", "random_forest")]
+    assert list(zip(cv["model"], cv["normalisation"], strict=True)) == networks + baselines
+    assert (cv["folds"] == 4).all() and cv["mean"].between(0, 1).all()
     assert (cv["ci_low"] <= cv["mean"]).all() and (cv["mean"] <= cv["ci_high"]).all()
     differences = pd.read_csv(project / "results/beyond/paired_differences.csv")
-    assert len(differences) == 6 * 5 // 2
+    # Per normalisation: 3 network pairs and 3 x 3 network-baseline pairs.
+    assert len(differences) == 2 * (3 + 9)
+    assert {"p_value", "p_holm", "p_a_better", "p_equivalent", "p_b_better"} <= set(differences.columns)
     assert (differences["ci_low"] <= differences["ci_high"]).all()
-    permutation = pd.read_csv(project / "results/beyond/permutation_importance.csv")
-    assert sorted(permutation["rank"]) == list(range(1, 14))
+    posterior = differences[["p_a_better", "p_equivalent", "p_b_better"]].sum(axis=1)
+    # Each of the three is written with four decimals.
+    assert ((posterior - 1).abs() <= 2e-4).all()
     agreement = pd.read_csv(project / "results/beyond/ranking_agreement.csv")
-    assert agreement["spearman"].between(-1, 1).all() and len(agreement) == 3
-    assert "l2" in (project / "results/beyond/uncertainty_conclusion.rst").read_text()
+    assert agreement["spearman"].between(-1, 1).all() and len(agreement) == 6 * 5 // 2
+
+
+def test_importance_study_under_every_normalisation(finished_runs):
+    project = finished_runs[0]
+    for normalisation, runs in (("l2norm", 6), ("standard", 4)):
+        scores = pd.read_parquet(project / f"results/importance/{normalisation}/scores.parquet")
+        assert scores["run"].nunique() == runs
+        assert {"weight_score", "gradient_score", "permutation_score", "status"} <= set(scores.columns)
+        summary = pd.read_csv(project / f"results/importance/{normalisation}/summary.csv")
+        assert len(summary) == 13
+        assert {"weight_mean_rank_ci_low", "permutation_mean_rank", "runs_ranked"} <= set(summary.columns)
+
+
+def test_claims_table_judges_every_claim(finished_runs):
+    claims = pd.read_csv(finished_runs[0] / "results/claims.csv")
+    assert list(claims.columns) == ["claim", "verdict", "evidence", "conditions"]
+    assert claims["verdict"].isin(["holds", "does not hold", "undecided"]).all()
+    text = " ".join(claims["claim"])
+    for words in (
+        "96%",
+        "overfits",
+        "Regularisation",
+        "loss spikes",
+        "smoother",
+        "Proline and Flavanoids",
+        "Normalisation",
+        "baselines",
+    ):
+        assert words in text, words
+    assert claims["evidence"].str.len().gt(20).all()
 
 
 def test_report_is_written_after_the_run(finished_runs):
     html = (finished_runs[0] / "results/report.html").read_text()
     assert "training_curves.png" in html and "confusion_matrix.png" in html
-    assert "rank_heatmap_gradient.png" in html and "ranked most important are" in html
+    assert "rank_heatmap_gradient.png" in html and "Most important" in html
+    assert "claims.csv" in html
 
 
 def test_same_config_gives_identical_bytes(finished_runs):
@@ -123,7 +178,10 @@ def test_same_config_gives_identical_bytes(finished_runs):
     paths = ["results/metrics.json", "results/models/summary.csv"]
     paths += [path for model in MODELS for path in model_files(model)]
     paths += ["results/figures/data/feature_distributions.png", "results/figures/models/accuracy.png"]
-    paths += ["results/importance/scores.parquet", "results/importance/summary.csv"]
+    paths += [
+        f"results/importance/{n}/{name}" for n in NORMALISATIONS for name in ("scores.parquet", "summary.csv")
+    ]
+    paths += ["results/claims.csv"]
     paths += ["results/beyond/l1_methods.csv", "results/figures/beyond/l1_methods.png"]
     paths += [f"results/beyond/{name}.csv" for name in BEYOND_TABLES]
     paths += [f"results/figures/beyond/{name}.png" for name in BEYOND_FIGURES]

@@ -17,13 +17,14 @@ __all__ = [
     "apply_normalisation",
     "fit_normalisation",
     "load_table",
+    "model_arrays",
     "resolve_features",
     "split_normalise",
     "split_table",
 ]
 
 ROW_COLUMN = "row"
-NORMALISATION_METHODS = ("l2norm", "standard")
+NORMALISATION_METHODS = ("l2norm", "standard", "minmax")
 
 # A plain decimal number; Python's float() also takes '1_000', 'inf', 'nan' and non-ASCII digits,
 # none of which a CSV of measurements should contain.
@@ -258,6 +259,24 @@ def split_table(
     return train.reset_index(drop=True), test.reset_index(drop=True)
 
 
+def normalisation_parameters(x: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray]:
+    """Offset and scale ``(features,)`` of ``method`` fitted on training features ``(rows, features)``.
+
+    Normalised values are ``(x - offset) / scale``; a feature the method cannot scale gets scale 0.
+    """
+    if method == "l2norm":
+        return np.zeros(x.shape[1]), np.linalg.norm(x, axis=0)
+    if method == "standard":
+        # Constant columns are found exactly (max == min), since a float std of equal values
+        # may come out as 1e-17 instead of 0.
+        constant = x.max(axis=0) == x.min(axis=0)
+        return x.mean(axis=0), np.where(constant, 0.0, x.std(axis=0, ddof=0))
+    if method == "minmax":
+        low, high = x.min(axis=0), x.max(axis=0)
+        return low, high - low
+    raise ValueError(f"unknown normalisation method {method!r}; choose one of {NORMALISATION_METHODS}")
+
+
 def fit_normalisation(train: pd.DataFrame, features: list[str], method: str) -> dict:
     """Offset and scale per feature from the (n_train, n_features) training rows; JSON-able."""
     if method not in NORMALISATION_METHODS:
@@ -265,20 +284,13 @@ def fit_normalisation(train: pd.DataFrame, features: list[str], method: str) -> 
     if len(train) == 0:
         raise DataValidationError(["no training rows to fit the normalisation on"])
     features = list(features)
-    x = train[features].to_numpy(dtype=np.float64)
-    # Constant columns are found exactly (max == min), since a float std of equal values
-    # may come out as 1e-17 instead of 0.
-    constant = x.max(axis=0) == x.min(axis=0)
-    if method == "l2norm":
-        offset = np.zeros(x.shape[1])
-        scale = np.linalg.norm(x, axis=0)
-        useless = scale == 0
-        reason = "is zero in every training row (its L2 norm is 0)"
-    else:
-        offset = x.mean(axis=0)
-        scale = x.std(axis=0, ddof=0)
-        useless = constant
-        reason = "is constant over the training rows (its standard deviation is 0)"
+    offset, scale = normalisation_parameters(train[features].to_numpy(dtype=np.float64), method)
+    useless = scale == 0
+    reason = {
+        "l2norm": "is zero in every training row (its L2 norm is 0)",
+        "standard": "is constant over the training rows (its standard deviation is 0)",
+        "minmax": "is constant over the training rows (its range is 0)",
+    }[method]
     if useless.any():
         raise DataValidationError(
             [
@@ -326,3 +338,47 @@ def split_normalise(
         apply_normalisation(test, normalisation),
         {"label": label, "classes": classes, **normalisation},
     )
+
+
+def table_fingerprint(table: pd.DataFrame) -> str:
+    """SHA-256 of a validated table's content: column names, labels and float64 feature values.
+
+    Independent of the CSV's formatting (quotes, spaces, line endings, '14.2' versus '14.20'), so
+    that the report's data is recognised however it was saved, and nothing else is.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    digest.update("\x1f".join(map(str, table.columns)).encode())
+    for column in table.columns:
+        values = table[column]
+        if pd.api.types.is_float_dtype(values):
+            digest.update(np.ascontiguousarray(values.to_numpy(np.float64)).astype("<f8").tobytes())
+        else:
+            digest.update("\x1f".join(map(str, values.tolist())).encode())
+    return digest.hexdigest()
+
+
+def table_summary(table: pd.DataFrame, label: str, path: str) -> dict:
+    """What later stages and captions say about the input: rows, features, classes, content hash."""
+    counts = table[label].value_counts().sort_index()
+    return {
+        "path": str(path),
+        "rows": len(table),
+        "label": label,
+        "features": [column for column in table.columns if column != label],
+        "classes": [cls.item() if hasattr(cls, "item") else cls for cls in counts.index],
+        "class_counts": [int(n) for n in counts.to_numpy()],
+        "sha256": table_fingerprint(table),
+    }
+
+
+def model_arrays(table: pd.DataFrame, normalisation: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Features ``(rows, in)`` in the normalisation's order and class indices ``(rows,)``."""
+    classes = normalisation["classes"]
+    labels = table[normalisation["label"]].tolist()
+    unknown = sorted({str(label) for label in labels} - {str(cls) for cls in classes})
+    if unknown:
+        raise ValueError(f"labels {unknown} are not among the classes {classes}")
+    index = {cls: k for k, cls in enumerate(classes)}
+    return table[normalisation["features"]].to_numpy(np.float64), np.array([index[v] for v in labels])

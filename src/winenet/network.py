@@ -35,8 +35,22 @@ _SIGN_BIT = {
 }
 
 
-def _signed_magnitude(weights: np.ndarray, magnitude: float, out: np.ndarray) -> np.ndarray:
-    """``magnitude * sign(weights)`` into ``out`` (same shape), with ``sign(0) = 0``."""
+def _signed_magnitude(weights: np.ndarray, magnitude, out: np.ndarray) -> np.ndarray:
+    """``magnitude * sign(weights)`` into ``out`` (same shape), with ``sign(0) = 0``.
+
+    ``magnitude`` is a float, or an array that broadcasts against the weights (one per replica).
+    """
+    if np.ndim(magnitude):
+        np.copysign(magnitude, weights, out=out)
+    else:
+        _copy_sign_bit(weights, magnitude, out)
+    # Exact zeros are practically never reached, but sign(0) = 0 is the report's rule.
+    if (weights == 0).any():
+        out[weights == 0] = 0
+    return out
+
+
+def _copy_sign_bit(weights: np.ndarray, magnitude: float, out: np.ndarray) -> None:
     # np.sign is not vectorised in NumPy and costs about three times as much as copying the sign
     # bit onto the magnitude with integer operations; this runs over every weight at every step.
     int_type, sign_mask = _SIGN_BIT[weights.dtype]
@@ -44,14 +58,13 @@ def _signed_magnitude(weights: np.ndarray, magnitude: float, out: np.ndarray) ->
     out_bits = out.view(int_type)
     np.bitwise_and(weights.view(int_type), sign_mask, out=out_bits)
     np.bitwise_or(out_bits, magnitude_bits, out=out_bits)
-    # Exact zeros are practically never reached, but sign(0) = 0 is the report's rule.
-    if (weights == 0).any():
-        out[weights == 0] = 0
-    return out
 
 
-def soft_threshold(weights: np.ndarray, threshold: float, scratch: np.ndarray) -> None:
-    """In place: ``W = sign(W) * max(|W| - threshold, 0)``; ``scratch`` has the shape of W."""
+def soft_threshold(weights: np.ndarray, threshold, scratch: np.ndarray) -> None:
+    """In place: ``W = sign(W) * max(|W| - threshold, 0)``; ``scratch`` has the shape of W.
+
+    ``threshold`` is a float or an array that broadcasts against the weights (one per replica).
+    """
     np.abs(weights, out=scratch)
     scratch -= threshold
     np.maximum(scratch, 0, out=scratch)
@@ -163,18 +176,38 @@ class SoftmaxCrossEntropy:
 
 
 class Network:
-    """Linear/ReLU stack with a softmax cross-entropy head, an optional L1/L2 penalty and SGD."""
+    """Linear/ReLU stack with a softmax cross-entropy head, an optional L1/L2 penalty and SGD.
 
-    def __init__(self, layers: list, penalty: str = "none", coefficient: float = 0.0):
+    ``coefficient`` is one float for every replica, or ``(R,)`` for a stack of R networks that
+    each have their own (a regularisation path trained as one stack).
+    """
+
+    def __init__(self, layers: list, penalty: str = "none", coefficient: float | np.ndarray = 0.0):
         if penalty not in PENALTIES:
             raise ValueError(f"unknown penalty {penalty!r}; expected one of {PENALTIES}")
-        if coefficient < 0:
-            raise ValueError(f"penalty coefficient must be >= 0, got {coefficient}")
         self.layers = layers
         self.linears = [layer for layer in layers if isinstance(layer, Linear)]
         self.loss_function = SoftmaxCrossEntropy()
         self.penalty = penalty
-        self.coefficient = float(coefficient)
+        self.coefficient = self._checked_coefficient(coefficient)
+
+    def _checked_coefficient(self, coefficient) -> float | np.ndarray:
+        values = np.asarray(coefficient, dtype=np.float64)
+        if not np.all(values >= 0):
+            raise ValueError(f"penalty coefficient must be >= 0, got {coefficient}")
+        if values.ndim == 0:
+            return float(values)
+        if values.ndim != 1 or values.shape[0] != self.replicas:
+            raise ValueError(
+                f"per-replica coefficients must have shape ({self.replicas},), got {values.shape}"
+            )
+        return values
+
+    def _per_weight(self, value):
+        """A per-replica value ``(R,)`` shaped to broadcast against weights ``(R, in, out)``."""
+        if np.ndim(value) == 0:
+            return value
+        return np.asarray(value, dtype=self.linears[0].W.dtype)[:, None, None]
 
     @classmethod
     def initialise(
@@ -182,7 +215,7 @@ class Network:
         sizes: Sequence[int],
         rng: np.random.Generator | Sequence[np.random.Generator],
         penalty: str = "none",
-        coefficient: float = 0.0,
+        coefficient: float | np.ndarray = 0.0,
         dtype=np.float64,
     ) -> Network:
         """He weights and zero biases for layer widths ``sizes`` (input, hidden..., classes).
@@ -221,6 +254,7 @@ class Network:
             return 0.0
         if self.penalty == "l2":
             return 0.5 * self.coefficient * sum((lin.W**2).sum(axis=(-1, -2)) for lin in self.linears)
+        # l1_proximal minimises the same objective as l1; only the way it steps differs.
         return self.coefficient * sum(np.abs(lin.W).sum(axis=(-1, -2)) for lin in self.linears)
 
     def loss(self, x: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -260,11 +294,12 @@ class Network:
         return grad
 
     def _add_penalty_gradient(self, layer: Linear, scratch: np.ndarray) -> None:
+        coefficient = self._per_weight(self.coefficient)
         if self.penalty == "l2":
-            np.multiply(layer.W, self.coefficient, out=scratch)
+            np.multiply(layer.W, coefficient, out=scratch)
             layer.dW += scratch
         elif self.penalty == "l1":
-            layer.dW += _signed_magnitude(layer.W, self.coefficient, scratch)
+            layer.dW += _signed_magnitude(layer.W, coefficient, scratch)
 
     def step(self, learning_rate: float) -> None:
         """Plain SGD on every layer: ``W -= lr * dW``, ``b -= lr * db``."""
@@ -273,7 +308,7 @@ class Network:
             layer.W -= layer.scratch
             layer.b -= learning_rate * layer.db
             if self.penalty == "l1_proximal":
-                soft_threshold(layer.W, learning_rate * self.coefficient, layer.scratch)
+                soft_threshold(layer.W, self._per_weight(learning_rate * self.coefficient), layer.scratch)
 
     def descend(self, learning_rate: float, input_gradient: bool = False) -> np.ndarray | None:
         """``backward`` then ``step`` in one pass down the layers; returns the input gradient or None.
@@ -296,17 +331,18 @@ class Network:
             self._apply_penalty_step(layer, learning_rate)
             layer.W -= np.matmul(layer._input.swapaxes(-1, -2), scaled, out=layer.scratch)
             if self.penalty == "l1_proximal":
-                soft_threshold(layer.W, learning_rate * self.coefficient, layer.scratch)
+                soft_threshold(layer.W, self._per_weight(learning_rate * self.coefficient), layer.scratch)
             layer.b -= scaled.sum(axis=-2)
             grad = below
         return grad
 
     def _apply_penalty_step(self, layer: Linear, learning_rate: float) -> None:
         # Uses the weights before this step's data update, as backward() + step() does.
+        step = self._per_weight(learning_rate * self.coefficient)
         if self.penalty == "l2":
-            layer.W *= 1.0 - learning_rate * self.coefficient
+            layer.W *= 1.0 - step
         elif self.penalty == "l1":
-            layer.W -= _signed_magnitude(layer.W, learning_rate * self.coefficient, layer.scratch)
+            layer.W -= _signed_magnitude(layer.W, step, layer.scratch)
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities ``(..., B, K)`` for inputs ``(..., B, in)``."""
@@ -324,7 +360,7 @@ class Network:
 
     @classmethod
     def from_parameters(
-        cls, parameters: dict[str, np.ndarray], penalty: str = "none", coefficient: float = 0.0
+        cls, parameters: dict[str, np.ndarray], penalty: str = "none", coefficient: float | np.ndarray = 0.0
     ) -> Network:
         """Rebuild a network from ``parameters()`` output (e.g. a loaded ``weights.npz``)."""
         count = sum(1 for name in parameters if name.startswith("W"))

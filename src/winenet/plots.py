@@ -19,10 +19,16 @@ from matplotlib.figure import Figure
 # scikit-learn (the evaluate stage computes the ROC points).
 
 __all__ = [
+    "accuracy_spread",
     "confusion_matrix_figure",
+    "difference_intervals",
     "feature_distributions",
+    "importance_rankings",
+    "interval_comparison",
+    "method_curves",
     "metric_bars",
     "rank_heatmap",
+    "regularisation_path_figure",
     "roc_curves",
     "save_figure",
     "training_curves",
@@ -375,63 +381,164 @@ def method_curves(epochs_by_method: dict[str, pd.DataFrame], zero_shares: pd.Ser
 
 
 @_house_style()
-def accuracy_spread(values: dict[str, np.ndarray], title: str, ylabel: str = "accuracy") -> Figure:
-    """Per group, each value as a point (spread evenly, no jitter), the mean and its 95 % t-interval."""
-    from scipy import stats
+def accuracy_spread(values: dict[str, np.ndarray], intervals: pd.DataFrame, title: str) -> Figure:
+    """Per group, each value as a point (spread evenly, no jitter), its mean and interval from ``intervals``.
 
+    ``intervals`` has one row per group (column ``model``) with ``mean``, ``ci_low`` and ``ci_high``.
+    """
+    _require_columns(intervals, ["model", "mean", "ci_low", "ci_high"], "intervals")
     figure = Figure(figsize=(max(5, 1.3 * len(values) + 2), 4.5), layout="constrained")
     axis = figure.subplots()
-    for i, group in enumerate(values.values()):
-        group = np.asarray(group, dtype=float)
-        offsets = np.linspace(-0.25, 0.25, len(group)) if len(group) > 1 else np.zeros(1)
+    indexed = intervals.set_index("model")
+    for i, (group, points) in enumerate(values.items()):
+        points = np.sort(np.asarray(points, dtype=float))
+        offsets = np.linspace(-0.25, 0.25, len(points)) if len(points) > 1 else np.zeros(1)
         # Sorting before spreading keeps equal values side by side instead of on top of each other.
-        axis.scatter(i + offsets, np.sort(group), s=12, color=f"C{i}", alpha=0.6, linewidths=0)
-        mean = group.mean()
-        half = (
-            stats.t.ppf(0.975, len(group) - 1) * group.std(ddof=1) / np.sqrt(len(group))
-            if len(group) > 1
-            else 0
-        )
-        axis.errorbar(i + 0.38, mean, yerr=half, fmt="o", color="black", capsize=4, markersize=4)
-        axis.annotate(f"{mean:.3f}", (i + 0.45, mean), fontsize=8, va="center")
+        axis.scatter(i + offsets, points, s=12, color=f"C{i}", alpha=0.6, linewidths=0)
+        row = indexed.loc[group]
+        if np.isfinite(row["mean"]):
+            error = [[row["mean"] - row["ci_low"]], [row["ci_high"] - row["mean"]]]
+            axis.errorbar(i + 0.38, row["mean"], yerr=error, fmt="o", color="black", capsize=4, markersize=4)
+            axis.annotate(f"{row['mean']:.3f}", (i + 0.45, row["mean"]), fontsize=8, va="center")
     axis.set_xticks(range(len(values)), list(values))
-    axis.set(title=title, ylabel=ylabel, xlim=(-0.6, len(values) - 0.1))
+    axis.set(title=title, ylabel="accuracy", xlim=(-0.6, len(values) - 0.1))
     axis.grid(axis="y", alpha=0.3)
     return figure
 
 
 @_house_style()
-def difference_intervals(differences: pd.DataFrame, title: str) -> Figure:
-    """Paired differences ``model_a - model_b`` with their intervals, one row per pair; zero marked."""
-    _require_columns(
-        differences, ["model_a", "model_b", "mean_difference", "ci_low", "ci_high"], "differences"
-    )
-    figure = Figure(figsize=(7, 0.35 * len(differences) + 1.5), layout="constrained")
+def interval_comparison(table: pd.DataFrame, title: str) -> Figure:
+    """Each model's mean with its interval, one marker per normalisation, models along the x axis.
+
+    ``table`` has columns model, normalisation, mean, ci_low, ci_high (e.g. ``crossval.accuracy_table``).
+    """
+    _require_columns(table, ["model", "normalisation", "mean", "ci_low", "ci_high"], "table")
+    models = list(dict.fromkeys(table["model"]))
+    normalisations = list(dict.fromkeys(table["normalisation"]))
+    figure = Figure(figsize=(max(6, 1.1 * len(models) + 2.5), 4.5), layout="constrained")
     axis = figure.subplots()
-    y = np.arange(len(differences))[::-1]
-    mean = differences["mean_difference"].to_numpy()
-    error = np.vstack([mean - differences["ci_low"].to_numpy(), differences["ci_high"].to_numpy() - mean])
-    axis.errorbar(mean, y, xerr=error, fmt="o", color="C0", capsize=3, markersize=4)
-    axis.axvline(0, color="grey", linestyle="--", linewidth=1)
-    labels = [f"{a} - {b}" for a, b in zip(differences["model_a"], differences["model_b"], strict=True)]
-    axis.set_yticks(y, labels)
-    axis.set(title=title, xlabel="difference in accuracy (95 % bootstrap interval)")
+    width = 0.6 / max(len(normalisations), 1)
+    for k, normalisation in enumerate(normalisations):
+        rows = table[table["normalisation"] == normalisation]
+        x = np.array([models.index(m) for m in rows["model"]]) + (k - (len(normalisations) - 1) / 2) * width
+        mean = rows["mean"].to_numpy(dtype=float)
+        error = np.vstack(
+            [mean - rows["ci_low"].to_numpy(dtype=float), rows["ci_high"].to_numpy(dtype=float) - mean]
+        )
+        axis.errorbar(
+            x, mean, yerr=error, fmt="o", color=f"C{k}", capsize=3, markersize=5, label=normalisation
+        )
+    axis.set_xticks(range(len(models)), models)
+    if max((len(m) for m in models), default=0) * len(models) > 70:
+        axis.tick_params(axis="x", labelrotation=25)
+    axis.set(title=title, ylabel="held-out accuracy (corrected 95 % interval)")
+    axis.grid(axis="y", alpha=0.3)
+    axis.legend(title="normalisation", loc="lower left")
     return figure
 
 
 @_house_style()
-def ranking_comparison(ranks: pd.DataFrame, title: str) -> Figure:
-    """Features (rows of ``ranks``) ranked by several methods (columns): one line per feature."""
-    figure = Figure(figsize=(7, 6), layout="constrained")
+def difference_intervals(differences: pd.DataFrame, title: str, xlabel: str) -> Figure:
+    """Paired differences ``model_a - model_b`` with their intervals, one row per pair; zero marked.
+
+    With a ``normalisation`` column the pairs are coloured by it.
+    """
+    _require_columns(
+        differences, ["model_a", "model_b", "mean_difference", "ci_low", "ci_high"], "differences"
+    )
+    figure = Figure(figsize=(7.5, 0.3 * len(differences) + 1.6), layout="constrained")
     axis = figure.subplots()
-    x = np.arange(ranks.shape[1])
-    for i, (feature, row) in enumerate(ranks.iterrows()):
-        axis.plot(x, row.to_numpy(), marker="o", color=f"C{i % 10}", linewidth=1)
-        axis.annotate(feature, (x[-1] + 0.05, row.iloc[-1]), fontsize=8, va="center", color=f"C{i % 10}")
-        axis.annotate(
-            feature, (x[0] - 0.05, row.iloc[0]), fontsize=8, va="center", ha="right", color=f"C{i % 10}"
+    y = np.arange(len(differences))[::-1]
+    groups = (
+        differences["normalisation"] if "normalisation" in differences else pd.Series([""] * len(differences))
+    )
+    for k, group in enumerate(dict.fromkeys(groups)):
+        chosen = (groups == group).to_numpy()
+        rows = differences[chosen]
+        mean = rows["mean_difference"].to_numpy(dtype=float)
+        error = np.vstack(
+            [mean - rows["ci_low"].to_numpy(dtype=float), rows["ci_high"].to_numpy(dtype=float) - mean]
         )
-    axis.set_xticks(x, list(ranks.columns))
-    axis.set(title=title, ylabel="rank (1 = most important)", xlim=(-0.9, x[-1] + 0.9))
-    axis.invert_yaxis()
+        axis.errorbar(
+            mean, y[chosen], xerr=error, fmt="o", color=f"C{k}", capsize=3, markersize=4, label=group or None
+        )
+    axis.axvline(0, color="grey", linestyle="--", linewidth=1)
+    labels = [f"{a} - {b}" for a, b in zip(differences["model_a"], differences["model_b"], strict=True)]
+    axis.set_yticks(y, labels)
+    axis.set(title=title, xlabel=xlabel, ylim=(-0.8, len(differences) - 0.2))
+    if "normalisation" in differences:
+        axis.legend(title="normalisation", loc="lower right", fontsize=8)
+    return figure
+
+
+@_house_style()
+def importance_rankings(summaries: dict[str, pd.DataFrame], measures: Sequence[str], title: str) -> Figure:
+    """Mean rank of every feature with its interval, one panel per measure, one colour per normalisation.
+
+    ``summaries`` maps a normalisation to its ``importance.importance_summary``; features are listed
+    in the first summary's order (most important at the top).
+    """
+    names = list(summaries)
+    features = summaries[names[0]]["feature"].tolist()
+    figure = Figure(figsize=(3.4 * len(measures) + 1.8, 0.32 * len(features) + 1.8), layout="constrained")
+    axes = np.atleast_1d(figure.subplots(1, len(measures), sharey=True, squeeze=False).ravel())
+    y = np.arange(len(features))
+    step = 0.5 / max(len(names), 1)
+    for axis, measure in zip(axes, measures, strict=True):
+        for k, name in enumerate(names):
+            indexed = summaries[name].set_index("feature").reindex(features)
+            mean = indexed[f"{measure}_mean_rank"].to_numpy(dtype=float)
+            low = indexed[f"{measure}_mean_rank_ci_low"].to_numpy(dtype=float)
+            high = indexed[f"{measure}_mean_rank_ci_high"].to_numpy(dtype=float)
+            error = np.vstack([np.nan_to_num(mean - low), np.nan_to_num(high - mean)])
+            offset = (k - (len(names) - 1) / 2) * step
+            axis.errorbar(
+                mean, y + offset, xerr=error, fmt="o", color=f"C{k}", markersize=4, capsize=2, label=name
+            )
+        axis.set(title=f"by {measure} score", xlabel="mean rank (1 = most important)")
+        axis.set_xlim(0.5, len(features) + 0.5)
+        axis.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(y, features)
+    axes[0].invert_yaxis()
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(
+        handles, labels, title="normalisation", loc="outside lower center", ncols=max(len(names), 1)
+    )
+    figure.suptitle(title)
+    return figure
+
+
+@_house_style()
+def regularisation_path_figure(table: pd.DataFrame, title: str) -> Figure:
+    """Accuracy with its interval and first-layer zero share against the coefficient, per penalty and method.
+
+    ``table`` has columns normalisation, penalty, coefficient, mean, ci_low, ci_high, zero_share.
+    """
+    _require_columns(
+        table, ["normalisation", "penalty", "coefficient", "mean", "ci_low", "ci_high", "zero_share"], "table"
+    )
+    normalisations = list(dict.fromkeys(table["normalisation"]))
+    penalties = list(dict.fromkeys(table["penalty"]))
+    figure = Figure(figsize=(5 * len(normalisations) + 1, 7), layout="constrained")
+    axes = figure.subplots(2, len(normalisations), sharex=True, squeeze=False)
+    for column, normalisation in enumerate(normalisations):
+        accuracy_axis, zero_axis = axes[0, column], axes[1, column]
+        for k, penalty in enumerate(penalties):
+            rows = table[(table["normalisation"] == normalisation) & (table["penalty"] == penalty)]
+            rows = rows.sort_values("coefficient")
+            x = rows["coefficient"].to_numpy(dtype=float)
+            accuracy_axis.plot(x, rows["mean"], marker="o", markersize=3, color=f"C{k}", label=penalty)
+            accuracy_axis.fill_between(
+                x, rows["ci_low"], rows["ci_high"], color=f"C{k}", alpha=0.15, linewidth=0
+            )
+            zero_axis.plot(x, rows["zero_share"], marker="o", markersize=3, color=f"C{k}", label=penalty)
+        accuracy_axis.set(
+            title=f"{normalisation} normalisation", ylabel="cross-validated accuracy", xscale="log"
+        )
+        zero_axis.set(xlabel="penalty coefficient", ylabel="first-layer weights exactly zero", xscale="log")
+        zero_axis.set_ylim(-0.02, 1.02)
+        for axis in (accuracy_axis, zero_axis):
+            axis.grid(alpha=0.3)
+    axes[0, 0].legend(title="penalty", loc="lower left")
+    figure.suptitle(title)
     return figure

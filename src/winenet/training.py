@@ -13,9 +13,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from winenet.data import model_arrays
 from winenet.network import Network, one_hot
 
 PHASES = ("train", "validation")
+# What became of a training run: it learned something, it learned no more than always answering the
+# most common class ("chance"), or its loss or weights stopped being finite numbers ("diverged").
+STATUSES = ("ok", "chance", "diverged")
+
+
+class TrainingDiverged(RuntimeError):
+    """A network's loss or weights became non-finite; str() is one line saying where and what to do."""
 
 
 def run_generators(seed: int, runs: Sequence[int]) -> list[np.random.Generator]:
@@ -71,6 +79,45 @@ class TrainingResult:
     record: TrainingRecord | None
     input_gradient_score: np.ndarray | None  # (..., features): sum over steps of |dLoss/dInput|
     validation_accuracy: np.ndarray  # (...): after the last epoch, on the whole validation set
+    # (...): the first epoch (from 1) after which some weight was not finite; 0 if none ever was.
+    diverged_epoch: np.ndarray
+    # (...): share of the validation rows in their most common class, the accuracy of a model that
+    # learned nothing; per replica when each has its own validation set.
+    majority_share: np.ndarray
+
+    @property
+    def status(self) -> np.ndarray:
+        """One of ``STATUSES`` per replica ``(...)``."""
+        return run_status(self.validation_accuracy, self.diverged_epoch, self.majority_share)
+
+
+def run_status(validation_accuracy, diverged_epoch, majority_share) -> np.ndarray:
+    """ "diverged", "chance" (no better than the majority class) or "ok", elementwise over runs ``(...)``."""
+    accuracy = np.asarray(validation_accuracy, dtype=np.float64)
+    # A small tolerance: accuracies and shares are both ratios of row counts, computed differently.
+    at_chance = ~(accuracy > np.asarray(majority_share) + 1e-9)
+    return np.where(np.asarray(diverged_epoch) > 0, "diverged", np.where(at_chance, "chance", "ok"))
+
+
+def majority_share(labels: np.ndarray, sizes: np.ndarray | None = None) -> np.ndarray:
+    """Share of the most common class among labels ``(rows,)`` -> ``()``, or ``(R, rows)`` -> ``(R,)``.
+
+    With ``sizes`` ``(R,)`` only each replica's first ``sizes[r]`` labels count (the rest is padding).
+    """
+    labels = np.asarray(labels)
+    if labels.ndim == 1:
+        return np.asarray(np.bincount(labels).max() / len(labels))
+    sizes = np.full(labels.shape[0], labels.shape[1]) if sizes is None else np.asarray(sizes)
+    return np.array([np.bincount(row[:n]).max() / n for row, n in zip(labels, sizes, strict=True)])
+
+
+def _not_finite(network: Network) -> np.ndarray:
+    """Per replica ``(...)``: whether any weight or bias is NaN or infinite."""
+    bad = False
+    for layer in network.linears:
+        # One pass per layer and epoch, not per step: a diverged network stays non-finite.
+        bad = bad | ~np.isfinite(layer.W).all(axis=(-1, -2)) | ~np.isfinite(layer.b).all(axis=-1)
+    return np.asarray(bad)
 
 
 def _validation_pass(network, x, labels, targets, batch_size, loss_out, accuracy_out):
@@ -146,6 +193,7 @@ def train_network(
             validation_accuracy=np.empty(lead + (epochs, n_validation_batches)),
         )
     gradient_score = np.zeros(lead + (x_train.shape[-1],)) if input_gradient_score else None
+    diverged_epoch = np.zeros(lead, dtype=np.int64)
 
     for epoch in range(epochs):
         order = epoch_order(n_rows, rng, train_sizes)
@@ -171,6 +219,14 @@ def train_network(
                 history.validation_loss[..., epoch, :],
                 history.validation_accuracy[..., epoch, :],
             )
+        newly = _not_finite(network) & (diverged_epoch == 0)
+        diverged_epoch[newly] = epoch + 1
+        if diverged_epoch.all():
+            # Every replica is lost: the remaining epochs would only compute NaNs.
+            if record:
+                for array in vars(history).values():
+                    array[..., epoch + 1 :, :] = np.nan
+            break
 
     logits = network.forward(x_validation)
     if validation_sizes is None:
@@ -178,7 +234,12 @@ def train_network(
     else:
         real = np.arange(y_validation.shape[-1]) < validation_sizes[:, None]
         final_accuracy = ((logits.argmax(axis=-1) == y_validation) & real).sum(axis=-1) / validation_sizes
-    return TrainingResult(history, gradient_score, final_accuracy)
+    # A diverged network's argmax over NaN logits is meaningless, not an accuracy.
+    final_accuracy = np.where(diverged_epoch > 0, np.nan, final_accuracy)
+    majority = majority_share(y_validation, validation_sizes)
+    if y_validation.ndim == 1 and lead:
+        majority = np.full(lead, majority)
+    return TrainingResult(history, gradient_score, final_accuracy, diverged_epoch, majority)
 
 
 def train_runs(
@@ -276,17 +337,6 @@ def epoch_summary(history: pd.DataFrame) -> pd.DataFrame:
     return summary.reset_index()
 
 
-def model_arrays(table: pd.DataFrame, normalisation: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Features ``(rows, in)`` in the normalisation's order and class indices ``(rows,)``."""
-    classes = normalisation["classes"]
-    labels = table[normalisation["label"]].tolist()
-    unknown = sorted({str(label) for label in labels} - {str(cls) for cls in classes})
-    if unknown:
-        raise ValueError(f"labels {unknown} are not among the classes {classes}")
-    index = {cls: k for k, cls in enumerate(classes)}
-    return table[normalisation["features"]].to_numpy(np.float64), np.array([index[v] for v in labels])
-
-
 def fit_model(
     train: pd.DataFrame,
     test: pd.DataFrame,
@@ -296,10 +346,13 @@ def fit_model(
     training: Mapping,
     penalty: str,
     coefficient: float,
+    name: str = "model",
 ) -> tuple[Network, pd.DataFrame]:
     """Train one network on the tables the data stages wrote; return it and its per-batch history.
 
     ``training`` is the config's ``training`` slice: learning_rate, batch_size, epochs, seed.
+    Raises ``TrainingDiverged``, naming ``name``, the epoch and the learning rate, when the
+    weights stop being finite.
     """
     x_train, y_train = model_arrays(train, normalisation)
     x_test, y_test = model_arrays(test, normalisation)
@@ -317,4 +370,16 @@ def fit_model(
         epochs=training["epochs"],
         rng=rng,
     )
+    if result.diverged_epoch:
+        raise TrainingDiverged(divergence_message(name, int(result.diverged_epoch), training))
     return network, history_table(result.record)
+
+
+def divergence_message(name: str, epoch: int, training: Mapping) -> str:
+    """One line: which training diverged, in which epoch, at which learning rate, and what to do."""
+    rate = training["learning_rate"]
+    return (
+        f"{name} diverged: its weights stopped being finite numbers in epoch {epoch} of "
+        f"{training['epochs']} at learning rate {rate}; lower training.learning_rate "
+        f"(e.g. --config training='{{\"learning_rate\": {rate / 10:g}}}') and run again"
+    )

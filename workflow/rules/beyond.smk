@@ -1,11 +1,11 @@
 rule l1_methods:
     input:
-        train=rules.split_normalise.output.train,
-        test=rules.split_normalise.output.test,
-        normalisation=rules.split_normalise.output.normalisation,
+        train=data_file("train.parquet"),
+        test=data_file("test.parquet"),
+        normalisation=data_file("normalisation.json"),
         subgradient_weights=f"results/models/{L1_MODEL}/weights.npz",
         subgradient_history=f"results/models/{L1_MODEL}/history.parquet",
-        code=package_modules("network.py", "training.py", "evaluation.py", "plots.py"),
+        code=code("l1_methods"),
     output:
         weights="results/beyond/l1_proximal/weights.npz",
         history="results/beyond/l1_proximal/history.parquet",
@@ -13,6 +13,7 @@ rule l1_methods:
             "results/beyond/l1_methods.csv",
             caption="../report/l1_methods_table.rst",
             category="Beyond the report",
+            subcategory="L1 methods",
             labels={"model": "l1 vs l1_proximal", "figure": "sparsity table"},
         ),
     log:
@@ -25,7 +26,7 @@ rule l1_methods:
         network=config["network"],
         training=config["training"],
     script:
-        "../scripts/l1_methods.py"
+        adapter("l1_methods")
 
 
 rule plot_l1_methods:
@@ -33,12 +34,13 @@ rule plot_l1_methods:
         table=rules.l1_methods.output.table,
         subgradient_history=rules.l1_methods.input.subgradient_history,
         proximal_history=rules.l1_methods.output.history,
-        code=package_modules("plots.py", "training.py"),
+        code=code("plot_l1_methods"),
     output:
         report(
             "results/figures/beyond/l1_methods.png",
             caption="../report/l1_methods.rst",
             category="Beyond the report",
+            subcategory="L1 methods",
             labels={"model": "l1 vs l1_proximal", "figure": "loss and sparsity"},
         ),
     log:
@@ -47,15 +49,15 @@ rule plot_l1_methods:
         coefficient=config["models"][L1_MODEL]["coefficient"],
         dpi=config["figures"]["dpi"],
     script:
-        "../scripts/plot_l1_methods.py"
+        adapter("plot_l1_methods")
 
 
 rule seed_study:
     input:
-        train=rules.split_normalise.output.train,
-        test=rules.split_normalise.output.test,
-        normalisation=rules.split_normalise.output.normalisation,
-        code=package_modules("network.py", "training.py", "uncertainty.py"),
+        train=data_file("train.parquet"),
+        test=data_file("test.parquet"),
+        normalisation=data_file("normalisation.json"),
+        code=code("seed_study"),
     output:
         "results/beyond/seeds/{model}.parquet",
     log:
@@ -69,17 +71,23 @@ rule seed_study:
         training=config["training"],
         seeds=config["beyond"]["seeds"],
     script:
-        "../scripts/seed_study.py"
+        adapter("seed_study")
+
+
+CROSS_VALIDATION_FOLDS = {
+    key: config["beyond"]["cross_validation"][key]
+    for key in ("folds", "repeats", "random_state")
+}
 
 
 rule cross_validate_model:
     input:
-        table=rules.validate.output[0],
-        code=package_modules("network.py", "training.py", "data.py", "uncertainty.py"),
+        table=rules.validate.output.table,
+        code=code("cross_validate_model"),
     output:
-        "results/beyond/cv/{model}.parquet",
+        "results/beyond/cv/{normalisation}/{model}.parquet",
     log:
-        "results/logs/cross_validate_model/{model}.log",
+        "results/logs/cross_validate_model/{normalisation}/{model}.log",
     priority: PRIORITY_LONG
     resources:
         compute_jobs=1,
@@ -88,16 +96,17 @@ rule cross_validate_model:
         model=model_settings,
         network=config["network"],
         training=config["training"],
-        normalisation=config["normalisation"],
-        cross_validation=config["beyond"]["cross_validation"],
+        folds=CROSS_VALIDATION_FOLDS,
+        seed=config["beyond"]["cross_validation"]["seed"],
+        dtype=config["beyond"]["cross_validation"]["dtype"],
     script:
-        "../scripts/cross_validate_model.py"
+        adapter("cross_validate_model")
 
 
 rule cross_validate_baselines:
     input:
-        table=rules.validate.output[0],
-        code=package_modules("data.py", "uncertainty.py"),
+        table=rules.validate.output.table,
+        code=code("cross_validate_baselines"),
     output:
         "results/beyond/cv/baselines.parquet",
     log:
@@ -107,95 +116,202 @@ rule cross_validate_baselines:
         compute_jobs=1,
     params:
         label=config["data"]["label"],
-        cross_validation=config["beyond"]["cross_validation"],
+        folds=CROSS_VALIDATION_FOLDS,
+        seed=config["beyond"]["cross_validation"]["seed"],
+        normalisation=config["beyond"]["cross_validation"]["baseline_normalisation"],
     script:
-        "../scripts/cross_validate_baselines.py"
+        adapter("cross_validate_baselines")
 
 
-rule uncertainty_summary:
+rule cv_summary:
     input:
         seeds=expand(rules.seed_study.output[0], model=MODELS),
-        models=expand(rules.cross_validate_model.output[0], model=MODELS),
+        models=expand(
+            rules.cross_validate_model.output[0],
+            normalisation=NORMALISATIONS,
+            model=MODELS,
+        ),
         baselines=rules.cross_validate_baselines.output[0],
-        code=package_modules("uncertainty.py", "plots.py"),
+        code=code("cv_summary"),
     output:
         seeds=report(
             "results/beyond/seed_accuracy.csv",
             caption="../report/seed_accuracy_table.rst",
             category="Beyond the report",
+            subcategory="Seeds",
             labels={"model": "all", "figure": "seeds table"},
         ),
         cross_validation=report(
             "results/beyond/cv_accuracy.csv",
             caption="../report/cv_accuracy_table.rst",
             category="Beyond the report",
+            subcategory="Cross-validation",
             labels={"model": "all", "figure": "cross-validation table"},
         ),
         differences=report(
             "results/beyond/paired_differences.csv",
-            caption="../report/paired_differences.rst",
+            caption="../report/paired_differences_table.rst",
             category="Beyond the report",
+            subcategory="Cross-validation",
             labels={"model": "all", "figure": "paired differences table"},
         ),
-        conclusion="results/beyond/uncertainty_conclusion.rst",
-        seed_figure=report(
+    log:
+        "results/logs/cv_summary.log",
+    params:
+        models=MODELS,
+        rope=config["beyond"]["cross_validation"]["rope"],
+    script:
+        adapter("cv_summary")
+
+
+rule plot_cv_summary:
+    input:
+        seeds=rules.cv_summary.input.seeds,
+        seed_table=rules.cv_summary.output.seeds,
+        cross_validation=rules.cv_summary.output.cross_validation,
+        differences=rules.cv_summary.output.differences,
+        code=code("plot_cv_summary"),
+    output:
+        seeds=report(
             "results/figures/beyond/seed_accuracy.png",
             caption="../report/seed_accuracy.rst",
             category="Beyond the report",
+            subcategory="Seeds",
             labels={"model": "all", "figure": "accuracy per seed"},
         ),
-        cv_figure=report(
+        cross_validation=report(
             "results/figures/beyond/cv_accuracy.png",
             caption="../report/cv_accuracy.rst",
             category="Beyond the report",
+            subcategory="Cross-validation",
             labels={"model": "all", "figure": "cross-validation accuracy"},
         ),
-        difference_figure=report(
+        differences=report(
             "results/figures/beyond/paired_differences.png",
             caption="../report/paired_differences.rst",
             category="Beyond the report",
+            subcategory="Cross-validation",
             labels={"model": "all", "figure": "paired differences"},
         ),
     log:
-        "results/logs/uncertainty_summary.log",
+        "results/logs/plot_cv_summary.log",
     params:
-        models=MODELS,
-        bootstrap=config["beyond"]["cross_validation"]["bootstrap"],
-        seed=config["beyond"]["cross_validation"]["seed"],
         dpi=config["figures"]["dpi"],
     script:
-        "../scripts/uncertainty_summary.py"
+        adapter("plot_cv_summary")
 
 
-rule permutation_importance:
+rule importance_sensitivity:
     input:
-        weights=f"results/models/{PERMUTATION_MODEL}/weights.npz",
-        test=rules.split_normalise.output.test,
-        normalisation=rules.split_normalise.output.normalisation,
-        summary=rules.importance_gather.output.summary,
-        code=package_modules("network.py", "importance.py", "plots.py"),
-    output:
-        permutation=report(
-            "results/beyond/permutation_importance.csv",
-            caption="../report/permutation_importance.rst",
-            category="Beyond the report",
-            labels={
-                "model": PERMUTATION_MODEL,
-                "figure": "permutation importance table",
-            },
+        summaries=expand(
+            rules.importance_gather.output.summary, normalisation=NORMALISATIONS
         ),
-        agreement="results/beyond/ranking_agreement.csv",
-        agreement_text="results/beyond/ranking_agreement.rst",
-        figure=report(
-            "results/figures/beyond/ranking_comparison.png",
-            caption="../report/ranking_comparison.rst",
+        code=code("importance_sensitivity"),
+    output:
+        agreement=report(
+            "results/beyond/ranking_agreement.csv",
+            caption="../report/ranking_agreement.rst",
             category="Beyond the report",
-            labels={"model": PERMUTATION_MODEL, "figure": "rankings compared"},
+            subcategory="Preprocessing",
+            labels={"model": "importance study", "figure": "rank correlations"},
+        ),
+        figure=report(
+            "results/figures/beyond/importance_rankings.png",
+            caption="../report/importance_rankings.rst",
+            category="Beyond the report",
+            subcategory="Preprocessing",
+            labels={"model": "importance study", "figure": "rankings compared"},
         ),
     log:
-        "results/logs/permutation_importance.log",
+        "results/logs/importance_sensitivity.log",
     params:
-        permutation=config["beyond"]["permutation"],
+        normalisations=NORMALISATIONS,
         dpi=config["figures"]["dpi"],
     script:
-        "../scripts/permutation_importance.py"
+        adapter("importance_sensitivity")
+
+
+rule claims:
+    input:
+        table=rules.validate.output.summary,
+        validated=rules.validate.output.table,
+        train=data_file("train.parquet"),
+        metrics=rules.compare.output.metrics,
+        histories=expand(rules.train.output.history, model=MODELS),
+        seeds=rules.cv_summary.output.seeds,
+        cross_validation=rules.cv_summary.output.cross_validation,
+        differences=rules.cv_summary.output.differences,
+        importance=expand(
+            rules.importance_gather.output.summary, normalisation=NORMALISATIONS
+        ),
+        scores=expand(
+            rules.importance_gather.output.scores, normalisation=NORMALISATIONS
+        ),
+        subgradient_history=rules.l1_methods.input.subgradient_history,
+        proximal_history=rules.l1_methods.output.history,
+        code=code("claims"),
+    output:
+        table=report(
+            "results/claims.csv",
+            caption="../report/claims.rst",
+            category="Claims",
+            labels={"model": "all", "figure": "claims table"},
+        ),
+    log:
+        "results/logs/claims.log",
+    params:
+        models=config["models"],
+        normalisations=NORMALISATIONS,
+        claims=config["claims"],
+        rope=config["beyond"]["cross_validation"]["rope"],
+        folds=CROSS_VALIDATION_FOLDS,
+        reference=reference("table_sha256", "accuracies", "top_features"),
+    script:
+        adapter("claims")
+
+
+rule regularisation_path_stack:
+    input:
+        table=rules.validate.output.table,
+        code=code("regularisation_path_stack"),
+    output:
+        "results/beyond/regularisation_path/{normalisation}/{penalty}.parquet",
+    log:
+        "results/logs/regularisation_path/{normalisation}/{penalty}.log",
+    wildcard_constraints:
+        penalty="|".join(config["beyond"]["regularisation_path"]["penalties"]),
+    resources:
+        compute_jobs=1,
+    params:
+        label=config["data"]["label"],
+        network=config["network"],
+        training=config["training"],
+        folds=CROSS_VALIDATION_FOLDS,
+        seed=config["beyond"]["cross_validation"]["seed"],
+        dtype=config["beyond"]["cross_validation"]["dtype"],
+        coefficients={
+            key: config["beyond"]["regularisation_path"][key]
+            for key in ("coefficient_low", "coefficient_high", "coefficient_count")
+        },
+    script:
+        adapter("regularisation_path_stack")
+
+
+# Opt-in, not part of the default run: `snakemake --cores 8 regularisation_path`.
+rule regularisation_path:
+    input:
+        stacks=expand(
+            rules.regularisation_path_stack.output[0],
+            normalisation=NORMALISATIONS,
+            penalty=config["beyond"]["regularisation_path"]["penalties"],
+        ),
+        code=code("regularisation_path"),
+    output:
+        table="results/beyond/regularisation_path.csv",
+        figure="results/figures/beyond/regularisation_path.png",
+    log:
+        "results/logs/regularisation_path.log",
+    params:
+        dpi=config["figures"]["dpi"],
+    script:
+        adapter("regularisation_path")

@@ -1,7 +1,14 @@
 # Helpers only: no rules here.
 import os
 
+from winenet.dependencies import module_closure
+
 MODELS = list(config["models"])
+# The first normalisation is the one the models of `models:` train with; the sensitivity analyses
+# (cross-validation, the importance study) run under each.
+NORMALISATIONS = list(config["normalisation"]["methods"])
+MODEL_NORMALISATION = NORMALISATIONS[0]
+NETWORK_PENALTIES = ("none", "l2", "l1", "l1_proximal")
 # Training jobs are single-threaded and CPU-bound: run no more of them at once than the machine
 # has cores, even under `--cores 8` on a 2-core laptop, where they would fight over the caches.
 # A cluster profile raises the limit with `resources: compute_jobs=N`.
@@ -12,31 +19,33 @@ if config["models"].get(L1_MODEL, {}).get("penalty") != "l1":
     raise ValueError(
         f"beyond.l1_methods.model: {L1_MODEL!r} is not an entry of models with penalty l1"
     )
-PERMUTATION_MODEL = config["beyond"]["permutation"]["model"]
-if PERMUTATION_MODEL not in config["models"]:
-    raise ValueError(
-        f"beyond.permutation.model: {PERMUTATION_MODEL!r} is not an entry of models"
-    )
 # Which ready job goes first when the cores are busy (higher first): the trainings that most
 # evaluations and figures wait on, then the long analyses, and last the short importance shards,
 # which fill the cores until the end instead of leaving one idle behind a long job.
 PRIORITY_UPSTREAM = 30
 PRIORITY_LONG = 20
-# More shards than runs would leave shards with nothing to train.
-SHARDS = list(range(min(config["importance"]["shards"], config["importance"]["runs"])))
+PACKAGE_DIR = os.path.join(workflow.basedir, "src", "winenet")
+SCRIPTS_DIR = os.path.join(workflow.basedir, "workflow", "scripts")
 
 
 wildcard_constraints:
     model="|".join(MODELS),
+    normalisation="|".join(NORMALISATIONS),
     shard=r"\d+",
 
 
-def package_modules(*names):
-    """Paths of src/winenet modules, declared as inputs so that editing the code reruns its jobs."""
-    return [
-        os.path.relpath(os.path.join(workflow.basedir, "src", "winenet", name))
-        for name in names
-    ]
+def adapter(name):
+    """The path of a rule's script, relative to the rules folder as `script:` wants it."""
+    return f"../scripts/{name}.py"
+
+
+def code(name):
+    """The src/winenet modules script `name` runs, directly or through other winenet modules.
+
+    Declared as inputs so that editing the code a job runs reruns the job, and nothing else.
+    """
+    paths = module_closure(os.path.join(SCRIPTS_DIR, f"{name}.py"), PACKAGE_DIR)
+    return [os.path.relpath(path) for path in paths]
 
 
 def model_settings(wildcards):
@@ -44,29 +53,60 @@ def model_settings(wildcards):
     return config["models"][wildcards.model]
 
 
+def data_file(name, normalisation=MODEL_NORMALISATION):
+    """A file the data stages write for one normalisation (default: the models' own)."""
+    return f"results/data/{normalisation}/{name}"
+
+
+def reference(*keys):
+    """The named entries of the report's findings (`reference:`), for the jobs that compare with them."""
+    return {key: config["reference"].get(key) for key in keys}
+
+
+def study_settings(normalisation):
+    """The importance study's settings under one normalisation: fewer runs after the first."""
+    settings = dict(config["importance"])
+    # Only the run count that applies stays, so that the other one never reruns these jobs.
+    other_runs = settings.pop("runs_other_normalisations")
+    if normalisation != MODEL_NORMALISATION:
+        settings["runs"] = other_runs
+    # More shards than runs would leave shards with nothing to train.
+    settings["shards"] = min(settings["shards"], settings["runs"])
+    return settings
+
+
+def study_shards(normalisation):
+    """Shard numbers of the importance study under one normalisation."""
+    return list(range(study_settings(normalisation)["shards"]))
+
+
 def final_targets():
     """Everything `snakemake` builds by default."""
+    per_model = [
+        "results/models/{model}/classification_report.txt",
+        "results/figures/models/{model}/training_curves.png",
+        "results/figures/models/{model}/roc_curves.png",
+        "results/figures/models/{model}/confusion_matrix.png",
+    ]
+    per_normalisation = [
+        "results/importance/{normalisation}/summary.csv",
+        "results/figures/importance/{normalisation}/rank_heatmap_weight.png",
+        "results/figures/importance/{normalisation}/rank_heatmap_gradient.png",
+        "results/figures/importance/{normalisation}/features_by_importance.png",
+    ]
     return [
         "results/metrics.json",
         "results/models/summary.csv",
         "results/figures/data/feature_distributions.png",
         "results/figures/models/accuracy.png",
-        "results/importance/summary.csv",
-        "results/figures/importance/rank_heatmap_weight.png",
-        "results/figures/importance/rank_heatmap_gradient.png",
-        "results/figures/importance/features_by_importance.png",
         "results/figures/beyond/l1_methods.png",
-        "results/beyond/paired_differences.csv",
-        "results/figures/beyond/ranking_comparison.png",
-        *expand(
-            [
-                "results/models/{model}/classification_report.txt",
-                "results/figures/models/{model}/training_curves.png",
-                "results/figures/models/{model}/roc_curves.png",
-                "results/figures/models/{model}/confusion_matrix.png",
-            ],
-            model=MODELS,
-        ),
+        "results/figures/beyond/seed_accuracy.png",
+        "results/figures/beyond/cv_accuracy.png",
+        "results/figures/beyond/paired_differences.png",
+        "results/figures/beyond/importance_rankings.png",
+        "results/claims.csv",
+        *expand(per_model, model=MODELS),
+        *expand(per_normalisation, normalisation=NORMALISATIONS),
     ]
 
 

@@ -1,31 +1,31 @@
 rule validate:
     input:
         table=config["data"]["path"],
-        code=package_modules("data.py"),
+        code=code("validate"),
     output:
-        "results/data/validated.parquet",
+        table="results/data/validated.parquet",
+        summary="results/data/table.json",
     log:
         "results/logs/validate.log",
     params:
         label=config["data"]["label"],
         features=config["data"]["features"],
     script:
-        "../scripts/validate.py"
+        adapter("validate")
 
 
 rule split_normalise:
     input:
-        table=rules.validate.output[0],
-        code=package_modules("data.py"),
+        table=rules.validate.output.table,
+        code=code("split_normalise"),
     output:
-        train="results/data/train.parquet",
-        test="results/data/test.parquet",
-        normalisation="results/data/normalisation.json",
+        train="results/data/{normalisation}/train.parquet",
+        test="results/data/{normalisation}/test.parquet",
+        normalisation="results/data/{normalisation}/normalisation.json",
     log:
-        "results/logs/split_normalise.log",
+        "results/logs/split_normalise/{normalisation}.log",
     params:
         label=config["data"]["label"],
         split=config["split"],
-        normalisation=config["normalisation"],
     script:
-        "../scripts/split_normalise.py"
+        adapter("split_normalise")

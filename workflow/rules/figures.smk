@@ -1,7 +1,7 @@
 rule plot_feature_distributions:
     input:
-        table=rules.validate.output[0],
-        code=package_modules("plots.py"),
+        table=rules.validate.output.table,
+        code=code("plot_feature_distributions"),
     output:
         report(
             "results/figures/data/feature_distributions.png",
@@ -15,14 +15,14 @@ rule plot_feature_distributions:
         label=config["data"]["label"],
         dpi=config["figures"]["dpi"],
     script:
-        "../scripts/plot_feature_distributions.py"
+        adapter("plot_feature_distributions")
 
 
 rule plot_training_curves:
     input:
         history=rules.train.output.history,
-        normalisation=rules.split_normalise.output.normalisation,
-        code=package_modules("plots.py", "training.py"),
+        normalisation=data_file("normalisation.json"),
+        code=code("plot_training_curves"),
     output:
         report(
             "results/figures/models/{model}/training_curves.png",
@@ -39,7 +39,7 @@ rule plot_training_curves:
         training=config["training"],
         dpi=config["figures"]["dpi"],
     script:
-        "../scripts/plot_training_curves.py"
+        adapter("plot_training_curves")
 
 
 rule plot_evaluation:
@@ -47,8 +47,8 @@ rule plot_evaluation:
         predictions=rules.evaluate.output.predictions,
         metrics=rules.evaluate.output.metrics,
         roc=rules.evaluate.output.roc,
-        normalisation=rules.split_normalise.output.normalisation,
-        code=package_modules("plots.py"),
+        normalisation=data_file("normalisation.json"),
+        code=code("plot_evaluation"),
     output:
         roc=report(
             "results/figures/models/{model}/roc_curves.png",
@@ -69,13 +69,13 @@ rule plot_evaluation:
     params:
         dpi=config["figures"]["dpi"],
     script:
-        "../scripts/plot_evaluation.py"
+        adapter("plot_evaluation")
 
 
 rule plot_model_comparison:
     input:
         summary=rules.compare.output.summary,
-        code=package_modules("plots.py"),
+        code=code("plot_model_comparison"),
     output:
         report(
             "results/figures/models/accuracy.png",
@@ -88,41 +88,44 @@ rule plot_model_comparison:
     params:
         dpi=config["figures"]["dpi"],
     script:
-        "../scripts/plot_model_comparison.py"
+        adapter("plot_model_comparison")
 
 
 rule plot_rank_heatmaps:
     input:
         frequencies=rules.importance_gather.output.frequencies,
         conclusion=rules.importance_gather.output.conclusion,
-        normalisation=rules.split_normalise.output.normalisation,
-        code=package_modules("plots.py", "importance.py"),
+        normalisation=data_file("normalisation.json", "{normalisation}"),
+        code=code("plot_rank_heatmaps"),
     output:
         weight=report(
-            "results/figures/importance/rank_heatmap_weight.png",
+            "results/figures/importance/{normalisation}/rank_heatmap_weight.png",
             caption="../report/rank_heatmap.rst",
             category="Importance",
+            subcategory="{normalisation} normalisation",
             labels={
-                "model": "importance study",
+                "normalisation": "{normalisation}",
                 "figure": "rank heatmap, weight score",
             },
         ),
         gradient=report(
-            "results/figures/importance/rank_heatmap_gradient.png",
+            "results/figures/importance/{normalisation}/rank_heatmap_gradient.png",
             caption="../report/rank_heatmap.rst",
             category="Importance",
+            subcategory="{normalisation} normalisation",
             labels={
-                "model": "importance study",
+                "normalisation": "{normalisation}",
                 "figure": "rank heatmap, gradient score",
             },
         ),
     log:
-        "results/logs/plot_rank_heatmaps.log",
+        "results/logs/plot_rank_heatmaps/{normalisation}.log",
     params:
-        runs=config["importance"]["runs"],
+        runs=lambda wildcards: study_settings(wildcards.normalisation)["runs"],
+        penalty=config["importance"]["penalty"],
         dpi=config["figures"]["dpi"],
     script:
-        "../scripts/plot_rank_heatmaps.py"
+        adapter("plot_rank_heatmaps")
 
 
 # Its own job, beside the heatmaps: the last figures of a run draw on both cores at once.
@@ -130,19 +133,23 @@ rule plot_features_by_importance:
     input:
         summary=rules.importance_gather.output.summary,
         conclusion=rules.importance_gather.output.conclusion,
-        table=rules.validate.output[0],
-        normalisation=rules.split_normalise.output.normalisation,
-        code=package_modules("plots.py"),
+        table=rules.validate.output.table,
+        normalisation=data_file("normalisation.json", "{normalisation}"),
+        code=code("plot_features_by_importance"),
     output:
         report(
-            "results/figures/importance/features_by_importance.png",
+            "results/figures/importance/{normalisation}/features_by_importance.png",
             caption="../report/features_by_importance.rst",
             category="Importance",
-            labels={"model": "importance study", "figure": "features by importance"},
+            subcategory="{normalisation} normalisation",
+            labels={
+                "normalisation": "{normalisation}",
+                "figure": "features by importance",
+            },
         ),
     log:
-        "results/logs/plot_features_by_importance.log",
+        "results/logs/plot_features_by_importance/{normalisation}.log",
     params:
         dpi=config["figures"]["dpi"],
     script:
-        "../scripts/plot_features_by_importance.py"
+        adapter("plot_features_by_importance")

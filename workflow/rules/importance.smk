@@ -1,42 +1,51 @@
 rule importance_shard:
     input:
-        train=rules.split_normalise.output.train,
-        test=rules.split_normalise.output.test,
-        normalisation=rules.split_normalise.output.normalisation,
-        code=package_modules("network.py", "training.py", "importance.py"),
+        train=data_file("train.parquet", "{normalisation}"),
+        test=data_file("test.parquet", "{normalisation}"),
+        normalisation=data_file("normalisation.json", "{normalisation}"),
+        code=code("importance_shard"),
     output:
-        "results/importance/shards/{shard}.parquet",
+        "results/importance/{normalisation}/shards/{shard}.parquet",
     log:
-        "results/logs/importance_shard/{shard}.log",
+        "results/logs/importance_shard/{normalisation}/{shard}.log",
     threads: 1
     resources:
         compute_jobs=1,
     params:
-        importance=config["importance"],
+        importance=lambda wildcards: study_settings(wildcards.normalisation),
         hidden=config["network"]["hidden"],
         learning_rate=config["training"]["learning_rate"],
         batch_size=config["training"]["batch_size"],
     script:
-        "../scripts/importance_shard.py"
+        adapter("importance_shard")
 
 
 rule importance_gather:
     input:
-        shards=expand(rules.importance_shard.output[0], shard=SHARDS),
-        normalisation=rules.split_normalise.output.normalisation,
-        code=package_modules("importance.py"),
+        shards=lambda wildcards: expand(
+            rules.importance_shard.output[0],
+            normalisation=wildcards.normalisation,
+            shard=study_shards(wildcards.normalisation),
+        ),
+        normalisation=data_file("normalisation.json", "{normalisation}"),
+        table=rules.validate.output.summary,
+        code=code("importance_gather"),
     output:
-        scores="results/importance/scores.parquet",
-        ranks="results/importance/ranks.parquet",
-        frequencies="results/importance/rank_frequencies.parquet",
+        scores="results/importance/{normalisation}/scores.parquet",
+        ranks="results/importance/{normalisation}/ranks.parquet",
+        frequencies="results/importance/{normalisation}/rank_frequencies.parquet",
         summary=report(
-            "results/importance/summary.csv",
+            "results/importance/{normalisation}/summary.csv",
             caption="../report/importance_summary.rst",
             category="Importance",
-            labels={"model": "importance study", "figure": "summary table"},
+            subcategory="{normalisation} normalisation",
+            labels={"normalisation": "{normalisation}", "figure": "summary table"},
         ),
-        conclusion="results/importance/conclusion.rst",
+        conclusion="results/importance/{normalisation}/conclusion.rst",
     log:
-        "results/logs/importance_gather.log",
+        "results/logs/importance_gather/{normalisation}.log",
+    params:
+        runs=lambda wildcards: study_settings(wildcards.normalisation)["runs"],
+        reference=reference("table_sha256", "top_features"),
     script:
-        "../scripts/importance_gather.py"
+        adapter("importance_gather")

@@ -1,9 +1,9 @@
 rule train:
     input:
-        train=rules.split_normalise.output.train,
-        test=rules.split_normalise.output.test,
-        normalisation=rules.split_normalise.output.normalisation,
-        code=package_modules("network.py", "training.py"),
+        train=data_file("train.parquet"),
+        test=data_file("test.parquet"),
+        normalisation=data_file("normalisation.json"),
+        code=code("train"),
     output:
         weights="results/models/{model}/weights.npz",
         history="results/models/{model}/history.parquet",
@@ -17,15 +17,15 @@ rule train:
         network=config["network"],
         training=config["training"],
     script:
-        "../scripts/train.py"
+        adapter("train")
 
 
 rule evaluate:
     input:
         weights=rules.train.output.weights,
-        test=rules.split_normalise.output.test,
-        normalisation=rules.split_normalise.output.normalisation,
-        code=package_modules("network.py", "training.py", "evaluation.py"),
+        test=data_file("test.parquet"),
+        normalisation=data_file("normalisation.json"),
+        code=code("evaluate"),
     output:
         predictions="results/models/{model}/predictions.parquet",
         metrics="results/models/{model}/metrics.json",
@@ -42,13 +42,13 @@ rule evaluate:
     params:
         model=model_settings,
     script:
-        "../scripts/evaluate.py"
+        adapter("evaluate")
 
 
 rule compare:
     input:
         metrics=expand(rules.evaluate.output.metrics, model=MODELS),
-        code=package_modules("evaluation.py"),
+        code=code("compare"),
     output:
         metrics="results/metrics.json",
         summary=report(
@@ -62,4 +62,4 @@ rule compare:
     params:
         models=MODELS,
     script:
-        "../scripts/compare.py"
+        adapter("compare")

@@ -6,20 +6,18 @@ sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open fo
 
 import pandas as pd  # noqa: E402
 
-from winenet.uncertainty import cross_validate_baselines, cv_folds  # noqa: E402
+from winenet.baselines import cross_validate_baselines  # noqa: E402
+from winenet.folds import cv_folds, fold_table  # noqa: E402
 
 table = pd.read_parquet(snakemake.input.table)
-label, cv = snakemake.params.label, snakemake.params.cross_validation
-folds = cv_folds(table[label], cv["folds"], cv["repeats"], cv["random_state"])
+label, folds = snakemake.params.label, snakemake.params.folds
+normalisation = snakemake.params.normalisation
+splits = cv_folds(table[label], folds["folds"], folds["repeats"], folds["random_state"])
 scores = cross_validate_baselines(
-    table, label, "all", folds, normalisation_method=cv["baseline_normalisation"], seed=cv["seed"]
+    table, label, "all", splits, normalisation_method=normalisation, seed=snakemake.params.seed
 )
 result = pd.concat(
-    [
-        pd.DataFrame({"model": name, "fold": range(len(folds)), "accuracy": values})
-        for name, values in scores.items()
-    ],
-    ignore_index=True,
+    [fold_table(name, normalisation, splits, *values) for name, values in scores.items()], ignore_index=True
 )
 result.to_parquet(snakemake.output[0], index=False)
 print(result.groupby("model")["accuracy"].mean().to_string(), file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Rule cross_validate_model: one model on the repeated stratified folds -> held-out accuracy per fold."""
+"""Rule cross_validate_model: one model under one normalisation on the repeated folds -> accuracy per fold."""
 
 import sys
 
@@ -6,27 +6,29 @@ sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open fo
 
 import pandas as pd  # noqa: E402
 
-from winenet.uncertainty import cross_validate_network, cv_folds  # noqa: E402
+from winenet.crossval import cross_validate_network  # noqa: E402
+from winenet.folds import cv_folds, fold_table  # noqa: E402
 
 table = pd.read_parquet(snakemake.input.table)
-label, cv = snakemake.params.label, snakemake.params.cross_validation
+label, folds = snakemake.params.label, snakemake.params.folds
 model, training = snakemake.params.model, snakemake.params.training
-folds = cv_folds(table[label], cv["folds"], cv["repeats"], cv["random_state"])
-accuracies = cross_validate_network(
+normalisation = snakemake.wildcards.normalisation
+splits = cv_folds(table[label], folds["folds"], folds["repeats"], folds["random_state"])
+accuracy, status = cross_validate_network(
     table,
     label,
     "all",
-    folds,
-    normalisation_method=snakemake.params.normalisation["method"],
+    splits,
+    normalisation_method=normalisation,
     hidden=snakemake.params.network["hidden"],
     penalty=model["penalty"],
     coefficient=model["coefficient"],
     learning_rate=training["learning_rate"],
     batch_size=training["batch_size"],
     epochs=training["epochs"],
-    seed=cv["seed"],
-    dtype=cv["dtype"],
+    seed=snakemake.params.seed,
+    dtype=snakemake.params.dtype,
 )
-result = pd.DataFrame({"model": snakemake.wildcards.model, "fold": range(len(folds)), "accuracy": accuracies})
+result = fold_table(snakemake.wildcards.model, normalisation, splits, accuracy, status)
 result.to_parquet(snakemake.output[0], index=False)
-print(result["accuracy"].describe().to_string(), file=sys.stderr)
+print(result.to_string(index=False), file=sys.stderr)

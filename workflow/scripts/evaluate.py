@@ -7,6 +7,7 @@ sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open fo
 
 import pandas as pd  # noqa: E402
 
+from winenet.data import model_arrays  # noqa: E402
 from winenet.evaluation import (  # noqa: E402
     classification_metrics,
     classification_report_text,
@@ -14,7 +15,6 @@ from winenet.evaluation import (  # noqa: E402
     roc_points,
 )
 from winenet.network import Network, load_parameters  # noqa: E402
-from winenet.training import model_arrays  # noqa: E402
 
 with open(snakemake.input.normalisation) as handle:
     normalisation = json.load(handle)

@@ -9,8 +9,8 @@ import time  # noqa: E402
 
 import pandas as pd  # noqa: E402
 
+from winenet.data import model_arrays  # noqa: E402
 from winenet.importance import shard_runs, train_importance_runs  # noqa: E402
-from winenet.training import model_arrays  # noqa: E402
 
 with open(snakemake.input.normalisation) as handle:
     normalisation = json.load(handle)
@@ -36,6 +36,7 @@ scores = train_importance_runs(
     seed=study["seed"],
     dtype=study["dtype"],
     stack_size=study["stack_size"],
+    permutation_repeats=study["permutation_repeats"],
 )
 scores.to_parquet(snakemake.output[0], index=False)
 print(f"runs {runs.start}..{runs.stop - 1}: {time.perf_counter() - start:.1f} s", file=sys.stderr)

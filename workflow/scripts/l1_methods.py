@@ -7,9 +7,10 @@ sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open fo
 
 import pandas as pd  # noqa: E402
 
+from winenet.data import model_arrays  # noqa: E402
 from winenet.evaluation import sparsity  # noqa: E402
 from winenet.network import Network, load_parameters, save_parameters  # noqa: E402
-from winenet.training import accuracy, epoch_summary, fit_model, model_arrays  # noqa: E402
+from winenet.training import accuracy, epoch_summary, fit_model  # noqa: E402
 
 with open(snakemake.input.normalisation) as handle:
     normalisation = json.load(handle)

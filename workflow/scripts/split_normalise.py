@@ -18,7 +18,7 @@ try:
         features=[column for column in table.columns if column != label],
         test_size=snakemake.params.split["test_size"],
         random_state=snakemake.params.split["random_state"],
-        method=snakemake.params.normalisation["method"],
+        method=snakemake.wildcards.normalisation,
     )
 except DataValidationError as error:
     sys.exit(str(error))

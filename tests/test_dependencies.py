@@ -1,0 +1,34 @@
+"""A script's code inputs are the winenet modules it runs, read from the import statements."""
+
+from winenet.dependencies import imported_modules, module_closure
+
+
+def test_imported_modules_finds_every_form_of_import_anywhere():
+    source = """
+import os
+import winenet.network
+from winenet.training import train_runs
+from winenet import plots
+from other.winenet import nothing
+
+def later():
+    from winenet.stats import within
+"""
+    assert imported_modules(source) == {"network", "training", "plots", "stats"}
+
+
+def test_module_closure_follows_imports_of_imports(tmp_path):
+    package = tmp_path / "winenet"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from winenet.b import thing\n")
+    (package / "b.py").write_text("import numpy\n\ndef f():\n    import winenet.c\n")
+    (package / "c.py").write_text("from winenet.a import x\n")
+    (package / "unused.py").write_text("")
+    script = tmp_path / "script.py"
+    script.write_text("from winenet.a import y  # noqa\n")
+    closure = module_closure(script, package)
+    assert [path.name for path in closure] == ["__init__.py", "a.py", "b.py", "c.py"]
+    nothing = tmp_path / "bare.py"
+    nothing.write_text("import sys\n")
+    assert module_closure(nothing, package) == []

@@ -1,0 +1,44 @@
+"""The seed study: a stack of seeds equals each seed trained alone; the table counts what failed."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from winenet.network import Network
+from winenet.seeds import seed_runs, seed_table
+from winenet.training import run_generators, train_network
+
+TRAINING = {"learning_rate": 0.01, "batch_size": 10, "epochs": 3}
+
+
+def test_seed_runs_equal_each_seed_trained_alone(wine_split):
+    settings = {"sizes": [13, 8, 3], "penalty": "l1", "coefficient": 0.008, "training": TRAINING}
+    table = seed_runs(wine_split, seeds={"count": 4, "seed": 7, "dtype": "float64"}, **settings)
+    assert list(table.columns) == ["run", "accuracy", "status"] and len(table) == 4
+    for run in range(4):
+        (rng,) = run_generators(7, [run])
+        network = Network.initialise([13, 8, 3], rng, "l1", 0.008)
+        result = train_network(network, *wine_split, **TRAINING, rng=rng, record=False)
+        assert table.loc[run, "accuracy"] == pytest.approx(float(result.validation_accuracy), abs=1e-10)
+    again = seed_runs(wine_split, seeds={"count": 4, "seed": 7, "dtype": "float64"}, **settings)
+    pd.testing.assert_frame_equal(table, again)
+
+
+def test_seed_table_counts_and_names_chance_and_diverged_seeds():
+    per_seed = pd.DataFrame(
+        {
+            "model": ["a"] * 5 + ["b"] * 3,
+            "run": [0, 1, 2, 3, 4, 0, 1, 2],
+            "accuracy": [0.9, 0.92, 0.35, np.nan, 0.94, 0.8, 0.8, 0.8],
+            "status": ["ok", "ok", "chance", "diverged", "ok", "ok", "ok", "ok"],
+        }
+    )
+    table = seed_table(per_seed).set_index("model")
+    a = table.loc["a"]
+    assert a["seeds"] == 5 and a["chance_seeds"] == 1 and a["diverged_seeds"] == 1
+    assert a["seeds_at_chance"] == "2" and a["seeds_diverged"] == "3"
+    # The diverged seed has no accuracy and is left out; the one at chance is part of the spread.
+    assert a["mean"] == pytest.approx(np.mean([0.9, 0.92, 0.35, 0.94]))
+    assert 0 <= a["pi_low"] <= a["mean"] <= a["pi_high"] <= 1
+    b = table.loc["b"]
+    assert b["ci_low"] == b["ci_high"] == b["pi_low"] == b["pi_high"] == 0.8

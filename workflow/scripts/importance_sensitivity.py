@@ -1,0 +1,21 @@
+"""Rule importance_sensitivity: the study's summaries under every normalisation -> agreement and figure."""
+
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open for the whole job
+
+import pandas as pd  # noqa: E402
+
+from winenet.importance import MEASURES, ranking_agreement  # noqa: E402
+from winenet.plots import importance_rankings, save_figure  # noqa: E402
+
+summaries = {
+    normalisation: pd.read_csv(path)
+    for normalisation, path in zip(snakemake.params.normalisations, snakemake.input.summaries, strict=True)
+}
+agreement = ranking_agreement(summaries)
+agreement.to_csv(snakemake.output.agreement, index=False, float_format="%.4f")
+title = "Feature importance by measure and normalisation (mean rank, 95 % interval over runs)"
+figure = importance_rankings(summaries, MEASURES, title)
+save_figure(figure, snakemake.output.figure, snakemake.params.dpi)
+print(agreement.to_string(index=False), file=sys.stderr)

@@ -1,0 +1,32 @@
+"""Rule regularisation_path_stack: one penalty, one normalisation, every coefficient x fold as one stack."""
+
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open for the whole job
+
+import pandas as pd  # noqa: E402
+
+from winenet.crossval import coefficient_grid, regularisation_path  # noqa: E402
+from winenet.folds import cv_folds  # noqa: E402
+
+table = pd.read_parquet(snakemake.input.table)
+label, folds, training = snakemake.params.label, snakemake.params.folds, snakemake.params.training
+grid = snakemake.params.coefficients
+splits = cv_folds(table[label], folds["folds"], folds["repeats"], folds["random_state"])
+result = regularisation_path(
+    table,
+    label,
+    "all",
+    splits,
+    coefficient_grid(grid["coefficient_low"], grid["coefficient_high"], grid["coefficient_count"]),
+    normalisation_method=snakemake.wildcards.normalisation,
+    penalty=snakemake.wildcards.penalty,
+    hidden=snakemake.params.network["hidden"],
+    learning_rate=training["learning_rate"],
+    batch_size=training["batch_size"],
+    epochs=training["epochs"],
+    seed=snakemake.params.seed,
+    dtype=snakemake.params.dtype,
+)
+result.to_parquet(snakemake.output[0], index=False)
+print(result.groupby("coefficient")[["accuracy", "zero_share"]].mean().to_string(), file=sys.stderr)
