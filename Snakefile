@@ -7,14 +7,26 @@ from snakemake.utils import min_version, validate
 
 min_version("9.0")
 
-# This file and every job import the winenet package beside this Snakefile.
-sys.path.insert(0, os.path.join(workflow.basedir, "src"))
+# This file and every job import the winenet package beside this Snakefile, whichever one is
+# installed in the environment.
+SRC = os.path.join(workflow.basedir, "src")
+sys.path.insert(0, SRC)
+from winenet.config import check_overrides, type_as_schema
+from winenet.job import pin_workflow_code
+
+pin_workflow_code(SRC)
+
+# Before `configfile:`, config holds only what --config and --configfile gave.
+check_overrides(config)
 
 
 configfile: "config.yaml"
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
+SCHEMA = "workflow/schemas/config.schema.yaml"
+# Values inside a nested --config mapping arrive as strings: type them as the schema says.
+type_as_schema(config, os.path.join(workflow.basedir, SCHEMA))
+validate(config, SCHEMA)
 
 
 report: "workflow/report/workflow.rst"
@@ -26,9 +38,11 @@ include: "workflow/rules/models.smk"
 include: "workflow/rules/importance.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/beyond.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:
     default_target: True
     input:
         final_targets(),
+        rules.report.output,

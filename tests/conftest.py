@@ -90,3 +90,19 @@ def wine_split():
 def tiny_project(tmp_path) -> Path:
     """A fresh copy of the workflow with the tiny config, not yet run."""
     return make_project(tmp_path / "project", TINY)
+
+
+@pytest.fixture(scope="session")
+def complete_run(tmp_path_factory) -> Path:
+    """One complete run of the tiny config, shared by every test that only reads it or copies it."""
+    project = make_project(tmp_path_factory.mktemp("complete") / "project", TINY)
+    run_snakemake(project)
+    return project
+
+
+@pytest.fixture
+def project(complete_run, tmp_path) -> Path:
+    """A copy of the complete run (outputs, timestamps and Snakemake's records) to change."""
+    copy = tmp_path / "project"
+    shutil.copytree(complete_run, copy, symlinks=True)
+    return copy

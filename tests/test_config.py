@@ -1,5 +1,7 @@
 """config.yaml and its schema: the defaults are the report's; bad values stop Snakemake early."""
 
+from pathlib import Path
+
 import pytest
 import yaml
 from conftest import REPO, make_project, merge, run_snakemake
@@ -75,3 +77,40 @@ def test_bad_config_stops_snakemake_before_any_job(tmp_path):
     assert result.returncode != 0
     assert "learning_rate" in result.stdout + result.stderr
     assert not (project / "results").exists()
+
+
+def schema():
+    return yaml.safe_load(Path(SCHEMA).read_text())
+
+
+def test_strings_from_the_command_line_are_typed_where_the_schema_wants_numbers():
+    from winenet.config import coerce_to_schema
+
+    given = {
+        "training": {"epochs": "200", "learning_rate": "0.05", "seed": "3"},
+        "models": {"l1": {"penalty": "l1", "coefficient": "0.02"}},
+        "network": {"hidden": ["64", "32"]},
+        "data": {"label": "1", "features": ["10", "Proline"]},
+        "normalisation": {"methods": ["standard"]},
+        "split": {"test_size": "many"},
+    }
+    typed = coerce_to_schema(given, schema())
+    assert typed["training"] == {"epochs": 200, "learning_rate": 0.05, "seed": 3}
+    assert typed["models"]["l1"] == {"penalty": "l1", "coefficient": 0.02}
+    assert typed["network"]["hidden"] == [64, 32]
+    # Strings where the schema wants strings stay strings, whatever they look like.
+    assert typed["data"] == {"label": "1", "features": ["10", "Proline"]}
+    # What does not read as a number is left for the schema to name.
+    assert typed["split"]["test_size"] == "many"
+    assert isinstance(typed["training"]["epochs"], int) and isinstance(
+        typed["training"]["learning_rate"], float
+    )
+
+
+@pytest.mark.parametrize("models", [{}, [], {"l1": 3}, "plain"])
+def test_overrides_that_the_merge_would_ignore_are_named(models):
+    from winenet.config import override_problems
+
+    problems = override_problems({"models": models})
+    assert problems and all(problem.startswith("models") for problem in problems)
+    assert override_problems({"models": {"l1": {"coefficient": 0.02}}, "training": {"epochs": 3}}) == []

@@ -2,11 +2,10 @@
 
 import os
 import re
-import shutil
 
 import pytest
 import yaml
-from conftest import TINY, make_project, merge, run_snakemake, write_config
+from conftest import REPO, TINY, merge, run_snakemake, write_config
 
 pytestmark = pytest.mark.workflow
 
@@ -56,21 +55,6 @@ FIGURES |= per_normalisation("plot_rank_heatmaps", "plot_features_by_importance"
 FIGURES |= {"plot_cv_summary", "importance_sensitivity"}
 
 
-@pytest.fixture(scope="module")
-def complete_run(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("complete") / "project", TINY)
-    run_snakemake(project)
-    return project
-
-
-@pytest.fixture
-def project(complete_run, tmp_path):
-    """A copy of the complete run (outputs, timestamps and Snakemake's records) to edit."""
-    copy = tmp_path / "project"
-    shutil.copytree(complete_run, copy, symlinks=True)
-    return copy
-
-
 def planned_jobs(project) -> set[str]:
     """The jobs a dry run plans, as `rule` or `rule[wildcard=value]`, without the `all` target."""
     output = run_snakemake(project, "--dry-run").stdout
@@ -89,73 +73,132 @@ def edit_config(project, overrides):
     write_config(project, merge(merge(TINY, current), overrides))
 
 
-def test_nothing_changed_nothing_to_do(project):
-    assert planned_jobs(project) == set()
+def edit_code(project, module="network.py"):
+    path = project / "src/winenet" / module
+    path.write_text(path.read_text() + "\n# an edit\n")
 
 
-def test_touched_without_content_change_nothing_to_do(project):
-    for path in ("data/wine.csv", "src/winenet/network.py", "config.yaml"):
-        os.utime(project / path)
-    assert planned_jobs(project) == set()
-
-
-def test_l1_coefficient_reruns_the_l1_model_and_what_compares_it(project):
-    edit_config(project, {"models": {"l1": {"coefficient": 0.01}}})
-    expected = per_model("train", "evaluate", "plot_training_curves", "plot_evaluation", models=["l1"])
-    l1_beyond = (
-        per_model("seed_study", models=["l1"])
-        | cross_validation(models=["l1"])
-        | {"cv_summary", "plot_cv_summary"}
-    )
-    assert planned_jobs(project) == expected | COMPARISON | L1_METHODS | l1_beyond | CLAIMS
-
-
-def test_figure_dpi_reruns_figures_only(project):
-    edit_config(project, {"figures": {"dpi": 41}})
-    assert planned_jobs(project) == FIGURES
-
-
-def test_importance_runs_rerun_the_first_normalisations_study_only(project):
-    edit_config(project, {"importance": {"runs": 5}})
-    assert planned_jobs(project) == study(["l2norm"]) | SENSITIVITY | CLAIMS
-
-
-def test_importance_epochs_rerun_the_study_only(project):
-    edit_config(project, {"importance": {"epochs": 3}})
-    assert planned_jobs(project) == STUDY | SENSITIVITY | CLAIMS
-
-
-def test_network_code_edit_reruns_training_evaluation_and_the_study(project):
-    network = project / "src/winenet/network.py"
-    network.write_text(network.read_text() + "\n# an edit\n")
-    beyond = L1_METHODS | UNCERTAINTY - {"cross_validate_baselines"} | SENSITIVITY | CLAIMS
-    assert planned_jobs(project) == MODEL_JOBS | COMPARISON | STUDY | beyond
-
-
-def test_data_edit_reruns_everything(project):
+def edit_data(project):
     data = project / "data/wine.csv"
     lines = data.read_text().splitlines()
     lines[1] = lines[1].replace("14.23", "14.24")
     data.write_text("\n".join(lines) + "\n")
-    beyond = L1_METHODS | UNCERTAINTY | SENSITIVITY | CLAIMS
-    assert planned_jobs(project) == DATA | MODEL_JOBS | COMPARISON | STUDY | beyond
 
 
-def test_new_model_runs_its_own_jobs_and_the_comparison(project):
-    edit_config(project, {"models": {"l2_strong": {"penalty": "l2", "coefficient": 0.15}}})
-    new = per_model("train", "evaluate", "plot_training_curves", "plot_evaluation", models=["l2_strong"])
-    new |= (
-        per_model("seed_study", models=["l2_strong"])
-        | cross_validation(models=["l2_strong"])
-        | {"cv_summary", "plot_cv_summary"}
-    )
-    assert planned_jobs(project) == new | COMPARISON | CLAIMS
+def touch_without_change(project):
+    for path in ("data/wine.csv", "src/winenet/network.py", "config.yaml"):
+        os.utime(project / path)
 
 
-def test_new_normalisation_runs_only_its_own_jobs_and_the_comparisons(project):
-    edit_config(project, {"normalisation": {"methods": ["l2norm", "standard", "minmax"]}})
-    new = per_normalisation("split_normalise", normalisations=["minmax"]) | cross_validation(
-        normalisations=["minmax"]
-    )
-    new |= study(["minmax"]) | {"cv_summary", "plot_cv_summary"} | SENSITIVITY | CLAIMS
-    assert planned_jobs(project) == new
+def new_model_jobs(model):
+    jobs = per_model("train", "evaluate", "plot_training_curves", "plot_evaluation", models=[model])
+    return jobs | per_model("seed_study", models=[model]) | cross_validation(models=[model])
+
+
+SUMMARIES = {"cv_summary", "plot_cv_summary"}
+REPORT = {"report"}
+# (what the README's table says you change, how the test changes it, the jobs that must rerun).
+CASES = {
+    "nothing": ("nothing", lambda project: None, set()),
+    "touch": ("touch a file without changing it", touch_without_change, set()),
+    "model": (
+        "a model's setting, e.g. `models.l1.coefficient`",
+        lambda project: edit_config(project, {"models": {"l1": {"coefficient": 0.01}}}),
+        new_model_jobs("l1") | SUMMARIES | COMPARISON | L1_METHODS | CLAIMS | REPORT,
+    ),
+    "dpi": (
+        "`figures.dpi`",
+        lambda project: edit_config(project, {"figures": {"dpi": 41}}),
+        FIGURES | REPORT,
+    ),
+    "runs": (
+        "`importance.runs`",
+        lambda project: edit_config(project, {"importance": {"runs": 5}}),
+        study(["l2norm"]) | SENSITIVITY | CLAIMS | REPORT,
+    ),
+    "epochs": (
+        "`importance.epochs`",
+        lambda project: edit_config(project, {"importance": {"epochs": 3}}),
+        STUDY | SENSITIVITY | CLAIMS | REPORT,
+    ),
+    "network code": (
+        "the code of `src/winenet/network.py`",
+        edit_code,
+        MODEL_JOBS
+        | COMPARISON
+        | STUDY
+        | L1_METHODS
+        | UNCERTAINTY - {"cross_validate_baselines"}
+        | SENSITIVITY
+        | CLAIMS
+        | REPORT,
+    ),
+    "data": (
+        "the content of `data/wine.csv`",
+        edit_data,
+        DATA | MODEL_JOBS | COMPARISON | STUDY | L1_METHODS | UNCERTAINTY | SENSITIVITY | CLAIMS | REPORT,
+    ),
+    "new model": (
+        "a new entry under `models:`",
+        lambda project: edit_config(
+            project, {"models": {"l2_strong": {"penalty": "l2", "coefficient": 0.15}}}
+        ),
+        new_model_jobs("l2_strong") | SUMMARIES | COMPARISON | CLAIMS | REPORT,
+    ),
+    "new normalisation": (
+        "a new method in `normalisation.methods`",
+        lambda project: edit_config(
+            project, {"normalisation": {"methods": ["l2norm", "standard", "minmax"]}}
+        ),
+        per_normalisation("split_normalise", normalisations=["minmax"])
+        | cross_validation(normalisations=["minmax"])
+        | study(["minmax"])
+        | SUMMARIES
+        | SENSITIVITY
+        | CLAIMS
+        | REPORT,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_change_reruns_exactly_its_jobs(project, case):
+    _, change, expected = CASES[case]
+    change(project)
+    assert planned_jobs(project) == expected
+
+
+def describe(jobs: set[str]) -> str:
+    """The README's words for a set of jobs: each rule once, with its wildcards when there are few."""
+    if not jobs:
+        return "nothing"
+    by_rule: dict[str, list[str]] = {}
+    for job in sorted(jobs):
+        rule, _, wildcards = job.partition("[")
+        values = (
+            ", ".join(part.split("=")[1] for part in wildcards.rstrip("]").split(", ")) if wildcards else ""
+        )
+        by_rule.setdefault(rule, []).append(values)
+    parts = []
+    for rule, values in by_rule.items():
+        values = [v for v in values if v]
+        if not values:
+            parts.append(f"`{rule}`")
+        elif len(values) <= 3:
+            parts.append(f"`{rule}` ({'; '.join(values)})")
+        else:
+            parts.append(f"`{rule}` ({len(values)} jobs)")
+    return ", ".join(parts)
+
+
+def readme_table() -> str:
+    rows = ["| you change | reruns (on the tiny test config) |", "|---|---|"]
+    rows += [f"| {change} | {describe(expected)} |" for change, _, expected in CASES.values()]
+    return "\n".join(rows) + "\n"
+
+
+def test_the_readme_table_is_what_these_tests_assert():
+    readme = (REPO / "README.md").read_text()
+    block = re.search(r"<!-- reruns -->\n(.*?)<!-- /reruns -->", readme, re.DOTALL)
+    assert block, "README.md has no <!-- reruns --> block"
+    assert block.group(1) == readme_table(), "README's table differs; it should read:\n" + readme_table()

@@ -30,10 +30,12 @@ COMPARED = [
     "results/models/summary.csv",
     "results/models/l1/history.parquet",
     "results/models/l2/predictions.parquet",
-    "results/importance/scores.parquet",
-    "results/importance/summary.csv",
+    "results/importance/l2norm/scores.parquet",
+    "results/importance/standard/summary.csv",
+    "results/beyond/paired_differences.csv",
+    "results/claims.csv",
     "results/figures/models/plain/training_curves.png",
-    "results/figures/importance/rank_heatmap_gradient.png",
+    "results/figures/importance/l2norm/rank_heatmap_gradient.png",
 ]
 
 

@@ -23,14 +23,11 @@ EPOCHS = TINY["training"]["epochs"]
 
 
 @pytest.fixture(scope="module")
-def finished_runs(tmp_path_factory):
+def finished_runs(complete_run, tmp_path_factory):
     """Two independent complete runs of the same tiny config."""
-    projects = []
-    for name in ("first", "second"):
-        project = make_project(tmp_path_factory.mktemp(name) / "project", TINY)
-        run_snakemake(project)
-        projects.append(project)
-    return projects
+    second = make_project(tmp_path_factory.mktemp("second") / "project", TINY)
+    run_snakemake(second)
+    return [complete_run, second]
 
 
 def model_files(model):

@@ -1,1 +1,14 @@
-"""winenet: which producer made a wine, from a from-scratch NumPy network."""
+"""winenet: which producer made a wine, from a from-scratch NumPy network and a Snakemake pipeline."""
+
+import os
+from pathlib import Path
+
+# The Snakefile sets WINENET_SRC to the src/ beside it, for its jobs. A job that would import
+# another copy of this package (another clone's, through a shared virtual environment) would run
+# code its results do not come from: it stops here instead.
+_expected = os.environ.get("WINENET_SRC")
+if _expected and Path(__file__).resolve().parent != (Path(_expected) / "winenet").resolve():
+    raise ImportError(
+        f"this job would run winenet from {Path(__file__).resolve().parent}, but the workflow's own "
+        f"code is {Path(_expected) / 'winenet'}; run snakemake from that workflow, or unset WINENET_SRC"
+    )

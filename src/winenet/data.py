@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from winenet.errors import WinenetError
+
 __all__ = [
     "DataValidationError",
     "apply_normalisation",
@@ -35,7 +37,7 @@ _INFINITY = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
 _MISSING = {"nan", "+nan", "-nan", "na", "n/a", "#n/a", "null", "none", "nil", "missing", "?"}
 
 
-class DataValidationError(ValueError):
+class DataValidationError(WinenetError, ValueError):
     """Every problem found in an input table; str() is a header line plus one line per problem."""
 
     def __init__(self, problems: list[str], header: str | None = None):

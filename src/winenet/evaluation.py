@@ -71,6 +71,28 @@ def classification_metrics(predictions: pd.DataFrame, classes: list) -> dict:
     }
 
 
+def learning_status(predictions: pd.DataFrame) -> dict:
+    """Whether a model learned anything: its accuracy against always answering the most common class.
+
+    Returns ``majority_share`` (that class's share of the rows, the accuracy of a model that
+    learned nothing) and ``status``: "chance" when the accuracy is no higher, else "ok".
+    """
+    majority = float(predictions["true"].value_counts().max() / len(predictions))
+    accuracy = float((predictions["true"] == predictions["predicted"]).mean())
+    return {"majority_share": majority, "status": "ok" if accuracy > majority + 1e-9 else "chance"}
+
+
+def status_note(model: str, metrics: dict) -> str:
+    """A sentence for the report's captions when the model learned nothing; empty otherwise."""
+    if metrics.get("status") != "chance":
+        return ""
+    return (
+        f"**Model {model} learned nothing:** its validation accuracy {metrics['accuracy']:.3f} is no "
+        f"better than always answering the most common class ({metrics['majority_share']:.3f}). "
+        "Lower the learning rate or change the normalisation (``normalisation.methods``).\n"
+    )
+
+
 def roc_points(predictions: pd.DataFrame, classes: list) -> pd.DataFrame:
     """One-vs-rest ROC curve per class: columns class, threshold, fpr, tpr, in curve order.
 
@@ -112,6 +134,7 @@ def comparison_table(metrics: dict[str, dict]) -> pd.DataFrame:
             "model": model,
             "penalty": entry["penalty"],
             "coefficient": entry["coefficient"],
+            "status": entry.get("status", "ok"),
             "accuracy": entry["accuracy"],
             "macro_f1": entry["macro_avg"]["f1"],
             "weighted_f1": entry["weighted_avg"]["f1"],
@@ -132,3 +155,37 @@ def sparsity(parameters: dict[str, np.ndarray], features: list[str]) -> dict:
         "all_weights_zero_share": float(sum((w == 0).sum() for w in weights) / sum(w.size for w in weights)),
         "features_switched_off": [f for f, row in zip(features, first, strict=True) if not row.any()],
     }
+
+
+def method_table(
+    methods: dict[str, tuple[dict[str, np.ndarray], pd.DataFrame]],
+    coefficient: float,
+    x: np.ndarray,
+    labels: np.ndarray,
+    features: list[str],
+) -> pd.DataFrame:
+    """Training methods side by side: accuracy on ``x`` ``(rows, in)``, late loss volatility, exact zeros.
+
+    ``methods`` maps a name to (trained parameters, per-batch history); the volatility is the mean
+    over the last 100 epochs of the training loss's range within an epoch.
+    """
+    from winenet.training import epoch_summary
+
+    rows = []
+    for method, (parameters, history) in methods.items():
+        summary = epoch_summary(history)
+        last = summary[(summary["epoch"] > summary["epoch"].max() - 100) & (summary["phase"] == "train")]
+        predicted = Network.from_parameters(parameters).forward(x).argmax(axis=-1)
+        found = sparsity(parameters, features)
+        rows.append(
+            {
+                "method": method,
+                "coefficient": coefficient,
+                "validation_accuracy": float((predicted == labels).mean()),
+                "train_loss_volatility_last_100_epochs": float(last["loss_volatility"].mean()),
+                "first_layer_zero_share": found["first_layer_zero_share"],
+                "all_weights_zero_share": found["all_weights_zero_share"],
+                "features_switched_off": "; ".join(found["features_switched_off"]) or "none",
+            }
+        )
+    return pd.DataFrame(rows)

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from winenet.artifacts import read_arrays
+
 # l1_proximal has the L1 loss term but, instead of its subgradient, soft-thresholds the weights
 # after each data step (proximal gradient descent), which leaves exact zeros.
 PENALTIES = ("none", "l2", "l1", "l1_proximal")
@@ -384,6 +386,5 @@ def save_parameters(path, arrays: dict[str, np.ndarray]) -> None:
 
 
 def load_parameters(path) -> dict[str, np.ndarray]:
-    """Arrays saved by ``save_parameters``, by name."""
-    with np.load(path, allow_pickle=False) as archive:
-        return {name: archive[name] for name in archive.files}
+    """Arrays saved by ``save_parameters``, by name; ``BrokenIntermediate`` if the file is damaged."""
+    return read_arrays(path)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from winenet.data import model_arrays
+from winenet.errors import WinenetError
 from winenet.network import Network, one_hot
 
 PHASES = ("train", "validation")
@@ -22,7 +23,7 @@ PHASES = ("train", "validation")
 STATUSES = ("ok", "chance", "diverged")
 
 
-class TrainingDiverged(RuntimeError):
+class TrainingDiverged(WinenetError):
     """A network's loss or weights became non-finite; str() is one line saying where and what to do."""
 
 

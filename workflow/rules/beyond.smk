@@ -19,8 +19,7 @@ rule l1_methods:
     log:
         "results/logs/l1_methods.log",
     priority: PRIORITY_UPSTREAM
-    resources:
-        compute_jobs=1,
+    threads: COMPUTE_THREADS
     params:
         model=config["models"][L1_MODEL],
         network=config["network"],
@@ -63,8 +62,7 @@ rule seed_study:
     log:
         "results/logs/seed_study/{model}.log",
     priority: PRIORITY_LONG
-    resources:
-        compute_jobs=1,
+    threads: COMPUTE_THREADS
     params:
         model=model_settings,
         network=config["network"],
@@ -89,8 +87,7 @@ rule cross_validate_model:
     log:
         "results/logs/cross_validate_model/{normalisation}/{model}.log",
     priority: PRIORITY_LONG
-    resources:
-        compute_jobs=1,
+    threads: COMPUTE_THREADS
     params:
         label=config["data"]["label"],
         model=model_settings,
@@ -112,8 +109,7 @@ rule cross_validate_baselines:
     log:
         "results/logs/cross_validate_baselines.log",
     priority: PRIORITY_LONG
-    resources:
-        compute_jobs=1,
+    threads: COMPUTE_THREADS
     params:
         label=config["data"]["label"],
         folds=CROSS_VALIDATION_FOLDS,
@@ -280,8 +276,7 @@ rule regularisation_path_stack:
         "results/logs/regularisation_path/{normalisation}/{penalty}.log",
     wildcard_constraints:
         penalty="|".join(config["beyond"]["regularisation_path"]["penalties"]),
-    resources:
-        compute_jobs=1,
+    threads: COMPUTE_THREADS
     params:
         label=config["data"]["label"],
         network=config["network"],

@@ -1,6 +1,8 @@
 # Helpers only: no rules here.
 import os
 
+from snakemake.exceptions import WorkflowError
+
 from winenet.dependencies import module_closure
 
 MODELS = list(config["models"])
@@ -11,9 +13,13 @@ MODEL_NORMALISATION = NORMALISATIONS[0]
 NETWORK_PENALTIES = ("none", "l2", "l1", "l1_proximal")
 # Training jobs are single-threaded and CPU-bound: run no more of them at once than the machine
 # has cores, even under `--cores 8` on a 2-core laptop, where they would fight over the caches.
-# A cluster profile raises the limit with `resources: compute_jobs=N`.
-if "compute_jobs" not in workflow.global_resources:
-    workflow.register_resource("compute_jobs", os.cpu_count() or 1)
+# Each claims this share of --cores (its `threads:`); the cluster profile sets it back to 1.
+try:
+    CORES = workflow.cores
+except WorkflowError:
+    # No --cores: a report, a lint or a listing, which runs no job.
+    CORES = 1
+COMPUTE_THREADS = max(1, -(-CORES // (os.cpu_count() or 1)))
 L1_MODEL = config["beyond"]["l1_methods"]["model"]
 if config["models"].get(L1_MODEL, {}).get("penalty") != "l1":
     raise ValueError(
@@ -108,20 +114,3 @@ def final_targets():
         *expand(per_model, model=MODELS),
         *expand(per_normalisation, normalisation=NORMALISATIONS),
     ]
-
-
-def skip_report_on_dry_run(create_report):
-    """Wrap Workflow.create_report so that `snakemake -n` with --report-after-run does not fail."""
-
-    # profiles/default asks for --report-after-run, and Snakemake 9 then builds the report even
-    # after a dry run, which made none of the files to report on. Whether a run is dry is only
-    # known once it executes, hence a wrapper checked at call time.
-    def create_report_unless_dry_run(*args, **kwargs):
-        if workflow.dryrun:
-            return None
-        return create_report(*args, **kwargs)
-
-    return create_report_unless_dry_run
-
-
-workflow.create_report = skip_report_on_dry_run(workflow.create_report)

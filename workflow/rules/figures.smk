@@ -47,6 +47,7 @@ rule plot_evaluation:
         predictions=rules.evaluate.output.predictions,
         metrics=rules.evaluate.output.metrics,
         roc=rules.evaluate.output.roc,
+        notes=rules.evaluate.output.notes,
         normalisation=data_file("normalisation.json"),
         code=code("plot_evaluation"),
     output:

@@ -8,9 +8,7 @@ rule importance_shard:
         "results/importance/{normalisation}/shards/{shard}.parquet",
     log:
         "results/logs/importance_shard/{normalisation}/{shard}.log",
-    threads: 1
-    resources:
-        compute_jobs=1,
+    threads: COMPUTE_THREADS
     params:
         importance=lambda wildcards: study_settings(wildcards.normalisation),
         hidden=config["network"]["hidden"],

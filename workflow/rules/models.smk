@@ -10,8 +10,7 @@ rule train:
     log:
         "results/logs/train/{model}.log",
     priority: PRIORITY_UPSTREAM
-    resources:
-        compute_jobs=1,
+    threads: COMPUTE_THREADS
     params:
         model=model_settings,
         network=config["network"],
@@ -30,6 +29,7 @@ rule evaluate:
         predictions="results/models/{model}/predictions.parquet",
         metrics="results/models/{model}/metrics.json",
         roc="results/models/{model}/roc_points.parquet",
+        notes="results/models/{model}/notes.rst",
         report=report(
             "results/models/{model}/classification_report.txt",
             caption="../report/classification_report.rst",

@@ -2,14 +2,17 @@
 
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open for the whole job
+from winenet.job import start_job
+
+start_job(snakemake)
 
 import pandas as pd  # noqa: E402
 
+from winenet.artifacts import read_parquet  # noqa: E402
 from winenet.baselines import cross_validate_baselines  # noqa: E402
 from winenet.folds import cv_folds, fold_table  # noqa: E402
 
-table = pd.read_parquet(snakemake.input.table)
+table = read_parquet(snakemake.input.table)
 label, folds = snakemake.params.label, snakemake.params.folds
 normalisation = snakemake.params.normalisation
 splits = cv_folds(table[label], folds["folds"], folds["repeats"], folds["random_state"])

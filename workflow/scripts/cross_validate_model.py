@@ -2,14 +2,15 @@
 
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open for the whole job
+from winenet.job import start_job
 
-import pandas as pd  # noqa: E402
+start_job(snakemake)
 
+from winenet.artifacts import read_parquet  # noqa: E402
 from winenet.crossval import cross_validate_network  # noqa: E402
 from winenet.folds import cv_folds, fold_table  # noqa: E402
 
-table = pd.read_parquet(snakemake.input.table)
+table = read_parquet(snakemake.input.table)
 label, folds = snakemake.params.label, snakemake.params.folds
 model, training = snakemake.params.model, snakemake.params.training
 normalisation = snakemake.wildcards.normalisation

@@ -2,16 +2,19 @@
 
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open for the whole job
+from winenet.job import start_job
+
+start_job(snakemake)
 
 import pandas as pd  # noqa: E402
 
+from winenet.artifacts import read_parquet  # noqa: E402
 from winenet.crossval import accuracy_table, paired_differences  # noqa: E402
 from winenet.seeds import seed_table  # noqa: E402
 
-per_seed = pd.concat([pd.read_parquet(path) for path in snakemake.input.seeds], ignore_index=True)
+per_seed = pd.concat([read_parquet(path) for path in snakemake.input.seeds], ignore_index=True)
 paths = [*snakemake.input.models, snakemake.input.baselines]
-per_fold = pd.concat([pd.read_parquet(path) for path in paths], ignore_index=True)
+per_fold = pd.concat([read_parquet(path) for path in paths], ignore_index=True)
 accuracy = accuracy_table(per_fold)
 differences = paired_differences(per_fold, snakemake.params.models, snakemake.params.rope)
 seed_table(per_seed).to_csv(snakemake.output.seeds, index=False, float_format="%.4f")

@@ -1,24 +1,25 @@
 """Rule evaluate: a trained model and the validation rows -> predictions, metrics, ROC points, report."""
 
-import json
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open for the whole job
+from winenet.job import start_job
 
-import pandas as pd  # noqa: E402
+start_job(snakemake)
 
+from winenet.artifacts import read_json, read_parquet, write_json  # noqa: E402
 from winenet.data import model_arrays  # noqa: E402
 from winenet.evaluation import (  # noqa: E402
     classification_metrics,
     classification_report_text,
+    learning_status,
     predict_table,
     roc_points,
+    status_note,
 )
 from winenet.network import Network, load_parameters  # noqa: E402
 
-with open(snakemake.input.normalisation) as handle:
-    normalisation = json.load(handle)
-test = pd.read_parquet(snakemake.input.test)
+normalisation = read_json(snakemake.input.normalisation)
+test = read_parquet(snakemake.input.test)
 x, _ = model_arrays(test, normalisation)
 model = snakemake.params.model
 network = Network.from_parameters(
@@ -29,13 +30,13 @@ predictions = predict_table(
     network, x, test["row"].to_numpy(), test[normalisation["label"]].to_numpy(), classes
 )
 metrics = {"penalty": model["penalty"], "coefficient": model["coefficient"]}
-metrics |= classification_metrics(predictions, classes)
+metrics |= classification_metrics(predictions, classes) | learning_status(predictions)
 
 predictions.to_parquet(snakemake.output.predictions, index=False)
 roc_points(predictions, classes).to_parquet(snakemake.output.roc, index=False)
-with open(snakemake.output.metrics, "w") as handle:
-    json.dump(metrics, handle, indent=2)
-    handle.write("\n")
+write_json(snakemake.output.metrics, metrics)
+with open(snakemake.output.notes, "w") as handle:
+    handle.write(status_note(snakemake.wildcards.model, metrics))
 report = classification_report_text(predictions, classes)
 with open(snakemake.output.report, "w") as handle:
     handle.write(report)

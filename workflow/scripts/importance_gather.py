@@ -1,12 +1,14 @@
 """Rule importance_gather: every shard's scores -> ranks, rank frequencies, summary, conclusion."""
 
-import json
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open for the whole job
+from winenet.job import start_job
+
+start_job(snakemake)
 
 import pandas as pd  # noqa: E402
 
+from winenet.artifacts import read_json, read_parquet  # noqa: E402
 from winenet.importance import (  # noqa: E402
     conclusion,
     excluded_runs,
@@ -15,11 +17,9 @@ from winenet.importance import (  # noqa: E402
     rank_frequencies,
 )
 
-with open(snakemake.input.normalisation) as handle:
-    features = json.load(handle)["features"]
-with open(snakemake.input.table) as handle:
-    table = json.load(handle)
-scores = pd.concat([pd.read_parquet(path) for path in snakemake.input.shards], ignore_index=True)
+features = read_json(snakemake.input.normalisation)["features"]
+table = read_json(snakemake.input.table)
+scores = pd.concat([read_parquet(path) for path in snakemake.input.shards], ignore_index=True)
 scores = scores.sort_values(["run"], kind="stable", ignore_index=True)
 ranks = rank_features(scores)
 summary = importance_summary(ranks, features)

@@ -2,15 +2,16 @@
 
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open for the whole job
+from winenet.job import start_job
 
-import pandas as pd  # noqa: E402
+start_job(snakemake)
 
+from winenet.artifacts import read_csv  # noqa: E402
 from winenet.importance import MEASURES, ranking_agreement  # noqa: E402
 from winenet.plots import importance_rankings, save_figure  # noqa: E402
 
 summaries = {
-    normalisation: pd.read_csv(path)
+    normalisation: read_csv(path)
     for normalisation, path in zip(snakemake.params.normalisations, snakemake.input.summaries, strict=True)
 }
 agreement = ranking_agreement(summaries)

@@ -1,21 +1,20 @@
 """Rule importance_shard: one contiguous block of the study's runs -> per run and feature scores."""
 
-import json
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open for the whole job
+from winenet.job import start_job
+
+start_job(snakemake)
 
 import time  # noqa: E402
 
-import pandas as pd  # noqa: E402
-
+from winenet.artifacts import read_json, read_parquet  # noqa: E402
 from winenet.data import model_arrays  # noqa: E402
 from winenet.importance import shard_runs, train_importance_runs  # noqa: E402
 
-with open(snakemake.input.normalisation) as handle:
-    normalisation = json.load(handle)
-x_train, y_train = model_arrays(pd.read_parquet(snakemake.input.train), normalisation)
-x_test, y_test = model_arrays(pd.read_parquet(snakemake.input.test), normalisation)
+normalisation = read_json(snakemake.input.normalisation)
+x_train, y_train = model_arrays(read_parquet(snakemake.input.train), normalisation)
+x_test, y_test = model_arrays(read_parquet(snakemake.input.test), normalisation)
 study = snakemake.params.importance
 runs = shard_runs(study["runs"], min(study["shards"], study["runs"]), int(snakemake.wildcards.shard))
 start = time.perf_counter()

@@ -1,22 +1,18 @@
 """Rule plot_evaluation: one model's predictions, metrics and ROC points -> ROC curves, confusion matrix."""
 
-import json
-import sys
+from winenet.job import start_job
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open for the whole job
+start_job(snakemake)
 
-import pandas as pd  # noqa: E402
-
+from winenet.artifacts import read_json, read_parquet  # noqa: E402
 from winenet.plots import confusion_matrix_figure, roc_curves, save_figure  # noqa: E402
 
-with open(snakemake.input.normalisation) as handle:
-    classes = json.load(handle)["classes"]
-with open(snakemake.input.metrics) as handle:
-    aucs = {cls: scores["roc_auc"] for cls, scores in json.load(handle)["classes"].items()}
+classes = read_json(snakemake.input.normalisation)["classes"]
+aucs = {cls: scores["roc_auc"] for cls, scores in read_json(snakemake.input.metrics)["classes"].items()}
 model = snakemake.wildcards.model
-roc = roc_curves(pd.read_parquet(snakemake.input.roc), aucs, classes, f"ROC curves, model {model}")
+roc = roc_curves(read_parquet(snakemake.input.roc), aucs, classes, f"ROC curves, model {model}")
 save_figure(roc, snakemake.output.roc, snakemake.params.dpi)
-predictions = pd.read_parquet(snakemake.input.predictions)
+predictions = read_parquet(snakemake.input.predictions)
 confusion = confusion_matrix_figure(
     predictions["true"].to_numpy(),
     predictions["predicted"].to_numpy(),

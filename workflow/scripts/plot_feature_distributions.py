@@ -1,14 +1,13 @@
 """Rule plot_feature_distributions: the validated table -> every feature's raw values by class."""
 
-import sys
+from winenet.job import start_job
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open for the whole job
+start_job(snakemake)
 
-import pandas as pd  # noqa: E402
-
+from winenet.artifacts import read_parquet  # noqa: E402
 from winenet.plots import feature_distributions, save_figure  # noqa: E402
 
-table = pd.read_parquet(snakemake.input.table)
+table = read_parquet(snakemake.input.table)
 label = snakemake.params.label
 features = [column for column in table.columns if column != label]
 figure = feature_distributions(table, label, features, title=f"Raw feature values by {label}")

@@ -1,19 +1,17 @@
 """Rule plot_l1_methods: both L1 methods' histories and sparsity -> one side-by-side figure."""
 
-import sys
+from winenet.job import start_job
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open for the whole job
+start_job(snakemake)
 
-import pandas as pd  # noqa: E402
-
+from winenet.artifacts import read_csv, read_parquet  # noqa: E402
 from winenet.plots import method_curves, save_figure  # noqa: E402
 from winenet.training import epoch_summary  # noqa: E402
 
-table = pd.read_csv(snakemake.input.table)
+table = read_csv(snakemake.input.table)
 histories = [snakemake.input.subgradient_history, snakemake.input.proximal_history]
 epochs = {
-    method: epoch_summary(pd.read_parquet(path))
-    for method, path in zip(table["method"], histories, strict=True)
+    method: epoch_summary(read_parquet(path)) for method, path in zip(table["method"], histories, strict=True)
 }
 zero_shares = table.set_index("method")["first_layer_zero_share"]
 title = f"Subgradient versus proximal L1, coefficient {snakemake.params.coefficient}"

@@ -1,18 +1,15 @@
 """Rule plot_training_curves: one model's per-batch history -> loss, accuracy and volatility curves."""
 
-import json
-import sys
+from winenet.job import start_job
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open for the whole job
+start_job(snakemake)
 
-import pandas as pd  # noqa: E402
-
+from winenet.artifacts import read_json, read_parquet  # noqa: E402
 from winenet.plots import save_figure, training_curves  # noqa: E402
 from winenet.training import epoch_summary  # noqa: E402
 
-with open(snakemake.input.normalisation) as handle:
-    normalisation = json.load(handle)
-history = pd.read_parquet(snakemake.input.history)
+normalisation = read_json(snakemake.input.normalisation)
+history = read_parquet(snakemake.input.history)
 training, model = snakemake.params.training, snakemake.params.model
 sizes = [len(normalisation["features"]), *snakemake.params.network["hidden"], len(normalisation["classes"])]
 annotation = (

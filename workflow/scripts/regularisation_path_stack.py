@@ -2,14 +2,15 @@
 
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 - the log stays open for the whole job
+from winenet.job import start_job
 
-import pandas as pd  # noqa: E402
+start_job(snakemake)
 
+from winenet.artifacts import read_parquet  # noqa: E402
 from winenet.crossval import coefficient_grid, regularisation_path  # noqa: E402
 from winenet.folds import cv_folds  # noqa: E402
 
-table = pd.read_parquet(snakemake.input.table)
+table = read_parquet(snakemake.input.table)
 label, folds, training = snakemake.params.label, snakemake.params.folds, snakemake.params.training
 grid = snakemake.params.coefficients
 splits = cv_folds(table[label], folds["folds"], folds["repeats"], folds["random_state"])

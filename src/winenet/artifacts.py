@@ -1,0 +1,66 @@
+"""Reading the files earlier stages wrote, with one clear error when one is broken.
+
+A truncated Parquet file, a half-written JSON or a damaged ``.npz`` raises ``BrokenIntermediate``
+naming the file, instead of a library traceback; the job then removes the file (it lies under
+``results/``), so that the next run rebuilds it and everything that depends on it.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+from winenet.errors import BrokenIntermediate
+
+
+def _broken(path, error: Exception) -> BrokenIntermediate:
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return BrokenIntermediate(path, reason)
+
+
+def read_parquet(path, columns=None):
+    """The table in a Parquet file the pipeline wrote."""
+    import pandas as pd
+
+    try:
+        return pd.read_parquet(path, columns=columns)
+    except (OSError, ValueError) as error:
+        # pyarrow's ArrowInvalid ("Parquet magic bytes not found") is a ValueError.
+        raise _broken(path, error) from None
+
+
+def read_csv(path):
+    """A CSV table the pipeline wrote."""
+    import pandas as pd
+
+    try:
+        return pd.read_csv(path)
+    except (OSError, ValueError, pd.errors.ParserError) as error:
+        raise _broken(path, error) from None
+
+
+def read_json(path):
+    """A JSON document the pipeline wrote."""
+    try:
+        with open(path) as handle:
+            return json.load(handle)
+    except (OSError, ValueError) as error:
+        raise _broken(path, error) from None
+
+
+def read_arrays(path) -> dict:
+    """The arrays of an ``.npz`` the pipeline wrote, by name (no pickles)."""
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {name: archive[name] for name in archive.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+        raise _broken(path, error) from None
+
+
+def write_json(path, document) -> None:
+    """``document`` as indented JSON with a final newline, keys in the order given (to diff runs)."""
+    with open(path, "w") as handle:
+        json.dump(document, handle, indent=2)
+        handle.write("\n")

@@ -1,0 +1,45 @@
+"""The HTML report, built by a job of its own so that only a complete run writes it.
+
+Snakemake's ``--report`` is asked for by a nested ``snakemake`` call, with the run's own config
+(written to a file next to the job's log), so that the captions quote the settings the results
+were made with.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from winenet.errors import WinenetError
+
+
+class ReportFailed(WinenetError):
+    """Snakemake could not build the HTML report; its own message is in the job's log."""
+
+
+def build_report(output, config: dict, snakefile, log) -> None:
+    """Write Snakemake's HTML report of the default target to ``output``, with ``config`` as the config."""
+    import yaml
+
+    settings = Path(log).with_suffix(".config.yaml")
+    settings.write_text(yaml.safe_dump(config, sort_keys=False))
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(snakefile),
+        "--directory",
+        str(Path.cwd()),
+        "--report",
+        str(output),
+        # The run's config, whole: config.yaml's entries must not come back (e.g. a model the run left out).
+        "--replace-workflow-config",
+        "--configfile",
+        str(settings),
+    ]
+    with open(log, "a") as handle:
+        result = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT)
+    if result.returncode != 0:
+        raise ReportFailed(f"snakemake --report failed (exit {result.returncode}); see {log}")

@@ -1,0 +1,40 @@
+"""What every job does before its script's own work: its log, the code it runs, one line when it fails."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from winenet.errors import WinenetError
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _one_line(kind, error, traceback) -> None:
+    # A failure the user can act on is one line that says what to do; anything else is a bug
+    # and keeps its traceback.
+    if isinstance(error, WinenetError):
+        error.act()
+        print(f"{kind.__name__}: {error}", file=sys.stderr)
+    else:
+        sys.__excepthook__(kind, error, traceback)
+
+
+def start_job(snakemake) -> None:
+    """Send stderr to the job's log, say which winenet runs, and report a ``WinenetError`` as one line."""
+    # Line-buffered, so the log shows progress while the job runs and is complete if it is killed.
+    sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: SIM115 - open for the whole job
+    print(f"winenet from {PACKAGE}", file=sys.stderr)
+    sys.excepthook = _one_line
+
+
+def pin_workflow_code(src) -> None:
+    """Make the jobs this process starts import winenet from ``src`` (the workflow's), and only from there.
+
+    Called by the Snakefile: jobs inherit the environment, ``PYTHONPATH`` puts ``src`` before any
+    installed copy, and the package refuses to load from anywhere else while ``WINENET_SRC`` is set.
+    """
+    import os
+
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")]))
+    os.environ["WINENET_SRC"] = str(src)

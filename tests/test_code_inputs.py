@@ -1,0 +1,81 @@
+"""Every rule declares the winenet modules its script runs as inputs; jobs run this clone's code."""
+
+import modulefinder
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO, TINY, make_project, run_snakemake
+
+# Third-party packages are not followed: only which winenet modules a script reaches matters.
+THIRD_PARTY = ["numpy", "pandas", "matplotlib", "sklearn", "scipy", "seaborn", "pyarrow", "snakemake", "yaml"]
+
+
+def rule_scripts() -> dict[str, str]:
+    """Rule name -> the name of the script it runs, read from the rule files."""
+    scripts = {}
+    for path in sorted((REPO / "workflow" / "rules").glob("*.smk")):
+        for block in re.split(r"\n(?=rule \w+:)", path.read_text()):
+            rule = re.match(r"rule (\w+):", block)
+            script = re.search(r'adapter\("(\w+)"\)', block)
+            if rule and script:
+                scripts[rule.group(1)] = script.group(1)
+    return scripts
+
+
+def modules_found_by_python(script: str) -> set[str]:
+    """The src/winenet files Python's own module finder reaches from a script."""
+    finder = modulefinder.ModuleFinder(path=[str(REPO / "src"), *sys.path], excludes=THIRD_PARTY)
+    finder.run_script(str(REPO / "workflow" / "scripts" / f"{script}.py"))
+    found = set()
+    for name, module in finder.modules.items():
+        if (name == "winenet" or name.startswith("winenet.")) and module.__file__:
+            found.add(os.path.relpath(module.__file__, REPO))
+    return found
+
+
+@pytest.fixture(scope="module")
+def declared_code_inputs(tmp_path_factory) -> dict[str, set[str]]:
+    """Rule name -> its declared src/winenet inputs, from a dry run that plans every rule."""
+    project = make_project(tmp_path_factory.mktemp("code") / "project", TINY)
+    output = run_snakemake(project, "--dry-run", "--forceall", "all", "regularisation_path").stdout
+    declared = {}
+    for block in re.split(r"\n(?=(?:local)?rule \w+:)", output):
+        rule = re.match(r"(?:local)?rule (\w+):", block)
+        inputs = re.search(r"^\s+input: (.+)$", block, re.MULTILINE)
+        if rule and inputs:
+            files = {f for f in inputs.group(1).split(", ") if f.startswith("src/winenet/")}
+            declared.setdefault(rule.group(1), set()).update(files)
+    return declared
+
+
+@pytest.mark.workflow
+def test_every_rule_declares_the_modules_its_script_runs(declared_code_inputs):
+    scripts = rule_scripts()
+    assert len(scripts) >= 20
+    for rule, script in scripts.items():
+        assert rule in declared_code_inputs, f"rule {rule} was not planned"
+        assert declared_code_inputs[rule] == modules_found_by_python(script), rule
+
+
+def test_winenet_refuses_to_load_from_anywhere_but_the_workflows_src(tmp_path):
+    other = tmp_path / "elsewhere"
+    command = [sys.executable, "-c", "import winenet"]
+    environment = {**os.environ, "WINENET_SRC": str(other), "PYTHONPATH": str(REPO / "src")}
+    result = subprocess.run(command, capture_output=True, text=True, env=environment)
+    assert result.returncode != 0
+    assert "would run winenet from" in result.stderr and str(other / "winenet") in result.stderr
+    environment["WINENET_SRC"] = str(REPO / "src")
+    assert subprocess.run(command, env=environment).returncode == 0
+
+
+@pytest.mark.workflow
+def test_a_job_runs_the_src_beside_its_snakefile_not_the_installed_one(tmp_path):
+    # This interpreter's winenet is the repository's (installed in editable mode); the copy's jobs
+    # must run the copy's own package, as a second clone sharing this environment would.
+    project = make_project(tmp_path / "clone", TINY)
+    run_snakemake(project, "results/data/table.json")
+    first_line = (project / "results/logs/validate.log").read_text().splitlines()[0]
+    assert first_line == f"winenet from {project / 'src' / 'winenet'}"

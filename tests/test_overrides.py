@@ -1,0 +1,51 @@
+"""Every override the README shows works as written; overrides the merge would ignore are refused."""
+
+import re
+import shlex
+
+import pytest
+from conftest import REPO, run_snakemake
+
+pytestmark = pytest.mark.workflow
+
+
+def readme_overrides() -> list[str]:
+    """The README's snakemake command lines that override the configuration, as written."""
+    readme = (REPO / "README.md").read_text()
+    blocks = re.findall(r"```bash\n(.*?)```", readme, re.DOTALL)
+    lines = [line.strip() for block in blocks for line in block.splitlines()]
+    return [line for line in lines if "snakemake" in line and ("--config" in line or "--configfile" in line)]
+
+
+def test_the_readme_shows_overrides():
+    commands = readme_overrides()
+    assert any("training=" in c for c in commands) and any("--configfile" in c for c in commands)
+
+
+@pytest.mark.parametrize("command", readme_overrides())
+def test_each_readme_override_runs_as_written(project, command):
+    words = shlex.split(command)
+    assert words[0].endswith("snakemake")
+    if "--configfile" in words:
+        # The README asks for a copy of config.yaml, edited: here, unedited.
+        (project / words[words.index("--configfile") + 1]).write_text((project / "config.yaml").read_text())
+    result = run_snakemake(project, *words[1:], "--dry-run", check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    if "--config" in words:
+        # The change reaches the jobs it concerns: they are planned again.
+        assert "rule " in result.stdout
+
+
+def test_numbers_on_the_command_line_arrive_as_numbers(project):
+    # Snakemake reads "4" here as a string; the schema, which wants an integer, accepts it only typed.
+    result = run_snakemake(project, "--config", 'training={"epochs": 4}', "--dry-run", check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "rule train:" in result.stdout and "Params have changed" in result.stdout
+
+
+@pytest.mark.parametrize("value", ["{}", "[]", '{"l1": 3}'])
+def test_an_empty_or_invalid_models_is_refused_before_any_job(tiny_project, value):
+    result = run_snakemake(tiny_project, "--config", f"models={value}", check=False)
+    assert result.returncode != 0
+    assert "models" in result.stdout + result.stderr
+    assert not (tiny_project / "results").exists()

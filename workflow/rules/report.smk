@@ -1,0 +1,16 @@
+# The HTML report of a complete run. It waits for every default result, so a run of a partial
+# target never replaces a complete report with a partial one, and a dry run writes nothing.
+rule report:
+    input:
+        final_targets(),
+        code=code("report"),
+    output:
+        "results/report.html",
+    log:
+        "results/logs/report.log",
+    localrule: True
+    params:
+        # The captions quote the settings, any of them.
+        config=config,
+    script:
+        adapter("report")
