@@ -38,6 +38,7 @@ include: "workflow/rules/models.smk"
 include: "workflow/rules/importance.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/beyond.smk"
+include: "workflow/rules/predict.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -40,7 +40,11 @@ def modules_found_by_python(script: str) -> set[str]:
 def declared_code_inputs(tmp_path_factory) -> dict[str, set[str]]:
     """Rule name -> its declared src/winenet inputs, from a dry run that plans every rule."""
     project = make_project(tmp_path_factory.mktemp("code") / "project", TINY)
-    output = run_snakemake(project, "--dry-run", "--forceall", "all", "regularisation_path").stdout
+    # The on-demand rules too: the regularisation path, and predictions for a file of new samples.
+    (project / "data/new").mkdir()
+    (project / "data/new/samples.csv").write_text("Alcohol\n13.2\n")
+    targets = ["all", "regularisation_path", "results/predictions/samples.csv"]
+    output = run_snakemake(project, "--dry-run", "--forceall", *targets).stdout
     declared = {}
     for block in re.split(r"\n(?=(?:local)?rule \w+:)", output):
         rule = re.match(r"(?:local)?rule (\w+):", block)

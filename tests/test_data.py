@@ -337,3 +337,35 @@ def test_table_summary_counts_rows_and_classes(tmp_path):
     assert summary["rows"] == 5 and summary["features"] == ["a", "b"]
     assert summary["classes"] == ["x", "y"] and summary["class_counts"] == [3, 2]
     assert len(summary["sha256"]) == 64
+
+
+def test_tiny_inputs_are_warned_about_naming_the_setting_to_change():
+    from winenet.data import fit_normalisation, scale_warning
+
+    rng = np.random.default_rng(0)
+    many = pd.DataFrame({"a": rng.normal(10, 1, 40_000), "b": rng.normal(5, 2, 40_000)})
+    for method, warned in (("l2norm", True), ("standard", False)):
+        normalisation = fit_normalisation(many, ["a", "b"], method)
+        warning = scale_warning(apply_normalisation(many, normalisation), normalisation)
+        assert bool(warning) == warned, method
+    l2 = fit_normalisation(many, ["a", "b"], "l2norm")
+    message = scale_warning(apply_normalisation(many, l2), l2)
+    assert "40000 training rows" in message and "normalisation.methods" in message and "standard" in message
+    # The report's own 133 rows are not tiny.
+    few = many.head(133)
+    small = fit_normalisation(few, ["a", "b"], "l2norm")
+    assert scale_warning(apply_normalisation(few, small), small) == ""
+
+
+@pytest.mark.parametrize(
+    ("rows", "test_size", "seed"), [(178, 0.25, 0), (178, 0.3, 7), (1000, 0.25, 3), (11, 0.5, 1)]
+)
+def test_split_positions_are_scikit_learns_train_test_split(rows, test_size, seed):
+    from sklearn.model_selection import train_test_split
+
+    from winenet.data import split_positions
+
+    train, test = split_positions(rows, test_size, seed)
+    expected_train, expected_test = train_test_split(np.arange(rows), test_size=test_size, random_state=seed)
+    np.testing.assert_array_equal(train, expected_train)
+    np.testing.assert_array_equal(test, expected_test)

@@ -310,11 +310,11 @@ def test_confusion_matrix_rejects_labels_outside_the_classes():
         plots.confusion_matrix_figure([1, 4], [1, 1], CLASSES, "confusion")
 
 
-def test_confusion_matrix_annotates_counts_with_producer_axes():
-    figure = plots.confusion_matrix_figure([1, 1, 2, 3, 3], [1, 2, 2, 3, 1], CLASSES, "confusion")
+def test_confusion_matrix_annotates_counts_with_the_label_on_the_axes():
+    figure = plots.confusion_matrix_figure([1, 1, 2, 3, 3], [1, 2, 2, 3, 1], CLASSES, "confusion", "Producer")
     ax = panels(figure)[0]
     assert [text.get_text() for text in ax.texts] == ["1", "1", "0", "0", "1", "0", "1", "0", "1"]
-    assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted producer", "true producer")
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted Producer", "true Producer")
     assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "3"]
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
+from array import array
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +19,11 @@ __all__ = [
     "DataValidationError",
     "apply_normalisation",
     "fit_normalisation",
+    "csv_records",
+    "header_problems",
     "load_table",
     "model_arrays",
+    "record_values",
     "resolve_features",
     "split_normalise",
     "split_table",
@@ -81,27 +85,17 @@ def resolve_features(columns: list[str], label: str, features: list[str] | str) 
     return resolved
 
 
-def _read_text(path: Path, where: str) -> tuple[str | None, list[str]]:
-    """The file's text without a byte-order mark, or None and the reason it cannot be read."""
+def _not_utf8(path: Path, where: str) -> DataValidationError:
+    """Where a file stops being UTF-8: its line, byte and offset, for the one message it gets."""
+    raw = path.read_bytes()
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None, [f"{where}: file not found"]
-    except IsADirectoryError:
-        return None, [f"{where}: is a directory, not a file"]
-    except OSError as error:
-        return None, [f"{where}: cannot be read ({error.strerror or error})"]
-    try:
-        # utf-8-sig drops the byte-order mark Excel writes in front of "CSV UTF-8" files.
-        text = raw.decode("utf-8-sig")
+        raw.decode("utf-8-sig")
+        offset, byte = len(raw), ""
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        byte = raw[error.start : error.start + 1].hex()
-        return None, [
-            f"{where}, line {line}: not UTF-8 text (byte 0x{byte} at byte offset {error.start}); "
-            "save the file as UTF-8"
-        ]
-    return text, []
+        offset, byte = error.start, raw[error.start : error.start + 1].hex()
+    line = raw[:offset].count(b"\n") + 1
+    problem = f"{where}, line {line}: not UTF-8 text (byte 0x{byte} at byte offset {offset}); save as UTF-8"
+    return DataValidationError([problem], f"{where}: cannot be read:")
 
 
 def _cell_problem(text: str) -> str | None:
@@ -120,99 +114,122 @@ def _cell_problem(text: str) -> str | None:
     return None
 
 
-def load_table(path, label: str, features: list[str] | str) -> pd.DataFrame:
-    """Read and validate a CSV; return the label column, then float64 features in config order."""
-    where = str(path)
-    text, problems = _read_text(Path(path), where)
-    if text is None:
-        raise DataValidationError(problems, f"{where}: cannot be read:")
+def csv_records(path, where: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, stripped fields) of every non-blank CSV record, read as the file streams by.
 
-    # newline="" keeps \r\n inside quoted fields intact and lets csv count physical lines.
-    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
-    rows: list[tuple[int, list[str]]] = []
+    The file is never held whole in memory. Raises ``DataValidationError`` when it cannot be opened,
+    is not UTF-8 or is not CSV; a byte-order mark is dropped.
+    """
+    path = Path(path)
+    cannot = f"{where}: cannot be read:"
     try:
-        while True:
-            first_line = reader.line_num + 1
-            try:
-                fields = next(reader)
-            except StopIteration:
-                break
-            # Blank lines (Excel's trailing ones, or stray ones) carry no data; skipping them
-            # here keeps every later line number equal to the editor's.
-            if all(field.strip() == "" for field in fields) and len(fields) <= 1:
-                continue
-            rows.append((first_line, [field.strip() for field in fields]))
-    except csv.Error as error:
-        problems.append(f"{where}, line {reader.line_num}: not readable as CSV ({error})")
-        raise DataValidationError(problems, f"{where}: cannot be read:") from None
+        # utf-8-sig drops the byte-order mark Excel writes in front of "CSV UTF-8" files; newline=""
+        # keeps \r\n inside quoted fields intact and lets csv count physical lines.
+        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        raise DataValidationError([f"{where}: file not found"], cannot) from None
+    except IsADirectoryError:
+        raise DataValidationError([f"{where}: is a directory, not a file"], cannot) from None
+    except OSError as error:
+        raise DataValidationError([f"{where}: cannot be read ({error.strerror or error})"], cannot) from None
+    with handle:
+        reader = csv.reader(handle, skipinitialspace=True)
+        try:
+            while True:
+                first_line = reader.line_num + 1
+                try:
+                    fields = next(reader)
+                except StopIteration:
+                    return
+                # Blank lines (Excel's trailing ones, or stray ones) carry no data; skipping them
+                # here keeps every later line number equal to the editor's.
+                if all(field.strip() == "" for field in fields) and len(fields) <= 1:
+                    continue
+                yield first_line, [field.strip() for field in fields]
+        except UnicodeDecodeError:
+            raise _not_utf8(path, where) from None
+        except csv.Error as error:
+            problem = f"{where}, line {reader.line_num}: not readable as CSV ({error})"
+            raise DataValidationError([problem], cannot) from None
 
-    if not rows:
-        raise DataValidationError([f"{where}: file is empty"], f"{where}: cannot be read:")
 
-    header_line, columns = rows[0]
-    data = rows[1:]
-    at_header = f"{where}, line {header_line}"
+def header_problems(
+    columns: list[str], at_header: str, needed: list[str], reserved: tuple[str, ...] = ()
+) -> tuple[dict[str, list[int]], list[str]]:
+    """Positions (from 1) of every column name, and what is wrong with the header line."""
     if len(columns) == 1 and (";" in columns[0] or "\t" in columns[0]):
         delimiter = "semicolon" if ";" in columns[0] else "tab"
-        raise DataValidationError(
-            [
-                f"{at_header}: the header is a single column {columns[0]!r}; the file looks "
-                f"{delimiter}-delimited (expected commas)"
-            ],
-            f"{where}: wrong format:",
+        problem = (
+            f"{at_header}: the header is a single column {columns[0]!r}; the file looks "
+            f"{delimiter}-delimited (expected commas)"
         )
-
-    for position, name in enumerate(columns, start=1):
-        if name == "":
-            problems.append(f"{at_header}: column {position} has an empty name")
+        raise DataValidationError([problem], f"{at_header.split(', line')[0]}: wrong format:")
+    problems = [
+        f"{at_header}: column {position} has an empty name"
+        for position, name in enumerate(columns, 1)
+        if not name
+    ]
     positions: dict[str, list[int]] = {}
     for position, name in enumerate(columns, start=1):
         positions.setdefault(name, []).append(position)
-    for name, where_found in positions.items():
-        if name and len(where_found) > 1:
-            listed = ", ".join(str(p) for p in where_found[:-1]) + f" and {where_found[-1]}"
+    for name, found in positions.items():
+        if name and len(found) > 1:
+            listed = ", ".join(str(p) for p in found[:-1]) + f" and {found[-1]}"
             problems.append(f"{at_header}: column name {name!r} is repeated (columns {listed})")
-    if label not in positions:
-        problems.append(f"{at_header}: label column {label!r} not found")
-    selected, feature_problems = _feature_problems(columns, label, features)
-    problems += [f"{at_header}: {p}" for p in feature_problems]
-    if not data:
-        problems.append(f"{where}: the header (line {header_line}) is followed by no data rows")
-
-    # Columns whose name is missing or repeated cannot be read unambiguously; their problem is
-    # already reported, so their cells are not checked a second time.
-    unique = {name: found[0] - 1 for name, found in positions.items() if len(found) == 1}
-    feature_index = [(f, unique[f]) for f in dict.fromkeys(selected) if f in unique]
-    label_index = unique.get(label)
-
-    labels: list[str] = []
-    values: list[list[float]] = []
-    for line, fields in data:
-        if len(fields) != len(columns):
-            kind = "too many" if len(fields) > len(columns) else "too few"
+    for name in reserved:
+        if name in positions and name in needed:
             problems.append(
-                f"{where}, line {line}: {kind} fields ({len(fields)}, the header has {len(columns)})"
+                f"{at_header}, column {positions[name][0]}: column name {name!r} is reserved for the "
+                "row number the pipeline adds; rename that column"
+            )
+    return positions, problems
+
+
+def record_values(
+    records: Iterable[tuple[int, list[str]]],
+    n_columns: int,
+    where: str,
+    features: list[tuple[str, int]],
+    label: tuple[str, int] | None,
+) -> tuple[list[str], np.ndarray, list[str], int]:
+    """Labels, float features ``(rows, features)``, the problems line by line, and the number of records."""
+    labels, problems = [], []
+    # 8 bytes a value, not a Python float object each: a table of 100,000 rows stays a few MB.
+    values = array("d")
+    count = 0
+    for line, fields in records:
+        count += 1
+        if len(fields) != n_columns:
+            kind = "too many" if len(fields) > n_columns else "too few"
+            problems.append(
+                f"{where}, line {line}: {kind} fields ({len(fields)}, the header has {n_columns})"
             )
             continue
-        if label_index is not None:
-            value = fields[label_index]
-            if value == "":
-                problems.append(f"{where}, line {line}, column {label!r}: label is empty")
-            labels.append(value)
-        row = []
-        for name, index in feature_index:
+        if label is not None:
+            name, index = label
+            if fields[index] == "":
+                problems.append(f"{where}, line {line}, column {name!r}: label is empty")
+            labels.append(fields[index])
+        for name, index in features:
             problem = _cell_problem(fields[index])
             if problem is not None:
                 problems.append(f"{where}, line {line}, column {name!r}: {problem}")
-            else:
-                row.append(float(fields[index]))
-        values.append(row)
+            elif not problems:
+                values.append(float(fields[index]))
+    matrix = (
+        np.frombuffer(values, dtype=np.float64).reshape(-1, len(features)) if not problems else np.empty(0)
+    )
+    return labels, matrix, problems, count
 
+
+def _typed_labels(labels: list[str], where: str, label: str) -> tuple[pd.Series, list[str]]:
+    """The label column (integers when every label is one) and its problems: too few classes or rows."""
+    problems = []
     present = [value for value in labels if value != ""]
     # Classes are counted after typing, so '1' and '01' are one integer class, not two.
-    integer_labels = all(_INTEGER.fullmatch(v) and _INT64_MIN <= int(v) <= _INT64_MAX for v in present)
-    counts = Counter(int(v) for v in present) if integer_labels else Counter(present)
-    if data and label_index is not None and len(counts) < 2:
+    integers = all(_INTEGER.fullmatch(v) and _INT64_MIN <= int(v) <= _INT64_MAX for v in present)
+    counts = Counter(int(v) for v in present) if integers else Counter(present)
+    if labels and len(counts) < 2:
         found = ", ".join(repr(c) for c in counts) or "none"
         problems.append(
             f"{where}, column {label!r}: fewer than two classes (found {found}); "
@@ -224,19 +241,69 @@ def load_table(path, label: str, features: list[str] | str) -> pd.DataFrame:
                 f"{where}, column {label!r}: class {value!r} has only {count} row "
                 "(each class needs at least two)"
             )
+    if integers and present == labels:
+        return pd.Series([int(v) for v in labels], dtype="int64", name=label), problems
+    return pd.Series(labels, name=label), problems
+
+
+def load_table(path, label: str, features: list[str] | str) -> pd.DataFrame:
+    """Read and validate a CSV; return the label column, then float64 features in config order.
+
+    Every problem is collected, each naming the file, line, column and value, and raised together
+    as one ``DataValidationError``; nothing is dropped or coerced.
+    """
+    where = str(path)
+    records = csv_records(path, where)
+    header = next(records, None)
+    if header is None:
+        raise DataValidationError([f"{where}: file is empty"], f"{where}: cannot be read:")
+    header_line, columns = header
+    at_header = f"{where}, line {header_line}"
+
+    selected, feature_problems = _feature_problems(columns, label, features)
+    positions, problems = header_problems(columns, at_header, [label, *selected], reserved=(ROW_COLUMN,))
+    if label not in positions:
+        problems.append(f"{at_header}: label column {label!r} not found")
+    problems += [f"{at_header}: {p}" for p in feature_problems]
+
+    # Columns whose name is missing or repeated cannot be read unambiguously; their problem is
+    # already reported, so their cells are not checked a second time.
+    unique = {name: found[0] - 1 for name, found in positions.items() if len(found) == 1}
+    feature_index = [(f, unique[f]) for f in dict.fromkeys(selected) if f in unique]
+    label_index = (label, unique[label]) if label in unique else None
+    labels, values, row_problems, count = record_values(
+        records, len(columns), where, feature_index, label_index
+    )
+    problems += row_problems
+    if not count:
+        problems.append(f"{where}: the header (line {header_line}) is followed by no data rows")
+    label_column = None
+    if label_index is not None and count:
+        label_column, label_problems = _typed_labels(labels, where, label)
+        problems += label_problems
 
     if problems:
         count = len(problems)
         raise DataValidationError(problems, f"{where}: {count} problem{'s' * (count != 1)} found:")
-
-    if integer_labels:
-        label_column = pd.Series([int(v) for v in labels], dtype="int64", name=label)
-    else:
-        label_column = pd.Series(labels, name=label)
-    names = [name for name, _ in feature_index]
-    table = pd.DataFrame(np.array(values, dtype=np.float64).reshape(len(values), len(names)), columns=names)
+    table = pd.DataFrame(values, columns=[name for name, _ in feature_index], copy=False)
     table.insert(0, label, label_column)
     return table
+
+
+def split_positions(n_rows: int, test_size: float, random_state: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions (train, test) of scikit-learn's ``train_test_split(..., test_size, random_state)``.
+
+    The same rows in the same order, computed as scikit-learn does (a ``RandomState`` permutation,
+    the first ``ceil(test_size * n)`` to the test part), without importing scikit-learn, which
+    takes a second; ``tests/test_data.py`` holds the two equal.
+    """
+    n_test = math.ceil(test_size * n_rows)
+    if not 0 < n_test < n_rows:
+        raise DataValidationError(
+            [f"test_size {test_size} of {n_rows} rows leaves no training or no test rows"]
+        )
+    permutation = np.random.RandomState(random_state).permutation(n_rows)
+    return permutation[n_test:], permutation[:n_test]
 
 
 def split_table(
@@ -249,16 +316,14 @@ def split_table(
         raise DataValidationError(
             [f"column name {ROW_COLUMN!r} is reserved for the row number; rename that column"]
         )
-    numbered = table.copy()
-    numbered.insert(0, ROW_COLUMN, np.arange(len(table), dtype=np.int64))
-    others = [c for c in numbered.columns if c not in (ROW_COLUMN, label)]
-    numbered = numbered[[ROW_COLUMN, label, *others]]
-    # Imported here: scikit-learn takes over a second to import and `validate` never splits.
-    from sklearn.model_selection import train_test_split
-
-    # Same call as the report (which passed X and y separately); one table gives the same rows.
-    train, test = train_test_split(numbered, test_size=test_size, random_state=random_state)
-    return train.reset_index(drop=True), test.reset_index(drop=True)
+    others = [c for c in table.columns if c != label]
+    parts = []
+    for positions in split_positions(len(table), test_size, random_state):
+        # One copy per part: the rows taken, numbered by their position in the input.
+        part = table.iloc[positions][[label, *others]].reset_index(drop=True)
+        part.insert(0, ROW_COLUMN, positions.astype(np.int64))
+        parts.append(part)
+    return parts[0], parts[1]
 
 
 def normalisation_parameters(x: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray]:
@@ -309,6 +374,30 @@ def fit_normalisation(train: pd.DataFrame, features: list[str], method: str) -> 
     }
 
 
+# The report's l2norm scaling divides by a norm that grows with the square root of the row count:
+# on the report's 133 training rows its largest value is about 0.2, and a network trained at the
+# report's learning rate still learns from it; with thousands of rows every input shrinks towards
+# zero and the network stays at chance. Below this largest value the inputs count as tiny.
+TINY_INPUTS = 0.05
+
+
+def scale_warning(normalised: pd.DataFrame, normalisation: dict) -> str:
+    """A warning (empty if none) when a normalisation leaves every training feature tiny.
+
+    ``normalised`` holds the training rows after ``apply_normalisation``.
+    """
+    largest = float(np.abs(normalised[normalisation["features"]].to_numpy(dtype=np.float64)).max())
+    if largest >= TINY_INPUTS:
+        return ""
+    return (
+        f"**Tiny inputs:** the {normalisation['method']} normalisation leaves every feature below "
+        f"{TINY_INPUTS} in size (largest {largest:.3g} over {len(normalised)} training rows), too small for "
+        "the network to learn from at the report's settings. Put ``standard`` first in "
+        '``normalisation.methods`` (e.g. ``--config normalisation=\'{"methods": ["standard", '
+        f'"{normalisation["method"]}"]}}\'``).'
+    )
+
+
 def apply_normalisation(table: pd.DataFrame, normalisation: dict) -> pd.DataFrame:
     """(x - offset) / scale on the normalisation's feature columns of an (n, columns) table."""
     features = list(normalisation["features"])
@@ -317,8 +406,11 @@ def apply_normalisation(table: pd.DataFrame, normalisation: dict) -> pd.DataFram
         raise DataValidationError([f"feature column {f!r} not in the table" for f in missing])
     offset = np.asarray(normalisation["offset"], dtype=np.float64)
     scale = np.asarray(normalisation["scale"], dtype=np.float64)
-    result = table.copy()
-    result[features] = (table[features].to_numpy(dtype=np.float64) - offset) / scale
+    values = table[features].to_numpy(dtype=np.float64, copy=True)
+    values -= offset
+    values /= scale
+    result = table.copy(deep=False)
+    result[features] = values
     return result
 
 
@@ -378,9 +470,20 @@ def table_summary(table: pd.DataFrame, label: str, path: str) -> dict:
 def model_arrays(table: pd.DataFrame, normalisation: dict) -> tuple[np.ndarray, np.ndarray]:
     """Features ``(rows, in)`` in the normalisation's order and class indices ``(rows,)``."""
     classes = normalisation["classes"]
-    labels = table[normalisation["label"]].tolist()
-    unknown = sorted({str(label) for label in labels} - {str(cls) for cls in classes})
-    if unknown:
-        raise ValueError(f"labels {unknown} are not among the classes {classes}")
     index = {cls: k for k, cls in enumerate(classes)}
+    labels = table[normalisation["label"]].tolist()
+    unknown = [label for label in dict.fromkeys(labels) if label not in index]
+    if unknown:
+        by_text = {str(cls): cls for cls in classes}
+        if all(str(label) in by_text for label in unknown):
+            # The same names, other types: '1' read as text where the classes are the numbers 1, 2, ...
+            kind = {True: "text", False: "numbers"}
+            problem = (
+                f"labels {unknown[:5]!r} are {kind[isinstance(unknown[0], str)]} but the classes "
+                f"{classes!r} are {kind[isinstance(classes[0], str)]}: this table's label column was read "
+                "differently from the training data's"
+            )
+        else:
+            problem = f"labels {unknown[:5]!r} are not among the classes {classes!r}"
+        raise DataValidationError([problem])
     return table[normalisation["features"]].to_numpy(np.float64), np.array([index[v] for v in labels])

@@ -146,6 +146,15 @@ def comparison_table(metrics: dict[str, dict]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def resolution_note(metrics: dict[str, dict]) -> str:
+    """How much one validation row weighs in an accuracy, from the models' class supports."""
+    rows = sum(int(scores["support"]) for scores in next(iter(metrics.values()))["classes"].values())
+    return (
+        f"The validation set has {rows} rows: one row is {100 / rows:.1f} accuracy points, the "
+        "smallest difference these accuracies can show.\n"
+    )
+
+
 def sparsity(parameters: dict[str, np.ndarray], features: list[str]) -> dict:
     """Exact zeros of a trained network: shares of zero weights and the inputs switched off entirely."""
     first = parameters["W0"]  # (features, hidden)
@@ -175,7 +184,7 @@ def method_table(
     for method, (parameters, history) in methods.items():
         summary = epoch_summary(history)
         last = summary[(summary["epoch"] > summary["epoch"].max() - 100) & (summary["phase"] == "train")]
-        predicted = Network.from_parameters(parameters).forward(x).argmax(axis=-1)
+        predicted = Network.from_parameters(parameters).logits(x).argmax(axis=-1)
         found = sparsity(parameters, features)
         rows.append(
             {

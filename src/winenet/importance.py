@@ -53,13 +53,13 @@ def permutation_drops(
     dtype = network.linears[0].W.dtype
     x = np.asarray(x, dtype=dtype)
     rows, n_features = x.shape
-    baseline = accuracy(network.forward(x), y)  # (R,)
+    baseline = accuracy(network.logits(x), y)  # (R,)
     shuffled = np.broadcast_to(x, (len(rngs), n_features, repeats, rows, n_features)).copy()
     for r, rng in enumerate(rngs):
         for j in range(n_features):
             for k in range(repeats):
                 shuffled[r, j, k, :, j] = x[rng.permutation(rows), j]
-    logits = network.forward(shuffled.reshape(len(rngs), -1, n_features))
+    logits = network.logits(shuffled.reshape(len(rngs), -1, n_features))
     correct = logits.argmax(axis=-1).reshape(len(rngs), n_features, repeats, rows) == y
     return baseline[:, None] - correct.mean(axis=(-1, -2))
 
@@ -205,26 +205,25 @@ def importance_summary(ranks: pd.DataFrame, features: Sequence[str] | None = Non
     ranked runs, given in ``runs_ranked``. Sorted by ``overall_mean_rank``, the mean of the
     measures' mean ranks, most important first. Without ranked runs every statistic is NaN.
     """
-    measures = [m for m in MEASURES if m in set(ranks["measure"])]
     features = list(features) if features is not None else sorted(set(ranks["feature"]))
     rows = []
     for feature in features:
         row = {"feature": feature}
-        for measure in measures:
+        # Every measure has its columns, NaN when no run was ranked by it.
+        for measure in MEASURES:
             chosen = ranks.loc[(ranks["feature"] == feature) & (ranks["measure"] == measure), "rank"]
             empty = dict.fromkeys(SUMMARY_STATISTICS, np.nan)
             statistics = _rank_statistics(chosen, len(features)) if len(chosen) else empty
             row |= {f"{measure}_{name}": value for name, value in statistics.items()}
         rows.append(row)
     table = pd.DataFrame(
-        rows, columns=["feature", *[f"{m}_{s}" for m in measures for s in SUMMARY_STATISTICS]]
+        rows, columns=["feature", *[f"{m}_{s}" for m in MEASURES for s in SUMMARY_STATISTICS]]
     )
-    table["overall_mean_rank"] = (
-        table[[f"{m}_mean_rank" for m in measures]].mean(axis=1) if measures else np.nan
-    )
+    table["overall_mean_rank"] = table[[f"{m}_mean_rank" for m in MEASURES]].mean(axis=1)
     table["runs_ranked"] = ranks["run"].nunique()
-    order = ["overall_mean_rank"] + (["gradient_mean_rank"] if "gradient" in measures else [])
-    return table.sort_values(order, kind="stable").reset_index(drop=True)
+    return table.sort_values(["overall_mean_rank", "gradient_mean_rank"], kind="stable").reset_index(
+        drop=True
+    )
 
 
 def _listed(runs: list[int], limit: int = 12) -> str:

@@ -250,6 +250,17 @@ class Network:
             x = layer.forward(x)
         return x
 
+    def logits(self, x: np.ndarray, chunk: int = 4096) -> np.ndarray:
+        """Inference: logits ``(..., B, K)`` for inputs ``(..., B, in)``, at most ``chunk`` rows at a time.
+
+        Unlike ``forward`` it keeps nothing for a backward pass, and in chunks the activations of a
+        large table (e.g. 25,000 validation rows) never all exist at once.
+        """
+        if x.shape[-2] <= chunk:
+            return self.forward(x)
+        parts = [self.forward(x[..., start : start + chunk, :]) for start in range(0, x.shape[-2], chunk)]
+        return np.concatenate(parts, axis=-2)
+
     def penalty_value(self) -> np.ndarray | float:
         """The penalty term of the loss, per replica ``(...)``."""
         if self.penalty == "none":
@@ -348,7 +359,7 @@ class Network:
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities ``(..., B, K)`` for inputs ``(..., B, in)``."""
-        logits = self.forward(x)
+        logits = self.logits(x)
         shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
         return shifted / shifted.sum(axis=-1, keepdims=True)
 

@@ -14,9 +14,9 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-# seaborn (which loads scipy.stats) takes over a second to import and every figure is drawn by a
-# fresh job process: the functions that need it import it themselves, and no figure needs
-# scikit-learn (the evaluate stage computes the ROC points).
+# Every figure is drawn by a fresh job process, so it imports matplotlib alone: seaborn (which
+# loads scipy.stats) or scikit-learn would cost each figure job a second or more. The violins are
+# matplotlib's, and the evaluate stage computes the ROC points the ROC figure draws.
 
 __all__ = [
     "accuracy_spread",
@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 # Every figure is built and drawn under matplotlib's built-in defaults plus these few settings, so
-# the pixels do not depend on a user's matplotlibrc or on whatever seaborn theme a caller set.
+# the pixels do not depend on a user's matplotlibrc or on whatever style a caller set.
 _STYLE = {
     "font.size": 9,
     "axes.titlesize": 10,
@@ -101,32 +101,19 @@ def feature_distributions(
     drawn = list(order) if order is not None else list(features)
     if not drawn:
         raise ValueError("features is empty: nothing to draw")
-    import seaborn as sns
-
     classes = sorted(table[label].dropna().unique().tolist())
     colours = _class_colours(classes)
+    # One boolean mask per class, built once: every panel selects the same rows.
+    members = [(table[label] == cls).to_numpy() for cls in classes]
 
     columns = min(5, len(drawn))
     rows = math.ceil(len(drawn) / columns)
     figure = Figure(figsize=(2.6 * columns, 2.3 * rows + 0.7), layout="constrained")
     axes = figure.subplots(rows, columns, squeeze=False).ravel()
     for position, (ax, feature) in enumerate(zip(axes, drawn, strict=False)):
-        # cut=0 keeps each violin inside the observed range: raw measurements have physical bounds.
-        sns.violinplot(
-            data=table,
-            x=label,
-            y=feature,
-            hue=label,
-            order=classes,
-            hue_order=classes,
-            palette=colours,
-            legend=False,
-            cut=0,
-            inner="box",
-            density_norm="width",
-            linewidth=0.8,
-            ax=ax,
-        )
+        values = table[feature].to_numpy(dtype=np.float64)
+        _violins(ax, [values[mask] for mask in members], [colours[cls] for cls in classes])
+        ax.set_xticks(range(len(classes)), [str(cls) for cls in classes])
         ax.set_title(f"{position + 1}. {feature}" if order is not None else feature)
         ax.set_xlabel("")
         ax.set_ylabel("")
@@ -137,6 +124,37 @@ def feature_distributions(
     if title:
         figure.suptitle(title)
     return figure
+
+
+def _violins(ax, groups: list[np.ndarray], colours: list) -> None:
+    """One violin per group at x = 0, 1, ...: its density (Scott's bandwidth), quartile box and median.
+
+    Each violin spans its group's observed range (raw measurements have physical bounds) and has
+    the same largest width, whatever its group's size. matplotlib alone: seaborn's import would
+    cost every figure job a second.
+    """
+    drawn = [(x, group) for x, group in enumerate(groups) if len(group) > 1 and np.ptp(group) > 0]
+    if drawn:
+        parts = ax.violinplot(
+            [group for _, group in drawn],
+            positions=[x for x, _ in drawn],
+            widths=0.8,
+            showextrema=False,
+            points=100,
+        )
+        for body, (x, _) in zip(parts["bodies"], drawn, strict=True):
+            body.set_facecolor(colours[x])
+            body.set_edgecolor("0.25")
+            body.set_linewidth(0.8)
+            body.set_alpha(0.9)
+    for x, group in enumerate(groups):
+        if len(group) == 0:
+            continue
+        low, median, high = np.percentile(group, [25, 50, 75])
+        ax.vlines(x, group.min(), group.max(), color="0.25", linewidth=0.8)
+        ax.vlines(x, low, high, color="0.25", linewidth=4)
+        ax.scatter([x], [median], color="white", s=8, zorder=3, linewidths=0)
+    ax.set_xlim(-0.6, len(groups) - 0.4)
 
 
 def _batch_positions(batches: pd.DataFrame) -> pd.DataFrame:
@@ -262,7 +280,6 @@ def _annotated_counts(
     ax, counts: np.ndarray, cmap: str, row_labels: list, column_labels: list, fontsize: float | None = None
 ):
     """Draw integer ``counts`` (rows, columns) as cells printed with their counts; return the image."""
-    # matplotlib alone, not seaborn's heatmap: importing seaborn costs each figure job a second.
     image = ax.imshow(counts, cmap=cmap, vmin=0, vmax=max(int(counts.max()), 1), aspect="auto")
     for (row, column), count in np.ndenumerate(counts):
         # Dark cells get white text, light cells black, by the luminance of the cell's colour.
@@ -282,7 +299,9 @@ def _annotated_counts(
 
 
 @_house_style()
-def confusion_matrix_figure(true_labels, predicted_labels, classes: list, title: str) -> Figure:
+def confusion_matrix_figure(
+    true_labels, predicted_labels, classes: list, title: str, label: str = "class"
+) -> Figure:
     """Annotated heatmap of the (K, K) confusion-matrix counts, rows true and columns predicted."""
     index = {cls: k for k, cls in enumerate(classes)}
     unknown = sorted({str(v) for v in [*true_labels, *predicted_labels] if v not in index})
@@ -296,8 +315,8 @@ def confusion_matrix_figure(true_labels, predicted_labels, classes: list, title:
     # No colorbar: every cell carries its count, so a colour scale would only repeat it.
     labels = [str(c) for c in classes]
     _annotated_counts(ax, counts, "Blues", labels, labels)
-    ax.set_xlabel("predicted producer")
-    ax.set_ylabel("true producer")
+    ax.set_xlabel(f"predicted {label}")
+    ax.set_ylabel(f"true {label}")
     ax.set_title(title)
     return figure
 

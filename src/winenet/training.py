@@ -229,7 +229,7 @@ def train_network(
                     array[..., epoch + 1 :, :] = np.nan
             break
 
-    logits = network.forward(x_validation)
+    logits = network.logits(x_validation)
     if validation_sizes is None:
         final_accuracy = accuracy(logits, y_validation)
     else:

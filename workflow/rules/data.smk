@@ -22,6 +22,7 @@ rule split_normalise:
         train="results/data/{normalisation}/train.parquet",
         test="results/data/{normalisation}/test.parquet",
         normalisation="results/data/{normalisation}/normalisation.json",
+        notes="results/data/{normalisation}/notes.rst",
     log:
         "results/logs/split_normalise/{normalisation}.log",
     params:

@@ -1,6 +1,7 @@
 rule plot_feature_distributions:
     input:
         table=rules.validate.output.table,
+        notes=data_file("notes.rst"),
         code=code("plot_feature_distributions"),
     output:
         report(
@@ -22,6 +23,7 @@ rule plot_training_curves:
     input:
         history=rules.train.output.history,
         normalisation=data_file("normalisation.json"),
+        notes=data_file("notes.rst"),
         code=code("plot_training_curves"),
     output:
         report(

@@ -26,6 +26,7 @@ rule importance_gather:
             shard=study_shards(wildcards.normalisation),
         ),
         normalisation=data_file("normalisation.json", "{normalisation}"),
+        notes=data_file("notes.rst", "{normalisation}"),
         table=rules.validate.output.summary,
         code=code("importance_gather"),
     output:

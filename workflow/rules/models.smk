@@ -6,6 +6,7 @@ rule train:
         code=code("train"),
     output:
         weights="results/models/{model}/weights.npz",
+        description="results/models/{model}/model.json",
         history="results/models/{model}/history.parquet",
     log:
         "results/logs/train/{model}.log",
@@ -51,6 +52,7 @@ rule compare:
         code=code("compare"),
     output:
         metrics="results/metrics.json",
+        note="results/models/summary.rst",
         summary=report(
             "results/models/summary.csv",
             caption="../report/model_comparison.rst",

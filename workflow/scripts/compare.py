@@ -7,7 +7,7 @@ from winenet.job import start_job
 start_job(snakemake)
 
 from winenet.artifacts import read_json, write_json  # noqa: E402
-from winenet.evaluation import comparison_table  # noqa: E402
+from winenet.evaluation import comparison_table, resolution_note  # noqa: E402
 
 metrics = {
     model: read_json(path)
@@ -15,5 +15,7 @@ metrics = {
 }
 write_json(snakemake.output.metrics, metrics)
 table = comparison_table(metrics)
+with open(snakemake.output.note, "w") as handle:
+    handle.write(resolution_note(metrics))
 table.to_csv(snakemake.output.summary, index=False, float_format="%.4f")
 print(table.to_string(index=False), file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Rule plot_features_by_importance: summary and raw table -> each feature's values per producer, by rank."""
+"""Rule plot_features_by_importance: summary and raw table -> each feature's values per class, by rank."""
 
 from winenet.job import start_job
 

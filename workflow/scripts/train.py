@@ -6,8 +6,13 @@ from winenet.job import start_job
 
 start_job(snakemake)
 
-from winenet.artifacts import read_json, read_parquet  # noqa: E402
+from winenet.artifacts import (  # noqa: E402
+    read_json,
+    read_parquet,
+    write_json,  # noqa: E402
+)
 from winenet.network import save_parameters  # noqa: E402
+from winenet.predict import model_description  # noqa: E402
 from winenet.training import epoch_summary, fit_model  # noqa: E402
 
 normalisation = read_json(snakemake.input.normalisation)
@@ -23,5 +28,7 @@ network, history = fit_model(
     name=f"model {snakemake.wildcards.model!r}",
 )
 save_parameters(snakemake.output.weights, network.parameters())
+description = model_description(normalisation, network.sizes, model["penalty"], model["coefficient"])
+write_json(snakemake.output.description, description)
 history.to_parquet(snakemake.output.history, index=False)
 print(epoch_summary(history).groupby("phase").tail(1).to_string(index=False), file=sys.stderr)

@@ -1,0 +1,18 @@
+# On demand, not part of the default run: `snakemake --cores 8 results/predictions/{name}.csv`
+# for the samples in data/new/{name}.csv.
+rule predict:
+    input:
+        samples="data/new/{name}.csv",
+        weights=expand(rules.train.output.weights, model=MODELS),
+        descriptions=expand(rules.train.output.description, model=MODELS),
+        code=code("predict"),
+    output:
+        "results/predictions/{name}.csv",
+    log:
+        "results/logs/predict/{name}.log",
+    wildcard_constraints:
+        name=r"[^/]+",
+    params:
+        id_column=config["predict"]["id_column"],
+    script:
+        adapter("predict")
