@@ -257,3 +257,24 @@ def test_per_replica_coefficients_must_fit_the_stack():
         Network.initialise(SIZES, [np.random.default_rng(s) for s in (1, 2)], "l1", np.array([0.1, 0.2, 0.3]))
     with pytest.raises(ValueError, match=">= 0"):
         Network.initialise(SIZES, [np.random.default_rng(s) for s in (1, 2)], "l1", np.array([0.1, -0.2]))
+
+
+@pytest.mark.parametrize("penalty", ["none", "l2", "l1", "l1_proximal"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_train_step_equals_prepare_then_descend_to_the_bit(penalty, dtype):
+    x, targets = make_batch(replicas=3)
+    x, targets = x.astype(dtype), targets.astype(dtype)
+    real_rows = np.ones(x.shape[:-1], dtype=bool)
+    real_rows[1, -2:] = False
+    seeds = [(np.random.default_rng(s) for s in (4, 5, 6)) for _ in range(2)]
+    reference = Network.initialise(SIZES, list(seeds[0]), penalty, 0.05, dtype=dtype)
+    buffered = Network.initialise(SIZES, list(seeds[1]), penalty, 0.05, dtype=dtype)
+    for step in range(4):
+        rows = real_rows if step % 2 else None
+        reference.prepare(x, targets, rows)
+        expected = reference.descend(0.01, input_gradient=True)
+        got = buffered.train_step(x, targets, 0.01, rows, input_gradient=True)
+        np.testing.assert_array_equal(got, expected)
+    for a, b in zip(reference.linears, buffered.linears, strict=True):
+        np.testing.assert_array_equal(a.W, b.W)
+        np.testing.assert_array_equal(a.b, b.b)

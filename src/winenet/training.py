@@ -122,10 +122,12 @@ def _not_finite(network: Network) -> np.ndarray:
 
 
 def _validation_pass(network, x, labels, targets, batch_size, loss_out, accuracy_out):
+    # The weights do not change during the pass: their penalty is the same for every batch.
+    penalty = network.penalty_value()
     for batch, start in enumerate(range(0, labels.shape[-1], batch_size)):
         rows = slice(start, start + batch_size)
-        loss, logits = network.loss(x[..., rows, :], targets[..., rows, :])
-        loss_out[..., batch] = loss
+        logits = network.forward(x[..., rows, :])
+        loss_out[..., batch] = network.loss_function.forward(logits, targets[..., rows, :]) + penalty
         accuracy_out[..., batch] = accuracy(logits, labels[..., rows])
 
 
@@ -198,16 +200,22 @@ def train_network(
 
     for epoch in range(epochs):
         order = epoch_order(n_rows, rng, train_sizes)
+        # The epoch's rows in its order, gathered once: every batch is then a slice of them.
+        x_epoch, targets_epoch = take(x_train, order), take(train_targets, order)
+        real_epoch = None if train_sizes is None else order < train_sizes[:, None]
         for batch, start in enumerate(range(0, n_rows, batch_size)):
-            rows = order[..., start : start + batch_size]
+            rows = slice(start, start + batch_size)
+            x, targets = x_epoch[..., rows, :], targets_epoch[..., rows, :]
             if record:
-                loss, logits = network.loss(take(x_train, rows), take(train_targets, rows))
+                loss, logits = network.loss(x, targets)
                 history.train_loss[..., epoch, batch] = loss
-                history.train_accuracy[..., epoch, batch] = accuracy(logits, take(y_train, rows))
+                history.train_accuracy[..., epoch, batch] = accuracy(logits, take(y_train, order[..., rows]))
+                input_gradient = network.descend(learning_rate, input_gradient=input_gradient_score)
             else:
-                real_rows = None if train_sizes is None else rows < train_sizes[:, None]
-                network.prepare(take(x_train, rows), take(train_targets, rows), real_rows)
-            input_gradient = network.descend(learning_rate, input_gradient=input_gradient_score)
+                real_rows = None if real_epoch is None else real_epoch[..., rows]
+                input_gradient = network.train_step(
+                    x, targets, learning_rate, real_rows, input_gradient_score
+                )
             if input_gradient_score:
                 gradient_score += np.abs(input_gradient).sum(axis=-2)
         if record:
