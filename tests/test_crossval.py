@@ -247,3 +247,21 @@ def test_regularisation_path_replicas_equal_folds_trained_alone(wine_table):
         ["standard", "l1_proximal", 0.1],
     ]
     assert (summary["ci_low"] <= summary["mean"]).all() and (summary["mean"] <= summary["ci_high"]).all()
+
+
+@pytest.mark.parametrize(
+    ("labels", "splits", "repeats", "seed"),
+    [
+        (np.repeat([1, 2, 3], [59, 71, 48]), 5, 2, 0),
+        (np.array(list("bacabcabbcabcaabcbca")), 3, 3, 7),
+        (np.tile([0, 1], 30), 10, 1, 42),
+    ],
+)
+def test_cv_folds_are_scikit_learns_repeated_stratified_k_fold(labels, splits, repeats, seed):
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    expected = RepeatedStratifiedKFold(n_splits=splits, n_repeats=repeats, random_state=seed)
+    mine = cv_folds(labels, splits, repeats, seed)
+    for fold, (train, test) in zip(mine, expected.split(np.zeros((len(labels), 1)), labels), strict=True):
+        np.testing.assert_array_equal(fold.train, train)
+        np.testing.assert_array_equal(fold.test, test)

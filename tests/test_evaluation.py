@@ -9,6 +9,7 @@ from winenet.evaluation import (
     classification_report_text,
     comparison_table,
     predict_table,
+    probability_column,
     roc_points,
 )
 from winenet.network import Network
@@ -86,3 +87,71 @@ def test_comparison_table_has_one_row_per_model(predictions):
     table = comparison_table({"a": entry, "b": entry})
     assert table["model"].tolist() == ["a", "b"]
     assert {"accuracy", "macro_f1", "recall_1", "auc_3"} <= set(table.columns)
+
+
+def random_predictions(classes, n=60, seed=0, ties=False):
+    rng = np.random.default_rng(seed)
+    true = rng.choice(classes, size=n)
+    probabilities = rng.dirichlet(np.ones(len(classes)), size=n)
+    if ties:
+        probabilities = np.round(probabilities, 1)
+    table = pd.DataFrame({"row": np.arange(n), "true": true})
+    # Mostly right, sometimes a class is never predicted.
+    table["predicted"] = np.where(rng.uniform(size=n) < 0.7, true, classes[0])
+    for k, cls in enumerate(classes):
+        table[probability_column(cls)] = probabilities[:, k]
+    return table
+
+
+SCENARIOS = {
+    "three classes": ([1, 2, 3], False),
+    "two classes": ([0, 1], False),
+    "text classes with tied scores": (["a", "bb", "c", "dddddddddddddd"], True),
+}
+
+
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_metrics_roc_and_report_are_scikit_learns(scenario):
+    from sklearn.metrics import (
+        classification_report,
+        precision_recall_fscore_support,
+        roc_auc_score,
+        roc_curve,
+    )
+
+    classes, ties = SCENARIOS[scenario]
+    table = random_predictions(classes, ties=ties)
+    metrics = classification_metrics(table, classes)
+    p, r, f, s = precision_recall_fscore_support(
+        table["true"], table["predicted"], labels=classes, zero_division=0
+    )
+    for k, cls in enumerate(classes):
+        mine = metrics["classes"][str(cls)]
+        assert (mine["precision"], mine["recall"], mine["f1"], mine["support"]) == pytest.approx(
+            (p[k], r[k], f[k], s[k])
+        )
+        is_class = table["true"] == cls
+        assert mine["roc_auc"] == pytest.approx(
+            roc_auc_score(is_class, table[probability_column(cls)]), abs=1e-12
+        )
+        fpr, tpr, thresholds = roc_curve(is_class, table[probability_column(cls)])
+        points = roc_points(table, classes)
+        curve = points[points["class"] == cls]
+        np.testing.assert_allclose(curve["fpr"], fpr)
+        np.testing.assert_allclose(curve["tpr"], tpr)
+        np.testing.assert_array_equal(curve["threshold"], thresholds)
+    for average in ("macro", "weighted"):
+        expected = precision_recall_fscore_support(
+            table["true"], table["predicted"], labels=classes, average=average, zero_division=0
+        )[:3]
+        mine = metrics[f"{average}_avg"]
+        assert (mine["precision"], mine["recall"], mine["f1"]) == pytest.approx(expected)
+    text = classification_report(
+        table["true"],
+        table["predicted"],
+        labels=classes,
+        target_names=[str(c) for c in classes],
+        digits=2,
+        zero_division=0,
+    )
+    assert classification_report_text(table, classes) == text

@@ -212,3 +212,14 @@ def test_ranking_agreement_pairs_every_normalisation_and_measure():
         (agreement["ranking_a"] == "l2norm/weight") & (agreement["ranking_b"] == "standard/weight")
     ]
     assert same["spearman"].iloc[0] == pytest.approx(1.0)
+
+
+def test_spearman_is_scipys():
+    from scipy.stats import spearmanr
+
+    from winenet.importance import spearman
+
+    rng = np.random.default_rng(3)
+    a, b = pd.Series(rng.normal(size=13)), pd.Series(rng.integers(0, 5, size=13).astype(float))
+    assert spearman(a, b) == pytest.approx(spearmanr(a, b).statistic, abs=1e-12)
+    assert spearman(a, a) == pytest.approx(1.0)

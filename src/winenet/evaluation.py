@@ -1,4 +1,10 @@
-"""Metrics from a trained network's validation predictions; scikit-learn does the arithmetic."""
+"""Metrics from a trained network's validation predictions.
+
+The arithmetic is scikit-learn's (precision, recall and F1 with zero_division=0, ROC curves with
+their collinear points dropped, the AUC as the trapezoid under them, the classification report's
+layout), written out in NumPy: importing scikit-learn costs each evaluate job over a second.
+``tests/test_evaluation.py`` holds every number and the report's text equal to scikit-learn's.
+"""
 
 from __future__ import annotations
 
@@ -36,35 +42,49 @@ def _scores(precision, recall, f1, support) -> dict:
     }
 
 
+def _per_class_counts(true: np.ndarray, predicted: np.ndarray, classes: list) -> tuple[np.ndarray, ...]:
+    """True positives, predicted and true counts per class ``(K,)``."""
+    tp = np.array([np.sum((true == c) & (predicted == c)) for c in classes], dtype=np.float64)
+    predicted_count = np.array([np.sum(predicted == c) for c in classes], dtype=np.float64)
+    support = np.array([np.sum(true == c) for c in classes], dtype=np.float64)
+    return tp, predicted_count, support
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    # zero_division=0: a class never predicted (or never present) scores 0, not NaN.
+    return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator != 0)
+
+
+def precision_recall_f1(true, predicted, classes: list) -> tuple[np.ndarray, ...]:
+    """Per class ``(K,)``: precision, recall, F1 (0 where undefined) and support."""
+    tp, predicted_count, support = _per_class_counts(np.asarray(true), np.asarray(predicted), classes)
+    precision, recall = _ratio(tp, predicted_count), _ratio(tp, support)
+    f1 = _ratio(2 * tp, predicted_count + support)
+    return precision, recall, f1, support
+
+
 def classification_metrics(predictions: pd.DataFrame, classes: list) -> dict:
     """Accuracy; per class precision, recall, F1, support, one-vs-rest ROC AUC; macro/weighted averages."""
-    # Imported here, not at the top: scikit-learn takes over a second to import, and the jobs that
-    # only compare or tabulate models never need it.
-    from sklearn.metrics import accuracy_score, precision_recall_fscore_support, roc_auc_score
-
-    true, predicted = predictions["true"], predictions["predicted"]
-    precision, recall, f1, support = precision_recall_fscore_support(
-        true, predicted, labels=classes, zero_division=0
-    )
+    true, predicted = predictions["true"].to_numpy(), predictions["predicted"].to_numpy()
+    precision, recall, f1, support = precision_recall_f1(true, predicted, classes)
     per_class = {}
     for k, cls in enumerate(classes):
         scores = _scores(precision[k], recall[k], f1[k], support[k])
-        is_class = (true == cls).to_numpy()
+        is_class = true == cls
         # AUC is undefined when the validation rows hold only one side of the one-vs-rest split.
-        scores["roc_auc"] = (
-            float(roc_auc_score(is_class, predictions[probability_column(cls)]))
-            if 0 < is_class.sum() < len(is_class)
-            else None
-        )
+        if 0 < is_class.sum() < len(is_class):
+            fpr, tpr, _ = roc_curve(is_class, predictions[probability_column(cls)].to_numpy())
+            scores["roc_auc"] = float(np.trapezoid(tpr, fpr))
+        else:
+            scores["roc_auc"] = None
         per_class[str(cls)] = scores
-    averages = {}
-    for average in ("macro", "weighted"):
-        p, r, f, _ = precision_recall_fscore_support(
-            true, predicted, labels=classes, average=average, zero_division=0
-        )
-        averages[average] = _scores(p, r, f, len(true))
+    weights = support / support.sum()
+    averages = {
+        "macro": _scores(precision.mean(), recall.mean(), f1.mean(), len(true)),
+        "weighted": _scores(weights @ precision, weights @ recall, weights @ f1, len(true)),
+    }
     return {
-        "accuracy": float(accuracy_score(true, predicted)),
+        "accuracy": float(np.mean(true == predicted)),
         "classes": per_class,
         "macro_avg": averages["macro"],
         "weighted_avg": averages["weighted"],
@@ -93,37 +113,70 @@ def status_note(model: str, metrics: dict) -> str:
     )
 
 
+def roc_curve(is_positive: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """False and true positive rates and thresholds ``(points,)`` of a binary ROC curve.
+
+    As scikit-learn's ``roc_curve``: one point per distinct score, highest first, collinear
+    points dropped, and a first point (0, 0) at threshold infinity.
+    """
+    order = np.argsort(scores, kind="mergesort")[::-1]
+    scores, positive = np.asarray(scores)[order], np.asarray(is_positive, dtype=np.float64)[order]
+    last_of_each_score = np.r_[np.where(np.diff(scores))[0], positive.size - 1]
+    tps = np.cumsum(positive)[last_of_each_score]
+    fps = 1 + last_of_each_score - tps
+    thresholds = scores[last_of_each_score]
+    if len(fps) > 2:
+        # Points on a straight line between their neighbours add nothing to the curve.
+        corners = np.where(np.r_[True, np.logical_or(np.diff(fps, 2), np.diff(tps, 2)), True])[0]
+        fps, tps, thresholds = fps[corners], tps[corners], thresholds[corners]
+    tps, fps, thresholds = np.r_[0, tps], np.r_[0, fps], np.r_[np.inf, thresholds]
+    return fps / fps[-1], tps / tps[-1], thresholds
+
+
 def roc_points(predictions: pd.DataFrame, classes: list) -> pd.DataFrame:
     """One-vs-rest ROC curve per class: columns class, threshold, fpr, tpr, in curve order.
 
     A class with only one side of the split among the validation rows (no positives or no
     negatives) has no curve and no rows, as its AUC in ``classification_metrics`` is undefined.
     """
-    from sklearn.metrics import roc_curve
-
     frames = []
     for cls in classes:
         is_class = (predictions["true"] == cls).to_numpy()
         if not 0 < is_class.sum() < len(is_class):
             continue
-        fpr, tpr, thresholds = roc_curve(is_class, predictions[probability_column(cls)])
+        fpr, tpr, thresholds = roc_curve(is_class, predictions[probability_column(cls)].to_numpy())
         frames.append(pd.DataFrame({"class": cls, "threshold": thresholds, "fpr": fpr, "tpr": tpr}))
     columns = ["class", "threshold", "fpr", "tpr"]
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
-def classification_report_text(predictions: pd.DataFrame, classes: list) -> str:
-    """The report's table: precision, recall, F1-score and support per class, accuracy and averages."""
-    from sklearn.metrics import classification_report
+def classification_report_text(predictions: pd.DataFrame, classes: list, digits: int = 2) -> str:
+    """The report's table: precision, recall, F1-score and support per class, accuracy and averages.
 
-    return classification_report(
-        predictions["true"],
-        predictions["predicted"],
-        labels=classes,
-        target_names=[str(cls) for cls in classes],
-        digits=2,
-        zero_division=0,
-    )
+    Laid out as scikit-learn's ``classification_report`` lays it out, character for character.
+    """
+    true, predicted = predictions["true"].to_numpy(), predictions["predicted"].to_numpy()
+    precision, recall, f1, support = precision_recall_f1(true, predicted, classes)
+    names = [str(cls) for cls in classes]
+    width = max(max(len(name) for name in names), len("weighted avg"), digits)
+    headers = ["precision", "recall", "f1-score", "support"]
+    text = ("{:>{width}s} " + " {:>9}" * len(headers)).format("", *headers, width=width) + "\n\n"
+    row = "{:>{width}s} " + " {:>9.{digits}f}" * 3 + " {:>9}\n"
+    for k, name in enumerate(names):
+        text += row.format(name, precision[k], recall[k], f1[k], int(support[k]), width=width, digits=digits)
+    text += "\n"
+    total = int(support.sum())
+    # scikit-learn prints the micro average as "accuracy" when every label is one of the classes.
+    if set(np.unique(np.r_[true, predicted]).tolist()) <= set(classes):
+        accuracy_row = "{:>{width}s} " + " {:>9.{digits}}" * 2 + " {:>9.{digits}f}" + " {:>9}\n"
+        text += accuracy_row.format(
+            "accuracy", "", "", np.mean(true == predicted), total, width=width, digits=digits
+        )
+    weights = support / support.sum()
+    for heading, weigh in (("macro avg", None), ("weighted avg", weights)):
+        values = [v.mean() if weigh is None else weigh @ v for v in (precision, recall, f1)]
+        text += row.format(heading, *values, total, width=width, digits=digits)
+    return text
 
 
 def comparison_table(metrics: dict[str, dict]) -> pd.DataFrame:

@@ -28,15 +28,40 @@ class Fold:
 
 
 def cv_folds(labels, n_splits: int, n_repeats: int, random_state: int) -> list[Fold]:
-    """``n_splits * n_repeats`` stratified folds of labels ``(rows,)``, repeat by repeat."""
+    """``n_splits * n_repeats`` stratified folds of labels ``(rows,)``, repeat by repeat.
+
+    The folds of scikit-learn's ``RepeatedStratifiedKFold(n_splits, n_repeats, random_state)``,
+    computed as it computes them (one ``RandomState`` shuffling each class's fold numbers, repeat
+    after repeat), without importing scikit-learn, which costs each job over a second;
+    ``tests/test_crossval.py`` holds the two equal.
+    """
     # Computed once per job from the same settings, so fold i is the same split for every model,
     # normalisation and baseline, and their per-fold accuracies pair up.
-    from sklearn.model_selection import RepeatedStratifiedKFold
-
     labels = np.asarray(labels)
-    splitter = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=random_state)
-    splits = splitter.split(np.zeros((len(labels), 1)), labels)
-    return [Fold(i // n_splits, i % n_splits, train, test) for i, (train, test) in enumerate(splits)]
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    # Classes numbered in order of first appearance, as scikit-learn numbers them.
+    _, appearance = np.unique(first, return_inverse=True)
+    encoded = appearance[inverse.ravel()]
+    counts = np.bincount(encoded)
+    if np.all(n_splits > counts):
+        raise ValueError(f"n_splits={n_splits} cannot be greater than the number of members in each class")
+    ordered = np.sort(encoded)
+    allocation = np.asarray(
+        [np.bincount(ordered[i::n_splits], minlength=len(first)) for i in range(n_splits)]
+    )
+    rng = np.random.RandomState(random_state)
+    positions = np.arange(len(labels))
+    folds = []
+    for repeat in range(n_repeats):
+        test_fold = np.empty(len(labels), dtype=np.int64)
+        for k in range(len(first)):
+            assigned = np.arange(n_splits).repeat(allocation[:, k])
+            rng.shuffle(assigned)
+            test_fold[encoded == k] = assigned
+        for fold in range(n_splits):
+            test = test_fold == fold
+            folds.append(Fold(repeat, fold, positions[~test], positions[test]))
+    return folds
 
 
 def table_classes(table: pd.DataFrame, label: str) -> list:
