@@ -29,12 +29,12 @@ def cross_validation(models=MODELS, normalisations=NORMALISATIONS):
 
 def study(normalisations=NORMALISATIONS):
     shards = {f"importance_shard[normalisation={n}, shard={s}]" for n in normalisations for s in SHARDS}
-    rules = ("importance_gather", "plot_rank_heatmaps", "plot_features_by_importance")
+    rules = ("importance_gather", "plot_importance")
     return shards | per_normalisation(*rules, normalisations=normalisations)
 
 
 DATA = {"validate", "plot_feature_distributions"} | per_normalisation("split_normalise")
-MODEL_JOBS = per_model("train", "evaluate", "plot_training_curves", "plot_evaluation")
+MODEL_JOBS = per_model("train", "evaluate", "plot_model")
 COMPARISON = {"compare", "plot_model_comparison"}
 L1_METHODS = {"l1_methods", "plot_l1_methods"}
 UNCERTAINTY = (
@@ -49,8 +49,8 @@ FIGURES = {
     "plot_feature_distributions",
     "plot_model_comparison",
     "plot_l1_methods",
-} | per_model("plot_training_curves", "plot_evaluation")
-FIGURES |= per_normalisation("plot_rank_heatmaps", "plot_features_by_importance")
+} | per_model("plot_model")
+FIGURES |= per_normalisation("plot_importance")
 # It also computes (cheaply) the rank correlations beside its figure, so a figure setting reruns it.
 FIGURES |= {"plot_cv_summary", "importance_sensitivity"}
 
@@ -91,7 +91,7 @@ def touch_without_change(project):
 
 
 def new_model_jobs(model):
-    jobs = per_model("train", "evaluate", "plot_training_curves", "plot_evaluation", models=[model])
+    jobs = per_model("train", "evaluate", "plot_model", models=[model])
     return jobs | per_model("seed_study", models=[model]) | cross_validation(models=[model])
 
 

@@ -19,40 +19,25 @@ rule plot_feature_distributions:
         adapter("plot_feature_distributions")
 
 
-rule plot_training_curves:
+# One job per model draws all of its figures: they are always redrawn together.
+rule plot_model:
     input:
         history=rules.train.output.history,
+        predictions=rules.evaluate.output.predictions,
+        metrics=rules.evaluate.output.metrics,
+        roc=rules.evaluate.output.roc,
+        evaluation_notes=rules.evaluate.output.notes,
         normalisation=data_file("normalisation.json"),
         notes=data_file("notes.rst"),
-        code=code("plot_training_curves"),
+        code=code("plot_model"),
     output:
-        report(
+        curves=report(
             "results/figures/models/{model}/training_curves.png",
             caption="../report/training_curves.rst",
             category="Models",
             subcategory="{model}",
             labels={"model": "{model}", "figure": "training curves"},
         ),
-    log:
-        "results/logs/plot_training_curves/{model}.log",
-    params:
-        model=model_settings,
-        network=config["network"],
-        training=config["training"],
-        dpi=config["figures"]["dpi"],
-    script:
-        adapter("plot_training_curves")
-
-
-rule plot_evaluation:
-    input:
-        predictions=rules.evaluate.output.predictions,
-        metrics=rules.evaluate.output.metrics,
-        roc=rules.evaluate.output.roc,
-        notes=rules.evaluate.output.notes,
-        normalisation=data_file("normalisation.json"),
-        code=code("plot_evaluation"),
-    output:
         roc=report(
             "results/figures/models/{model}/roc_curves.png",
             caption="../report/roc_curves.rst",
@@ -68,11 +53,14 @@ rule plot_evaluation:
             labels={"model": "{model}", "figure": "confusion matrix"},
         ),
     log:
-        "results/logs/plot_evaluation/{model}.log",
+        "results/logs/plot_model/{model}.log",
     params:
+        model=model_settings,
+        network=config["network"],
+        training=config["training"],
         dpi=config["figures"]["dpi"],
     script:
-        adapter("plot_evaluation")
+        adapter("plot_model")
 
 
 rule plot_model_comparison:
@@ -94,12 +82,15 @@ rule plot_model_comparison:
         adapter("plot_model_comparison")
 
 
-rule plot_rank_heatmaps:
+# One job per normalisation draws the importance study's figures: they are always redrawn together.
+rule plot_importance:
     input:
         frequencies=rules.importance_gather.output.frequencies,
+        summary=rules.importance_gather.output.summary,
         conclusion=rules.importance_gather.output.conclusion,
+        table=rules.validate.output.table,
         normalisation=data_file("normalisation.json", "{normalisation}"),
-        code=code("plot_rank_heatmaps"),
+        code=code("plot_importance"),
     output:
         weight=report(
             "results/figures/importance/{normalisation}/rank_heatmap_weight.png",
@@ -121,26 +112,7 @@ rule plot_rank_heatmaps:
                 "figure": "rank heatmap, gradient score",
             },
         ),
-    log:
-        "results/logs/plot_rank_heatmaps/{normalisation}.log",
-    params:
-        runs=lambda wildcards: study_settings(wildcards.normalisation)["runs"],
-        penalty=config["importance"]["penalty"],
-        dpi=config["figures"]["dpi"],
-    script:
-        adapter("plot_rank_heatmaps")
-
-
-# Its own job, beside the heatmaps: the last figures of a run draw on both cores at once.
-rule plot_features_by_importance:
-    input:
-        summary=rules.importance_gather.output.summary,
-        conclusion=rules.importance_gather.output.conclusion,
-        table=rules.validate.output.table,
-        normalisation=data_file("normalisation.json", "{normalisation}"),
-        code=code("plot_features_by_importance"),
-    output:
-        report(
+        features=report(
             "results/figures/importance/{normalisation}/features_by_importance.png",
             caption="../report/features_by_importance.rst",
             category="Importance",
@@ -151,8 +123,10 @@ rule plot_features_by_importance:
             },
         ),
     log:
-        "results/logs/plot_features_by_importance/{normalisation}.log",
+        "results/logs/plot_importance/{normalisation}.log",
     params:
+        runs=lambda wildcards: study_settings(wildcards.normalisation)["runs"],
+        penalty=config["importance"]["penalty"],
         dpi=config["figures"]["dpi"],
     script:
-        adapter("plot_features_by_importance")
+        adapter("plot_importance")

@@ -1,0 +1,37 @@
+"""Rule plot_model: one model's history and validation predictions -> its three figures."""
+
+from winenet.job import start_job
+
+start_job(snakemake)
+
+from winenet.artifacts import read_json, read_parquet  # noqa: E402
+from winenet.plots import confusion_matrix_figure, roc_curves, save_figure, training_curves  # noqa: E402
+from winenet.training import epoch_summary  # noqa: E402
+
+inputs, params, output = snakemake.input, snakemake.params, snakemake.output
+model = snakemake.wildcards.model
+normalisation = read_json(inputs.normalisation)
+classes = normalisation["classes"]
+
+history = read_parquet(inputs.history)
+training, settings = params.training, params.model
+sizes = [len(normalisation["features"]), *params.network["hidden"], len(classes)]
+annotation = (
+    f"model {model}: learning rate {training['learning_rate']}, batch size {training['batch_size']}, "
+    f"layers {'-'.join(map(str, sizes))}, penalty {settings['penalty']}, "
+    f"coefficient {settings['coefficient']}"
+)
+save_figure(training_curves(epoch_summary(history), history, annotation), output.curves, params.dpi)
+
+aucs = {cls: scores["roc_auc"] for cls, scores in read_json(inputs.metrics)["classes"].items()}
+roc = roc_curves(read_parquet(inputs.roc), aucs, classes, f"ROC curves, model {model}")
+save_figure(roc, output.roc, params.dpi)
+predictions = read_parquet(inputs.predictions)
+confusion = confusion_matrix_figure(
+    predictions["true"].to_numpy(),
+    predictions["predicted"].to_numpy(),
+    classes,
+    f"Confusion matrix, model {model}",
+    label=normalisation["label"],
+)
+save_figure(confusion, output.confusion, params.dpi)
