@@ -9,6 +9,7 @@ the list cannot drift from the code.
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 PACKAGE = "winenet"
@@ -32,13 +33,19 @@ def imported_modules(source: str) -> set[str]:
     return found
 
 
+@cache
+def _imports_of_file(path: Path) -> frozenset[str]:
+    # Every rule's closure walks the same modules: each file is read and parsed once per process.
+    return frozenset(imported_modules(path.read_text()))
+
+
 def module_closure(script: Path, package_dir: Path) -> list[Path]:
     """The package's ``.py`` files ``script`` runs: its winenet imports and theirs, sorted.
 
     ``package_dir`` is the ``src/winenet`` folder; ``__init__.py`` always runs on import.
     """
     package_dir = Path(package_dir)
-    pending = imported_modules(Path(script).read_text())
+    pending = set(imported_modules(Path(script).read_text()))
     seen: set[str] = set()
     while pending:
         name = pending.pop()
@@ -50,7 +57,7 @@ def module_closure(script: Path, package_dir: Path) -> list[Path]:
             # are attributes, not modules; only files in the package count.
             continue
         seen.add(name)
-        pending |= imported_modules(path.read_text()) - seen
+        pending |= _imports_of_file(path) - seen
     modules = [package_dir / f"{name}.py" for name in sorted(seen)]
     if seen:
         modules.insert(0, package_dir / "__init__.py")

@@ -39,7 +39,9 @@ def build_report(output, config: dict, snakefile, log) -> None:
         "--configfile",
         str(settings),
     ]
-    with open(log, "a") as handle:
-        result = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT)
+    # The nested Snakemake writes through this job's own stderr (its log), after what the job
+    # wrote so far and before the job's last line; a second handle on the file would overwrite.
+    sys.stderr.flush()
+    result = subprocess.run(command, stdout=sys.stderr, stderr=subprocess.STDOUT)
     if result.returncode != 0:
         raise ReportFailed(f"snakemake --report failed (exit {result.returncode}); see {log}")

@@ -8,6 +8,7 @@ from pathlib import Path
 from winenet.errors import WinenetError
 
 PACKAGE = Path(__file__).resolve().parent
+BLAS_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
 
 def _one_line(kind, error, traceback) -> None:
@@ -20,12 +21,48 @@ def _one_line(kind, error, traceback) -> None:
         sys.__excepthook__(kind, error, traceback)
 
 
+def _seconds_since_start() -> float | None:
+    """Wall seconds since this process started (Linux), or None where that is not known."""
+    import os
+
+    try:
+        start_ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _report_cost() -> None:
+    import os
+
+    # Its own CPU and that of the processes it started and waited for (the report's Snakemake).
+    cpu = sum(os.times()[:4])
+    wall = _seconds_since_start()
+    spent = f"{wall:.2f} s wall, " if wall is not None else ""
+    print(f"job cost: {spent}{cpu:.2f} s CPU (start-up and child processes included)", file=sys.stderr)
+
+
 def start_job(snakemake) -> None:
-    """Send stderr to the job's log, say which winenet runs, and report a ``WinenetError`` as one line."""
+    """Send stderr to the job's log, say which winenet runs, and report a ``WinenetError`` as one line.
+
+    The log's last line says what the job cost, start-up and child processes included
+    (``bench/stages.py`` reads it).
+    """
+    import atexit
+    import os
+
+    # Snakemake gives BLAS the job's `threads` as its thread count. The workflow uses threads to
+    # keep training jobs from sharing a core, not to multiply BLAS threads: the networks' products
+    # are too small to gain from them and the scikit-learn MLP runs twice as slow on several. BLAS
+    # reads these when NumPy loads, which in a job's script comes after this call.
+    for variable in BLAS_THREADS:
+        os.environ[variable] = "1"
     # Line-buffered, so the log shows progress while the job runs and is complete if it is killed.
     sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: SIM115 - open for the whole job
     print(f"winenet from {PACKAGE}", file=sys.stderr)
     sys.excepthook = _one_line
+    atexit.register(_report_cost)
 
 
 def pin_workflow_code(src) -> None:

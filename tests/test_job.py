@@ -1,0 +1,52 @@
+"""What every job's script does first: start the job before it loads NumPy, so BLAS runs on one thread."""
+
+import ast
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from conftest import REPO
+
+SCRIPTS = sorted((REPO / "workflow" / "scripts").glob("*.py"))
+# What a script may import before it starts its job: nothing that loads NumPy.
+BEFORE_START = {"sys", "os", "time", "pathlib", "winenet.job"}
+
+
+def imported_before_start(path) -> list[str]:
+    imported = []
+    for node in ast.parse(path.read_text()).body:
+        call = node.value if isinstance(node, ast.Expr) else None
+        if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "start_job":
+            return imported
+        if isinstance(node, ast.Import):
+            imported += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            imported.append(node.module)
+    pytest.fail(f"{path.name} never calls start_job(snakemake)")
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: path.stem)
+def test_every_script_starts_its_job_before_it_imports_anything_heavy(script):
+    assert set(imported_before_start(script)) <= BEFORE_START
+
+
+def test_a_job_runs_blas_on_one_thread_whatever_snakemake_asks(tmp_path):
+    # Snakemake exports a job's `threads` as the BLAS thread count; here it asks for four.
+    program = textwrap.dedent(
+        f"""
+        from types import SimpleNamespace
+        from winenet.job import start_job
+        start_job(SimpleNamespace(log=[{str(tmp_path / "job.log")!r}]))
+        import numpy
+        from threadpoolctl import threadpool_info
+        print(sorted({{pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}}))
+        """
+    )
+    environment = {**os.environ, "OPENBLAS_NUM_THREADS": "4", "OMP_NUM_THREADS": "4"}
+    result = subprocess.run(
+        [sys.executable, "-c", program], env=environment, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[1]"
+    assert (tmp_path / "job.log").read_text().splitlines()[-1].startswith("job cost: ")
