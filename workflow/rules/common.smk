@@ -26,8 +26,9 @@ if config["models"].get(L1_MODEL, {}).get("penalty") != "l1":
         f"beyond.l1_methods.model: {L1_MODEL!r} is not an entry of models with penalty l1"
     )
 # Which ready job goes first when the cores are busy (higher first): the trainings that most
-# evaluations and figures wait on, then the long analyses, and last the short importance shards,
-# which fill the cores until the end instead of leaving one idle behind a long job.
+# evaluations and figures wait on, then the long analyses (importance shards, cross-validation,
+# seeds, baselines), and last the short summaries and figures, which fill the cores until the end
+# instead of leaving one idle behind a long job.
 PRIORITY_UPSTREAM = 30
 PRIORITY_LONG = 20
 PACKAGE_DIR = os.path.join(workflow.basedir, "src", "winenet")
@@ -75,6 +76,9 @@ def study_settings(normalisation):
     # Only the run count that applies stays, so that the other one never reruns these jobs.
     other_runs = settings.pop("runs_other_normalisations")
     if normalisation != MODEL_NORMALISATION:
+        # Shards of about the same number of runs as the first normalisation's: fewer runs, fewer
+        # jobs, and every job's stacks stay as full.
+        settings["shards"] = -(-settings["shards"] * other_runs // settings["runs"])
         settings["runs"] = other_runs
     # More shards than runs would leave shards with nothing to train.
     settings["shards"] = min(settings["shards"], settings["runs"])

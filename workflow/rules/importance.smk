@@ -8,6 +8,7 @@ rule importance_shard:
         "results/importance/{normalisation}/shards/{shard}.parquet",
     log:
         "results/logs/importance_shard/{normalisation}/{shard}.log",
+    priority: PRIORITY_LONG
     threads: COMPUTE_THREADS
     params:
         importance=lambda wildcards: study_settings(wildcards.normalisation),
