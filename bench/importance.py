@@ -23,18 +23,15 @@ import argparse  # noqa: E402
 import itertools  # noqa: E402
 import math  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-import yaml  # noqa: E402
+from common import load_config, report_arrays, study_settings  # noqa: E402
 
-from winenet.data import load_table, model_arrays, split_normalise  # noqa: E402
 from winenet.importance import MEASURES, importance_summary, rank_features, train_importance_runs  # noqa: E402
-from winenet.network import Network, ReLU, SoftmaxCrossEntropy, _signed_magnitude, one_hot  # noqa: E402
+from winenet.network import Network, SoftmaxCrossEntropy, _copy_sign_bit, one_hot, row_sums  # noqa: E402
 from winenet.training import batch_count, epoch_order, run_generators  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 QUICK_RUNS, QUICK_EPOCHS = 20, 20
 
 
@@ -113,7 +110,7 @@ def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tu
     """Seconds per stack step of each part of a full-batch training step, of a whole step, of a shuffle.
 
     Each part runs alone on arrays of the real shapes (replica axis ``stack``, batch ``batch_size``),
-    mirroring ``Network.loss`` + ``Network.descend`` + the input-gradient score of ``train_network``.
+    mirroring ``Network.train_step`` + the input-gradient score of ``train_network``.
     Returns ``[(part, kind, seconds, flops)]``, the whole step's seconds and an epoch shuffle's.
     """
     x_train, y_train = arrays[0], arrays[1]
@@ -148,15 +145,15 @@ def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tu
     scaled = [g * lr for g in grads]
     d_weights = [np.empty_like(w) for w in weights]
     scratch = [np.empty_like(w) for w in weights]
-    for w, s in zip(weights, scratch, strict=True):
-        _signed_magnitude(w, lr * coefficient, s)
+    zeros = [np.empty(w.shape, dtype=bool) for w in weights]
     # The updates run on copies so that the arrays the other parts read stay as they are.
     updated_weights = [w.copy() for w in weights]
     updated_biases = [b.copy() for b in biases]
     biased = [o.copy() for o in outputs]
-    relus = [ReLU() for _ in outputs[:-1]]
-    for relu, o in zip(relus, outputs[:-1], strict=True):
-        relu.forward(o)
+    masks = [np.empty_like(o) for o in outputs[:-1]]
+    rectified = [np.empty_like(o) for o in outputs[:-1]]
+    ones = np.ones((stack, 1, batch), dtype=dtype)
+    sums = [np.empty((stack, 1, b.shape[-1]), dtype=dtype) for b in biases]
     score = np.zeros((stack, x.shape[-1]), dtype=np.float64)
     input_gradient = np.ascontiguousarray(below[0].swapaxes(-1, -2))
     per_row = 2 * layer_products(sizes)
@@ -182,13 +179,14 @@ def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tu
         for o, b in zip(biased, biases, strict=True):
             o += b[..., None, :]
 
-    def relu_forward():
-        for relu, o in zip(relus, outputs[:-1], strict=True):
-            relu.forward(o)
+    def relu_forward():  # a 0/1 mask in the float type, then one product
+        for o, mask, out in zip(outputs[:-1], masks, rectified, strict=True):
+            np.greater(o, 0, out=mask, casting="unsafe")
+            np.multiply(o, mask, out=out)
 
     def relu_backward():
-        for relu, g in zip(relus, grads[:-1], strict=True):
-            relu.backward(g)
+        for g, mask in zip(grads[:-1], masks, strict=True):
+            g * mask
 
     def softmax_loss():
         loss_function.forward(outputs[-1], targets)
@@ -198,9 +196,11 @@ def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tu
         for g in grads:
             g * lr
 
-    def sign_pass():
-        for w, s in zip(weights, scratch, strict=True):
-            _signed_magnitude(w, lr * coefficient, s)
+    def sign_pass():  # sign bits onto the magnitude, and the check for exact zeros (sign(0) = 0)
+        for w, s, zero in zip(weights, scratch, zeros, strict=True):
+            _copy_sign_bit(w, lr * coefficient, s)
+            np.equal(w, 0, out=zero)
+            zero.any()
 
     def penalty_update():
         for w, s in zip(updated_weights, scratch, strict=True):
@@ -214,9 +214,9 @@ def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tu
         for w, dw in zip(updated_weights, d_weights, strict=True):
             w -= dw
 
-    def bias_update():
-        for b, s in zip(updated_biases, scaled, strict=True):
-            b -= s.sum(axis=-2)
+    def bias_update():  # the batch sum as a product with a row of ones
+        for b, s, total in zip(updated_biases, scaled, sums, strict=True):
+            b -= row_sums(s, total, ones)[..., 0, :]
 
     def gradient_score():
         np.add(score, np.abs(input_gradient).sum(axis=-2), out=score)
@@ -240,7 +240,7 @@ def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tu
     ]
     if penalty == "l1":
         parts += [
-            ("L1 sign pass (_signed_magnitude)", "elementwise", sign_pass, 0),
+            ("L1 sign pass (sign bits, zero check)", "elementwise", sign_pass, 0),
             ("L1 step W -= lr*c*sign(W)", "elementwise", penalty_update, 0),
         ]
     elif penalty == "l2":
@@ -258,8 +258,7 @@ def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tu
     def whole_step():  # the body of train_network's batch loop, record=False, with the score
         start = next(cycle)
         picked = order[..., start : start + batch]
-        network.prepare(x_all[picked], targets_all[picked])
-        gradient = network.descend(lr, input_gradient=True)
+        gradient = network.train_step(x_all[picked], targets_all[picked], lr, input_gradient=True)
         np.add(score, np.abs(gradient).sum(axis=-2), out=score)
 
     step = per_call(whole_step, 2 * budget)
@@ -283,8 +282,8 @@ def main() -> None:
         "--quick", action="store_true", help=f"{QUICK_RUNS} runs x {QUICK_EPOCHS} epochs, short timings"
     )
     args = parser.parse_args()
-    config = yaml.safe_load((ROOT / "config.yaml").read_text())
-    data, training, importance = config["data"], config["training"], config["importance"]
+    config = load_config()
+    training, importance = config["training"], config["importance"]
     runs = args.runs or (QUICK_RUNS if args.quick else importance["runs"])
     epochs = args.epochs or (QUICK_EPOCHS if args.quick else importance["epochs"])
     dtype = args.dtype or importance.get("dtype", "float64")
@@ -292,24 +291,12 @@ def main() -> None:
     loop_runs = runs if args.loop_runs <= 0 else min(args.loop_runs, runs)
     budget = 0.05 if args.quick else 0.25
 
-    table = load_table(ROOT / data["path"], data["label"], data["features"])
-    train, test, normalisation = split_normalise(
-        table, data["label"], data["features"], **config["split"], method=config["normalisation"]["method"]
-    )
-    arrays = (*model_arrays(train, normalisation), *model_arrays(test, normalisation))
+    arrays, normalisation = report_arrays(config)
     n_train, n_validation = len(arrays[1]), len(arrays[3])
     batch = training["batch_size"]
-    study = {
-        "features": normalisation["features"],
-        "hidden": config["network"]["hidden"],
-        "n_classes": len(normalisation["classes"]),
-        "learning_rate": training["learning_rate"],
-        "batch_size": batch,
-        "epochs": epochs,
-        "penalty": importance["penalty"],
-        "coefficient": importance["coefficient"],
-        "seed": importance["seed"],
-    }
+    # Precision and stack size vary below; the rest is the configured study.
+    study = {"features": normalisation["features"], **study_settings(config, normalisation), "epochs": epochs}
+    del study["dtype"], study["stack_size"]
     sizes = [arrays[0].shape[1], *study["hidden"], study["n_classes"]]
     batches = batch_count(n_train, batch)
     full_batches, last_batch = divmod(n_train, batch)
@@ -403,7 +390,7 @@ def main() -> None:
     print(f"\n3. one full-batch training step of a stack of {stack_size}, part by part (µs per run-step)")
     print(
         "  each part runs alone on arrays of the real shapes (warm caches); 'whole step' is "
-        "gather + loss + descend + score, as train_network runs it"
+        "gather + train_step + score, as train_network runs it"
     )
     breakdown_dtypes = list(dict.fromkeys(["float64", dtype] + (["float32"] if dtype == "float64" else [])))
     results = {d: step_parts(arrays, study, d, stack_size, budget) for d in breakdown_dtypes}

@@ -35,8 +35,7 @@ STAGES = [
     "train",
     "evaluate",
     "plot_feature_distributions",
-    "plot_training_curves",
-    "plot_evaluation",
+    "plot_model",
 ]
 # Which stages write the inputs of which (workflow/rules/*.smk): a subset runs with what it needs.
 NEEDS = {
@@ -45,8 +44,7 @@ NEEDS = {
     "train": ["split_normalise"],
     "evaluate": ["train"],
     "plot_feature_distributions": ["validate", "split_normalise"],
-    "plot_training_curves": ["split_normalise", "train"],
-    "plot_evaluation": ["evaluate"],
+    "plot_model": ["split_normalise", "train", "evaluate"],
 }
 NORMALISATION, MODEL = "standard", "plain"
 BARE = "(bare)"
@@ -127,28 +125,23 @@ def stage_jobs(config: dict) -> dict[str, dict]:
             "params": {"label": label, "dpi": dpi},
             "wildcards": {},
         },
-        "plot_training_curves": {
+        "plot_model": {
             "input": {
                 "history": f"{models}/history.parquet",
-                "normalisation": f"{data}/normalisation.json",
-                "notes": f"{data}/notes.rst",
-            },
-            "output": [f"{figures}/training_curves.png"],
-            "log": [f"results/logs/plot_training_curves/{MODEL}.log"],
-            "params": {"model": model, "network": network, "training": training, "dpi": dpi},
-            "wildcards": {"model": MODEL},
-        },
-        "plot_evaluation": {
-            "input": {
                 "predictions": f"{models}/predictions.parquet",
                 "metrics": f"{models}/metrics.json",
                 "roc": f"{models}/roc_points.parquet",
-                "notes": f"{models}/notes.rst",
+                "evaluation_notes": f"{models}/notes.rst",
                 "normalisation": f"{data}/normalisation.json",
+                "notes": f"{data}/notes.rst",
             },
-            "output": {"roc": f"{figures}/roc_curves.png", "confusion": f"{figures}/confusion_matrix.png"},
-            "log": [f"results/logs/plot_evaluation/{MODEL}.log"],
-            "params": {"dpi": dpi},
+            "output": {
+                "curves": f"{figures}/training_curves.png",
+                "roc": f"{figures}/roc_curves.png",
+                "confusion": f"{figures}/confusion_matrix.png",
+            },
+            "log": [f"results/logs/plot_model/{MODEL}.log"],
+            "params": {"model": model, "network": network, "training": training, "dpi": dpi},
             "wildcards": {"model": MODEL},
         },
     }

@@ -1,12 +1,19 @@
-"""Benchmark: how wide the corrected cross-validation intervals are against the seconds they cost.
+"""Benchmark: precision against seconds for the defaults of the analyses beyond the report.
 
-Usage: python bench/cv_tradeoff.py [--grid 5x1,5x2,5x4,10x1,10x2] [--normalisation l2norm]
-Reads config.yaml and its data, then for each folds x repeats of the grid cross-validates the
-models of `models:` in one process, on one core, as the `cross_validate_model` jobs do, and prints
-the seconds and the median half-width of the Nadeau-Bengio corrected 95 % intervals: of each model's
-mean accuracy and of each paired difference between models. The correction does not shrink with
-more repeats the way the naive interval does (its n_test / n_train term stays), which is what makes
-fewer repeats the better buy. A benchmark, not a test: it prints figures and asserts nothing.
+Usage: python bench/tradeoffs.py [folds|seeds|runs ...] [--grid ...] [--seeds ...] [--runs ...]
+Reads config.yaml and its data and, in one process on one core (as one job runs), measures:
+- folds: for each folds x repeats, cross-validates the models of `models:` under the first
+  normalisation and prints the seconds and the median half-width of the Nadeau-Bengio corrected
+  95 % intervals, of a model's mean accuracy and of a difference between two models. The
+  correction does not shrink with more repeats the way the naive interval does (its n_test /
+  n_train term stays), which is what makes fewer repeats the better buy.
+- seeds: for each seed count, trains every model that many times on the report's split and prints
+  the seconds and the median half-width of the 95 % prediction interval (where one more seed
+  would land), which the claims compare the report's accuracies with.
+- runs: trains the largest run count of the importance study under the second normalisation once,
+  and for each smaller count (its first runs: run r is the same whatever the count) prints the
+  seconds it took and the median half-width of the 95 % intervals of the features' mean ranks.
+A benchmark, not a test: it prints figures and asserts nothing.
 """
 
 import os
@@ -17,46 +24,38 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-import yaml  # noqa: E402
+from common import ROOT, load_config, report_arrays, study_settings  # noqa: E402
 
 from winenet.crossval import accuracy_table, cross_validate_network, paired_differences  # noqa: E402
 from winenet.data import load_table  # noqa: E402
 from winenet.folds import cv_folds, fold_table  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def parse_grid(text: str) -> list[tuple[int, int]]:
-    """'5x1,5x2' -> [(5, 1), (5, 2)]."""
-    return [tuple(int(part) for part in item.split("x")) for item in text.split(",")]
+from winenet.importance import MEASURES, importance_summary, rank_features, train_importance_runs  # noqa: E402
+from winenet.seeds import seed_runs, seed_table  # noqa: E402
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--grid", default="5x1,5x2,5x4,10x1,10x2", help="folds x repeats to compare")
-    parser.add_argument("--normalisation", help="default: the first of normalisation.methods")
-    args = parser.parse_args()
-    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+def load(config: dict) -> pd.DataFrame:
+    data = config["data"]
+    return load_table(ROOT / data["path"], data["label"], data["features"])
+
+
+def folds(config: dict, grid: str) -> None:
     data, training, cv = config["data"], config["training"], config["beyond"]["cross_validation"]
-    table = load_table(ROOT / data["path"], data["label"], data["features"])
-    normalisation = args.normalisation or config["normalisation"]["methods"][0]
+    table = load(config)
+    normalisation = config["normalisation"]["methods"][0]
     models = config["models"]
     print(
-        f"{len(models)} models x folds x repeats, {training['epochs']} epochs, {cv['dtype']}, "
-        f"{normalisation} normalisation, one core"
+        f"folds: {len(models)} models, {training['epochs']} epochs, {cv['dtype']}, {normalisation}, one core"
     )
     print(
-        f"{'folds x repeats':>15} {'trainings':>9} {'seconds':>8} {'s/training':>10} "
-        f"{'model half-width':>16} {'difference half-width':>21}"
+        f"{'folds x repeats':>15} {'trainings':>9} {'seconds':>8} {'model half-width':>16} {'difference':>10}"
     )
-    for folds, repeats in parse_grid(args.grid):
-        splits = cv_folds(table[data["label"]], folds, repeats, cv["random_state"])
+    for n_folds, repeats in (tuple(int(p) for p in item.split("x")) for item in grid.split(",")):
+        splits = cv_folds(table[data["label"]], n_folds, repeats, cv["random_state"])
         frames = []
-        start = time.perf_counter()
+        start = time.process_time()
         for name, model in models.items():
             accuracy, status = cross_validate_network(
                 table,
@@ -74,20 +73,84 @@ def main() -> None:
                 dtype=cv["dtype"],
             )
             frames.append(fold_table(name, normalisation, splits, accuracy, status))
-        seconds = time.perf_counter() - start
+        seconds = time.process_time() - start
         per_fold = pd.concat(frames, ignore_index=True)
         intervals = accuracy_table(per_fold)
         differences = paired_differences(per_fold, list(models), cv["rope"])
         model_width = float(np.median((intervals["ci_high"] - intervals["ci_low"]) / 2))
         difference_width = float(np.median((differences["ci_high"] - differences["ci_low"]) / 2))
-        trainings = len(models) * len(splits)
         print(
-            f"{f'{folds} x {repeats}':>15} {trainings:>9} {seconds:>8.1f} {seconds / trainings:>10.2f} "
-            f"{model_width:>16.3f} {difference_width:>21.3f}",
+            f"{f'{n_folds} x {repeats}':>15} {len(models) * len(splits):>9} {seconds:>8.1f} "
+            f"{model_width:>16.3f} {difference_width:>10.3f}",
             flush=True,
         )
+
+
+def seeds(config: dict, counts: str) -> None:
+    arrays, normalisation = report_arrays(config)
+    sizes = [arrays[0].shape[1], *config["network"]["hidden"], len(normalisation["classes"])]
+    settings = config["beyond"]["seeds"]
+    print(f"seeds: {len(config['models'])} models on the report's split, {settings['dtype']}, one core")
+    print(f"{'seeds':>6} {'seconds':>8} {'prediction half-width':>21} {'per model':>30}")
+    for count in (int(c) for c in counts.split(",")):
+        frames = []
+        start = time.process_time()
+        for name, model in config["models"].items():
+            runs = seed_runs(
+                arrays,
+                sizes=sizes,
+                penalty=model["penalty"],
+                coefficient=model["coefficient"],
+                training=config["training"],
+                seeds=settings | {"count": count},
+            )
+            frames.append(runs.assign(model=name))
+        seconds = time.process_time() - start
+        spread = seed_table(pd.concat(frames, ignore_index=True))
+        half = (spread["pi_high"] - spread["pi_low"]) / 2
+        each = ", ".join(f"{m} {h:.3f}" for m, h in zip(spread["model"], half, strict=True))
+        print(f"{count:>6} {seconds:>8.1f} {float(np.median(half)):>21.3f} {each:>30}", flush=True)
+
+
+def runs(config: dict, counts: str) -> None:
+    methods = config["normalisation"]["methods"]
+    method = methods[1] if len(methods) > 1 else methods[0]
+    arrays, normalisation = report_arrays(config, method)
+    study = config["importance"]
+    counts = sorted(int(c) for c in counts.split(","))
+    settings = study_settings(config, normalisation)
+    start = time.process_time()
+    scores = train_importance_runs(*arrays, range(counts[-1]), normalisation["features"], **settings)
+    per_run = (time.process_time() - start) / counts[-1]
+    print(f"runs: the importance study under {method}, {study['epochs']} epochs, {study['dtype']}, one core")
+    print(f"{'runs':>6} {'seconds':>8} {'mean-rank half-width':>20}")
+    for count in counts:
+        summary = importance_summary(rank_features(scores[scores["run"] < count]), normalisation["features"])
+        widths = [
+            (summary[f"{m}_mean_rank_ci_high"] - summary[f"{m}_mean_rank_ci_low"]) / 2 for m in MEASURES
+        ]
+        half = float(np.nanmedian(pd.concat(widths)))
+        print(f"{count:>6} {per_run * count:>8.1f} {half:>20.2f}", flush=True)
+    print("seconds: the largest count's training time per run, times the count")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("which", nargs="*", default=["folds", "seeds", "runs"], help="folds, seeds, runs")
+    parser.add_argument("--grid", default="5x1,5x2,5x4,10x1,10x2", help="folds x repeats to compare")
+    parser.add_argument("--seeds", default="5,10,20,40", help="seed counts to compare")
+    parser.add_argument("--runs", default="25,50,100,200", help="study run counts to compare")
+    args = parser.parse_args()
+    config = load_config()
+    for which in args.which:
+        {
+            "folds": lambda: folds(config, args.grid),
+            "seeds": lambda: seeds(config, args.seeds),
+            "runs": lambda: runs(config, args.runs),
+        }[which]()
+        print()
     print(
-        "Half-widths: medians over the models, and over the pairs of models, of the corrected 95 % intervals."
+        "Half-widths: medians over the models (and the pairs of models, and the features) of 95 % intervals."
     )
 
 

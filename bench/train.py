@@ -6,27 +6,21 @@ Reads config.yaml and data/wine.csv, runs the data stages in-process, prints sec
 
 import argparse
 import time
-from pathlib import Path
 
-import yaml
+from common import load_config, report_split
 
-from winenet.data import load_table, model_arrays, split_normalise
+from winenet.data import model_arrays
 from winenet.training import accuracy, fit_model
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, help="override training.epochs (default: config.yaml)")
     args = parser.parse_args()
-    config = yaml.safe_load((ROOT / "config.yaml").read_text())
-    data, training = config["data"], config["training"]
+    config = load_config()
+    training = config["training"]
     epochs = args.epochs or training["epochs"]
-    table = load_table(ROOT / data["path"], data["label"], data["features"])
-    train, test, normalisation = split_normalise(
-        table, data["label"], data["features"], **config["split"], method=config["normalisation"]["method"]
-    )
+    train, test, normalisation = report_split(config)
     print(f"{'model':<8} {'penalty':<8} {'epochs':>6} {'seconds':>8} {'ms/epoch':>9} {'val accuracy':>13}")
     total = 0.0
     for name, model in config["models"].items():
