@@ -19,6 +19,7 @@ __all__ = [
     "DataValidationError",
     "apply_normalisation",
     "fit_normalisation",
+    "csv_header",
     "csv_records",
     "header_problems",
     "load_table",
@@ -153,6 +154,20 @@ def csv_records(path, where: str) -> Iterator[tuple[int, list[str]]]:
             raise DataValidationError([problem], cannot) from None
 
 
+def csv_header(path) -> tuple[Iterator[tuple[int, list[str]]], int, list[str]]:
+    """A CSV's header: the records after it (streaming), the header's line number and column names.
+
+    Raises ``DataValidationError`` for an empty file, as ``csv_records`` does for an unreadable one.
+    """
+    where = str(path)
+    records = csv_records(path, where)
+    header = next(records, None)
+    if header is None:
+        raise DataValidationError([f"{where}: file is empty"], f"{where}: cannot be read:")
+    header_line, columns = header
+    return records, header_line, columns
+
+
 def header_problems(
     columns: list[str], at_header: str, needed: list[str], reserved: tuple[str, ...] = ()
 ) -> tuple[dict[str, list[int]], list[str]]:
@@ -253,11 +268,7 @@ def load_table(path, label: str, features: list[str] | str) -> pd.DataFrame:
     as one ``DataValidationError``; nothing is dropped or coerced.
     """
     where = str(path)
-    records = csv_records(path, where)
-    header = next(records, None)
-    if header is None:
-        raise DataValidationError([f"{where}: file is empty"], f"{where}: cannot be read:")
-    header_line, columns = header
+    records, header_line, columns = csv_header(path)
     at_header = f"{where}, line {header_line}"
 
     selected, feature_problems = _feature_problems(columns, label, features)

@@ -20,7 +20,7 @@ from winenet.data import (
     ROW_COLUMN,
     DataValidationError,
     apply_normalisation,
-    csv_records,
+    csv_header,
     header_problems,
     record_values,
 )
@@ -57,11 +57,7 @@ def read_samples(path, features: Sequence[str], id_column: str | None = None) ->
     every problem.
     """
     where = str(path)
-    records = csv_records(path, where)
-    header = next(records, None)
-    if header is None:
-        raise DataValidationError([f"{where}: file is empty"], f"{where}: cannot be read:")
-    header_line, columns = header
+    records, header_line, columns = csv_header(path)
     at_header = f"{where}, line {header_line}"
     wanted = list(features) + ([id_column] if id_column else [])
     positions, problems = header_problems(columns, at_header, wanted)
