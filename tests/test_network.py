@@ -170,17 +170,17 @@ def test_rejects_unknown_penalty():
         Network.initialise(SIZES, np.random.default_rng(0), "l3", 0.1)
 
 
-@pytest.mark.parametrize("penalty", ["none", "l2", "l1"])
-def test_fused_descend_equals_backward_then_step(penalty):
+@pytest.mark.parametrize("penalty", ["none", "l2", "l1", "l1_proximal"])
+def test_train_step_equals_backward_then_step(penalty):
     x, targets = make_batch(replicas=2)
     reference = Network.initialise(SIZES, [np.random.default_rng(s) for s in (1, 2)], penalty, 0.05)
     fused = Network.initialise(SIZES, [np.random.default_rng(s) for s in (1, 2)], penalty, 0.05)
     for _ in range(5):
-        reference.loss(x, targets)
+        _, logits = reference.loss(x, targets)
         reference_input_grad = reference.backward()
         reference.step(0.01)
-        fused.loss(x, targets)
-        fused_input_grad = fused.descend(0.01, input_gradient=True)
+        fused_input_grad = fused.train_step(x, targets, 0.01, input_gradient=True)
+        np.testing.assert_allclose(fused.last_logits, logits, rtol=0, atol=1e-12)
         np.testing.assert_allclose(fused_input_grad, reference_input_grad, rtol=0, atol=1e-12)
     for a, b in zip(reference.linears, fused.linears, strict=True):
         np.testing.assert_allclose(b.W, a.W, rtol=0, atol=1e-12)
@@ -194,16 +194,16 @@ def test_soft_threshold_shrinks_by_the_threshold_and_leaves_exact_zeros():
     assert (weights[0, 2], weights[1, 0], weights[1, 2]) == (0.0, 0.0, 0.0)
 
 
-@pytest.mark.parametrize("fused", [False, True], ids=["backward+step", "descend"])
+@pytest.mark.parametrize("fused", [False, True], ids=["backward+step", "train_step"])
 def test_proximal_step_is_data_step_then_soft_threshold_biases_untouched(fused):
     x, targets = make_batch()
     proximal = Network.initialise(SIZES, np.random.default_rng(0), "l1_proximal", 20.0)
     plain = Network.initialise(SIZES, np.random.default_rng(0))
     for net in (proximal, plain):
-        net.loss(x, targets)
         if fused:
-            net.descend(0.01)
+            net.train_step(x, targets, 0.01)
         else:
+            net.loss(x, targets)
             net.backward()
             net.step(0.01)
     threshold = 0.01 * 20.0
@@ -235,7 +235,7 @@ def test_per_replica_coefficients_equal_each_network_with_its_own(penalty, fused
     for _ in range(4):
         stack_loss, _ = stack.loss(x, targets)
         if fused:
-            stack.descend(0.05)
+            stack.train_step(x, targets, 0.05)
         else:
             stack.backward()
             stack.step(0.05)
@@ -243,7 +243,7 @@ def test_per_replica_coefficients_equal_each_network_with_its_own(penalty, fused
             loss, _ = single.loss(x[r], targets[r])
             np.testing.assert_allclose(stack_loss[r], loss, rtol=0, atol=1e-12)
             if fused:
-                single.descend(0.05)
+                single.train_step(x[r], targets[r], 0.05)
             else:
                 single.backward()
                 single.step(0.05)
@@ -261,20 +261,25 @@ def test_per_replica_coefficients_must_fit_the_stack():
 
 @pytest.mark.parametrize("penalty", ["none", "l2", "l1", "l1_proximal"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_train_step_equals_prepare_then_descend_to_the_bit(penalty, dtype):
+def test_train_step_padding_rows_change_nothing(penalty, dtype):
+    """A replica whose last rows are padding steps as that replica alone on its real rows."""
     x, targets = make_batch(replicas=3)
     x, targets = x.astype(dtype), targets.astype(dtype)
     real_rows = np.ones(x.shape[:-1], dtype=bool)
     real_rows[1, -2:] = False
-    seeds = [(np.random.default_rng(s) for s in (4, 5, 6)) for _ in range(2)]
-    reference = Network.initialise(SIZES, list(seeds[0]), penalty, 0.05, dtype=dtype)
-    buffered = Network.initialise(SIZES, list(seeds[1]), penalty, 0.05, dtype=dtype)
+    x[1, -2:] = 1e3  # whatever a padding row holds, it must not count
+    seeds = (4, 5, 6)
+    stack = Network.initialise(SIZES, [np.random.default_rng(s) for s in seeds], penalty, 0.05, dtype=dtype)
+    singles = [Network.initialise(SIZES, np.random.default_rng(s), penalty, 0.05, dtype=dtype) for s in seeds]
+    tolerance = 1e-12 if dtype == np.float64 else 1e-5
     for step in range(4):
         rows = real_rows if step % 2 else None
-        reference.prepare(x, targets, rows)
-        expected = reference.descend(0.01, input_gradient=True)
-        got = buffered.train_step(x, targets, 0.01, rows, input_gradient=True)
-        np.testing.assert_array_equal(got, expected)
-    for a, b in zip(reference.linears, buffered.linears, strict=True):
-        np.testing.assert_array_equal(a.W, b.W)
-        np.testing.assert_array_equal(a.b, b.b)
+        got = stack.train_step(x, targets, 0.01, rows, input_gradient=True)
+        for r, single in enumerate(singles):
+            real = slice(None) if rows is None else rows[r]
+            expected = single.train_step(x[r][real], targets[r][real], 0.01, input_gradient=True)
+            np.testing.assert_allclose(got[r][real], expected, rtol=0, atol=tolerance)
+    for r, single in enumerate(singles):
+        for stacked, lin in zip(stack.linears, single.linears, strict=True):
+            np.testing.assert_allclose(stacked.W[r], lin.W, rtol=0, atol=tolerance)
+            np.testing.assert_allclose(stacked.b[r], lin.b, rtol=0, atol=tolerance)

@@ -74,7 +74,7 @@ def row_sums(rows: np.ndarray, out: np.ndarray | None = None, ones: np.ndarray |
     """The sum over the batch axis, ``(..., B, n)`` -> ``(..., 1, n)``, as a product with a row of ones.
 
     BLAS sums the few rows of a batch about three times as fast as ``np.sum(axis=-2)``; every
-    update path (``backward``, ``descend``, ``train_step``) sums this way, so they agree to the bit.
+    update path (``backward`` and ``train_step``) sums this way.
     ``ones`` ``(..., 1, B)`` may be passed in to avoid making it on every call.
     """
     if ones is None:
@@ -175,33 +175,20 @@ class SoftmaxCrossEntropy:
     def __init__(self):
         self.probabilities: np.ndarray | None = None
         self._targets: np.ndarray | None = None
-        self._real_rows: np.ndarray | None = None
 
     def forward(self, logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """Logits and one-hot targets ``(..., B, K)`` -> mean cross-entropy over the batch ``(...)``."""
-        self.prepare(logits, targets)
-        clipped = np.clip(self.probabilities, _LOG_CLIP, 1 - _LOG_CLIP)
-        return -(targets * np.log(clipped)).sum(axis=(-1, -2)) / logits.shape[-2]
-
-    def prepare(self, logits: np.ndarray, targets: np.ndarray, real_rows: np.ndarray | None = None) -> None:
-        """What ``backward`` needs from logits and targets ``(..., B, K)``, without the loss value.
-
-        ``real_rows`` ``(..., B)``, when given, marks padding rows (False) whose gradient is zero.
-        """
         shifted = logits - logits.max(axis=-1, keepdims=True)
         np.exp(shifted, out=shifted)
         shifted /= shifted.sum(axis=-1, keepdims=True)
         self.probabilities = shifted
         self._targets = targets
-        self._real_rows = real_rows
+        clipped = np.clip(self.probabilities, _LOG_CLIP, 1 - _LOG_CLIP)
+        return -(targets * np.log(clipped)).sum(axis=(-1, -2)) / logits.shape[-2]
 
     def backward(self) -> np.ndarray:
         """``softmax - onehot`` ``(..., B, K)``: the gradient of the batch's summed cross-entropy."""
-        grad = self.probabilities - self._targets
-        if self._real_rows is not None:
-            # Exact zeros: a padding row adds nothing to any sum the update takes over the batch.
-            grad *= self._real_rows[..., None]
-        return grad
+        return self.probabilities - self._targets
 
 
 class Network:
@@ -219,6 +206,7 @@ class Network:
         self.loss_function = SoftmaxCrossEntropy()
         self.penalty = penalty
         self.coefficient = self._checked_coefficient(coefficient)
+        self.last_logits: np.ndarray | None = None  # set by train_step
 
     def _checked_coefficient(self, coefficient) -> float | np.ndarray:
         values = np.asarray(coefficient, dtype=np.float64)
@@ -314,15 +302,6 @@ class Network:
         logits = self.forward(x)
         return self.loss_function.forward(logits, targets) + self.penalty_value(), logits
 
-    def prepare(self, x: np.ndarray, targets: np.ndarray, real_rows: np.ndarray | None = None) -> None:
-        """The forward pass ``backward`` or ``descend`` needs, without the loss value or the penalty.
-
-        Computing the loss costs a pass over every weight (the penalty) and several small array
-        operations per step, which training without a record never reads. ``real_rows``
-        ``(..., B)`` marks padding rows (False), which then contribute no gradient.
-        """
-        self.loss_function.prepare(self.forward(x), targets, real_rows)
-
     def objective(self, x: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """What the update rule descends, per replica ``(...)``: summed cross-entropy + penalty."""
         logits = self.forward(x)
@@ -362,32 +341,6 @@ class Network:
             if self.penalty == "l1_proximal":
                 soft_threshold(layer.W, self._per_weight(learning_rate * self.coefficient), layer.scratch)
 
-    def descend(self, learning_rate: float, input_gradient: bool = False) -> np.ndarray | None:
-        """``backward`` then ``step`` in one pass down the layers; returns the input gradient or None.
-
-        The same update, fused for speed: each layer's weights change as soon as the gradient
-        below them is known, the learning rate scales the small batch-sized gradient before the
-        matrix product instead of the weight-sized result, and the penalty is applied in place
-        (L2 as one scaling of W), then the weight gradient is formed in the layer's scratch buffer
-        and subtracted: a layer touches two weight-sized arrays per step, not three. ``dW`` and
-        ``db`` are left as they were; they belong to ``backward``.
-        """
-        grad = self.loss_function.backward()
-        for index in range(len(self.layers) - 1, -1, -1):
-            layer = self.layers[index]
-            if not isinstance(layer, Linear):
-                grad = layer.backward(grad)
-                continue
-            below = layer.input_gradient(grad) if (index > 0 or input_gradient) else None
-            scaled = grad * learning_rate
-            self._apply_penalty_step(layer, learning_rate)
-            layer.W -= np.matmul(layer._input.swapaxes(-1, -2), scaled, out=layer.scratch)
-            if self.penalty == "l1_proximal":
-                soft_threshold(layer.W, self._per_weight(learning_rate * self.coefficient), layer.scratch)
-            layer.b -= row_sums(scaled)[..., 0, :]
-            grad = below
-        return grad
-
     def train_step(
         self,
         x: np.ndarray,
@@ -396,12 +349,19 @@ class Network:
         real_rows: np.ndarray | None = None,
         input_gradient: bool = False,
     ) -> np.ndarray | None:
-        """``prepare`` then ``descend`` on inputs ``(..., B, in)``: the same numbers, faster.
+        """One SGD step on a batch ``(..., B, in)``: ``loss`` + ``backward`` + ``step``, fused and faster.
+
+        Each layer's weights change as soon as the gradient below them is known; the learning rate
+        scales the small batch-sized gradient before the matrix product instead of the weight-sized
+        result; the penalty acts in place (L2 as one scaling of W, L1 on the sign bits), then the
+        weight gradient is formed in the layer's scratch buffer and subtracted. ``real_rows``
+        ``(..., B)``, when given, marks padding rows (False), which contribute exact zeros.
 
         Every intermediate array (layer outputs, ReLU masks, transposed gradients) lives in
         buffers kept from one step to the next for inputs of the same shape, and every operation
         writes into them: a training loop then allocates almost nothing per step. Returns the input
-        gradient ``(..., B, in)`` (a buffer, valid until the next step) or None.
+        gradient ``(..., B, in)`` (a buffer, valid until the next step) or None; the batch's
+        logits before the update stay in ``last_logits`` ``(..., B, K)`` (a buffer as well).
         """
         space = self._workspace(x.shape, x.dtype)
         penalty_steps = self._penalty_steps(learning_rate)
@@ -420,6 +380,7 @@ class Network:
                 np.greater(h, 0, out=buffers["mask"], casting="unsafe")
                 np.multiply(h, buffers["mask"], out=buffers["out"])
             h = buffers["out"]
+        self.last_logits = h
         grad = space["grad"]
         np.subtract(h, h.max(axis=-1, keepdims=True), out=grad)
         np.exp(grad, out=grad)

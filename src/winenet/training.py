@@ -206,16 +206,16 @@ def train_network(
         for batch, start in enumerate(range(0, n_rows, batch_size)):
             rows = slice(start, start + batch_size)
             x, targets = x_epoch[..., rows, :], targets_epoch[..., rows, :]
+            real_rows = None if real_epoch is None else real_epoch[..., rows]
             if record:
-                loss, logits = network.loss(x, targets)
-                history.train_loss[..., epoch, batch] = loss
+                # The loss is that of the weights the batch met, so its penalty is taken first.
+                penalty = network.penalty_value()
+            input_gradient = network.train_step(x, targets, learning_rate, real_rows, input_gradient_score)
+            if record:
+                logits = network.last_logits
+                cross_entropy = network.loss_function.forward(logits, targets)
+                history.train_loss[..., epoch, batch] = cross_entropy + penalty
                 history.train_accuracy[..., epoch, batch] = accuracy(logits, take(y_train, order[..., rows]))
-                input_gradient = network.descend(learning_rate, input_gradient=input_gradient_score)
-            else:
-                real_rows = None if real_epoch is None else real_epoch[..., rows]
-                input_gradient = network.train_step(
-                    x, targets, learning_rate, real_rows, input_gradient_score
-                )
             if input_gradient_score:
                 gradient_score += np.abs(input_gradient).sum(axis=-2)
         if record:
