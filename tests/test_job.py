@@ -1,4 +1,4 @@
-"""What every job's script does first: start the job before it loads NumPy, so BLAS runs on one thread."""
+"""What every job's script does first (start the job before NumPy loads: BLAS on one thread) and last."""
 
 import ast
 import os
@@ -30,6 +30,49 @@ def imported_before_start(path) -> list[str]:
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: path.stem)
 def test_every_script_starts_its_job_before_it_imports_anything_heavy(script):
     assert set(imported_before_start(script)) <= BEFORE_START
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: path.stem)
+def test_every_script_ends_with_finish_job(script):
+    last = ast.parse(script.read_text()).body[-1]
+    assert isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)
+    assert getattr(last.value.func, "id", None) == "finish_job"
+
+
+def run_job(tmp_path, body: str) -> subprocess.CompletedProcess:
+    """Run ``body`` as a job's script would (after start_job, with its log in tmp_path)."""
+    program = "from types import SimpleNamespace\nfrom winenet.job import finish_job, start_job\n"
+    program += f"start_job(SimpleNamespace(log=[{str(tmp_path / 'job.log')!r}]))\n" + textwrap.dedent(body)
+    return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+
+
+def test_finish_job_ends_the_job_with_its_outputs_and_cost_written(tmp_path):
+    result = run_job(
+        tmp_path,
+        f"""
+        import sys
+        with open({str(tmp_path / "out.txt")!r}, "w") as handle:
+            handle.write("done")
+        print("to the log", file=sys.stderr)
+        print("to stdout")
+        finish_job()
+        print("never", file=sys.stderr)
+        """,
+    )
+    assert result.returncode == 0
+    assert result.stdout == "to stdout\n"
+    assert (tmp_path / "out.txt").read_text() == "done"
+    log = (tmp_path / "job.log").read_text().splitlines()
+    assert log[-2] == "to the log"
+    assert log[-1].startswith("job cost: ")
+
+
+def test_a_job_that_fails_before_finish_job_still_fails(tmp_path):
+    result = run_job(tmp_path, "raise RuntimeError('broken')\nfinish_job()\n")
+    assert result.returncode == 1
+    log = (tmp_path / "job.log").read_text()
+    assert "RuntimeError: broken" in log
+    assert log.splitlines()[-1].startswith("job cost: ")
 
 
 def test_a_job_runs_blas_on_one_thread_whatever_snakemake_asks(tmp_path):

@@ -65,6 +65,21 @@ def start_job(snakemake) -> None:
     atexit.register(_report_cost)
 
 
+def finish_job() -> None:
+    """The script's last call: its work is done, so say what the job cost and end the process now.
+
+    Every output is written and closed by then. Python's normal exit would go on to tear down
+    every module the job loaded, pandas' and matplotlib's included: 0.1 to 0.15 s of CPU per job
+    that changes nothing on disk. A job that fails never gets here and exits the normal way.
+    """
+    import os
+
+    _report_cost()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
 def pin_workflow_code(src) -> None:
     """Make the jobs this process starts import winenet from ``src`` (the workflow's), and only from there.
 

@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import start_job
+from winenet.job import finish_job, start_job
 
 start_job(snakemake)
 
@@ -43,3 +43,4 @@ outputs = Outputs(
 claims = judge_claims(outputs)
 claims.to_csv(snakemake.output.table, index=False)
 print(claims.to_string(index=False), file=sys.stderr)
+finish_job()

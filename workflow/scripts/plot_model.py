@@ -1,6 +1,6 @@
 """Rule plot_model: one model's history and validation predictions -> its three figures."""
 
-from winenet.job import start_job
+from winenet.job import finish_job, start_job
 
 start_job(snakemake)
 
@@ -35,3 +35,4 @@ confusion = confusion_matrix_figure(
     label=normalisation["label"],
 )
 save_figure(confusion, output.confusion, params.dpi)
+finish_job()

@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import start_job
+from winenet.job import finish_job, start_job
 
 start_job(snakemake)
 
@@ -25,3 +25,4 @@ table = seed_runs(
 table.insert(0, "model", snakemake.wildcards.model)
 table.to_parquet(snakemake.output[0], index=False)
 print(table.to_string(index=False), file=sys.stderr)
+finish_job()
