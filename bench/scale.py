@@ -331,7 +331,9 @@ def run_child(copy: Path, rule: str, script: Path, job: dict, config: dict) -> d
     spec_path.write_text(json.dumps(spec, indent=1))
     Path(spec["result"]).unlink(missing_ok=True)
     src = str(copy / "src")
-    environment = dict(os.environ, PYTHONPATH=src, WINENET_SRC=src)
+    # The stage runs inside this script's process, which writes the result after it: the job's
+    # finish_job() must return rather than end the process.
+    environment = dict(os.environ, PYTHONPATH=src, WINENET_SRC=src, WINENET_JOB_RETURNS="1")
     # Snakemake sets these to the job's threads for every script job: BLAS then uses one core.
     for variable in ("OMP_NUM_THREADS", "GOTO_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         environment[variable] = str(spec["threads"])

@@ -39,11 +39,13 @@ def test_every_script_ends_with_finish_job(script):
     assert getattr(last.value.func, "id", None) == "finish_job"
 
 
-def run_job(tmp_path, body: str) -> subprocess.CompletedProcess:
+def run_job(tmp_path, body: str, **environment) -> subprocess.CompletedProcess:
     """Run ``body`` as a job's script would (after start_job, with its log in tmp_path)."""
     program = "from types import SimpleNamespace\nfrom winenet.job import finish_job, start_job\n"
     program += f"start_job(SimpleNamespace(log=[{str(tmp_path / 'job.log')!r}]))\n" + textwrap.dedent(body)
-    return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, env={**os.environ, **environment}
+    )
 
 
 def test_finish_job_ends_the_job_with_its_outputs_and_cost_written(tmp_path):
@@ -65,6 +67,14 @@ def test_finish_job_ends_the_job_with_its_outputs_and_cost_written(tmp_path):
     log = (tmp_path / "job.log").read_text().splitlines()
     assert log[-2] == "to the log"
     assert log[-1].startswith("job cost: ")
+
+
+def test_finish_job_returns_to_a_harness_that_asks_for_it(tmp_path):
+    result = run_job(tmp_path, "finish_job()\nprint('after the job')\n", WINENET_JOB_RETURNS="1")
+    assert result.returncode == 0
+    assert result.stdout == "after the job\n"
+    log = (tmp_path / "job.log").read_text().splitlines()
+    assert sum(line.startswith("job cost: ") for line in log) == 1  # said once, not again at exit
 
 
 def test_a_job_that_fails_before_finish_job_still_fails(tmp_path):
