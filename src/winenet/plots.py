@@ -286,8 +286,16 @@ def _annotated_counts(
         red, green, blue, _ = image.cmap(image.norm(count))
         colour = "white" if 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.5 else "black"
         # The counts sit inside their cells: measuring them for the layout would only cost time.
-        text = {"ha": "center", "va": "center", "color": colour, "fontsize": fontsize}
-        ax.text(column, row, str(count), **text, in_layout=False)
+        ax.text(
+            column,
+            row,
+            str(count),
+            ha="center",
+            va="center",
+            color=colour,
+            fontsize=fontsize,
+            in_layout=False,
+        )
     rows, columns = counts.shape
     ax.set_xticks(range(columns), column_labels)
     ax.set_yticks(range(rows), row_labels)
