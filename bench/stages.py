@@ -13,8 +13,8 @@ In fresh copies of the workflow (Snakefile, config.yaml, workflow/, src/, data/,
 3. runs the study alone through Snakemake (its summary.csv as the target) and prints the report's
    sequential study time over the full run's and over the study's through Snakemake;
 4. in a completed copy, forces single jobs to rerun: a bare job (a script that imports nothing of
-   winenet) and each --light rule, and prints how much longer each light job takes to run than
-   the bare one.
+   winenet), a job that only imports the table libraries (pandas, pyarrow) and each --light rule,
+   and prints how much longer each takes to run than the bare one.
 Snakemake's own output goes to bench.log in each copy. A benchmark: it prints figures and asserts
 nothing.
 """
@@ -40,27 +40,33 @@ COST = re.compile(r"^job cost: (?:([\d.]+) s wall, )?([\d.]+) s CPU")
 # A job's header in Snakemake's output: one per job that ran.
 JOB_HEADER = re.compile(r"^(?:local)?rule (\w+):$", re.MULTILINE)
 DEFAULT_LIGHT = "evaluate,compare,plot_model,cv_summary,claims"
-BARE_SNAKEFILE = """\
-rule bare:
+# Two reference jobs: a bare one, and one that also imports the libraries every table job reads its
+# inputs with (winenet.artifacts: pandas over pyarrow), which a light job cannot do without.
+REFERENCE_JOBS = {
+    "bare": ("imports nothing of winenet", ""),
+    "tables": ("imports only pandas, pyarrow", "import pandas\nimport pyarrow.parquet\n"),
+}
+REFERENCE_RULE = """\
+rule {name}:
     output:
-        "bench_bare/done.txt",
+        "bench_bare/{name}.txt",
     log:
-        "bench_bare/bare.log",
+        "bench_bare/{name}.log",
     script:
-        "bench_bare.py"
+        "bench_{name}.py"
 """
 # The same clock as winenet.job, without importing winenet: what any Python job pays to start.
-BARE_SCRIPT = """\
+REFERENCE_SCRIPT = """\
 import os
 from pathlib import Path
-
+{imports}
 Path(snakemake.output[0]).write_text("done\\n")
 stat = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
 wall = float(Path("/proc/uptime").read_text().split()[0]) - int(stat[19]) / os.sysconf("SC_CLK_TCK")
 cpu = sum(os.times()[:2])
 with open(snakemake.log[0], "w") as log:
-    print("bare job: imports nothing of winenet", file=log)
-    print(f"job cost: {wall:.2f} s wall, {cpu:.2f} s CPU (start-up included)", file=log)
+    print("{name} job: {what}", file=log)
+    print(f"job cost: {{wall:.2f}} s wall, {{cpu:.2f}} s CPU (start-up included)", file=log)
 """
 
 
@@ -191,6 +197,14 @@ def full_runs(base: Path, cores: int, repeats: int) -> tuple[list[dict], dict]:
         f"  median of {len(runs)}: {statistics.median(walls):.1f} s wall "
         f"(min {min(walls):.1f}, max {max(walls):.1f})"
     )
+    cores_here = len(os.sched_getaffinity(0))
+    floor = median["cpu"] / min(cores, cores_here)
+    print(
+        f"  packing: the median run's CPU (jobs and Snakemake) over the {min(cores, cores_here)} cores it "
+        f"could use is {floor:.1f} s;\n  its wall is {median['wall'] - floor:.1f} s above that floor "
+        "(start-up, the DAG's serial stretches, the report at the end):\n  better scheduling can take "
+        "no more than that, a shorter run needs less CPU"
+    )
     print(
         "  Snakemake itself = CPU of every process Snakemake waited for (getrusage RUSAGE_CHILDREN) "
         "less the jobs' own CPU\n  (each job's includes the processes it starts): approximate, it also "
@@ -303,30 +317,45 @@ def forced_job(where: Path, rule: str, *arguments: str) -> tuple[float, list[str
     return wall, JOB_HEADER.findall(output)
 
 
+def reference_job(where: Path, name: str, repeats: int) -> tuple[float, float] | None:
+    """The median job wall and Snakemake command wall of reference job ``name``, or None."""
+    walls, commands = [], []
+    for _ in range(repeats):
+        # Without the workflow's profile: each reference job is a workflow of its own.
+        command_wall, ran = forced_job(
+            where, name, "-s", "bench_bare.smk", "--workflow-profile", "none", "--", f"bench_bare/{name}.txt"
+        )
+        cost = read_cost(where / "bench_bare" / f"{name}.log")
+        if ran != [name] or cost is None or cost[0] is None:
+            print(f"  {name} job: ran {ran}, cost {cost}: not counted")
+            continue
+        walls.append(cost[0])
+        commands.append(command_wall)
+    if not walls:
+        return None
+    return statistics.median(walls), statistics.median(commands)
+
+
 def startup(where: Path, median_jobs: list[dict], light: list[str], repeats_bare: int, repeats_light: int):
     """Section 4: a bare job's start-up against the light jobs', each forced to rerun alone."""
     print(f"\n4. job start-up, in {where.name}: each job forced to rerun alone with --cores 1")
-    (where / "bench_bare.smk").write_text(BARE_SNAKEFILE)
-    (where / "bench_bare.py").write_text(BARE_SCRIPT)
-    bare_walls, bare_commands = [], []
-    for _ in range(repeats_bare):
-        # Without the workflow's profile: the bare job is a workflow of its own.
-        command_wall, ran = forced_job(where, "bare", "-s", "bench_bare.smk", "--workflow-profile", "none")
-        cost = read_cost(where / "bench_bare" / "bare.log")
-        if ran != ["bare"] or cost is None or cost[0] is None:
-            print(f"  bare job: ran {ran}, cost {cost}: not counted")
-            continue
-        bare_walls.append(cost[0])
-        bare_commands.append(command_wall)
-    if not bare_walls:
+    rules = [REFERENCE_RULE.format(name=name) for name in REFERENCE_JOBS]
+    (where / "bench_bare.smk").write_text("\n".join(rules))
+    for name, (what, imports) in REFERENCE_JOBS.items():
+        script = REFERENCE_SCRIPT.format(name=name, what=what, imports=imports)
+        (where / f"bench_{name}.py").write_text(script)
+    references = {name: reference_job(where, name, repeats_bare) for name in REFERENCE_JOBS}
+    if references["bare"] is None:
         print("  no bare job measured")
         return
-    bare = statistics.median(bare_walls)
+    bare = references["bare"][0]
     print(f"  {'job':<46} {'job wall s':>10} {'CPU s':>6} {'over bare s':>11} {'snakemake wall s':>16}")
-    print(
-        f"  {'bare (imports nothing of winenet)':<46} {bare:>10.2f} {'':>6} {'':>11} "
-        f"{statistics.median(bare_commands):>16.2f}"
-    )
+    for name, measured in references.items():
+        if measured is None:
+            continue
+        over = "" if name == "bare" else f"{measured[0] - bare:+.2f}"
+        label = f"{name} ({REFERENCE_JOBS[name][0]})"
+        print(f"  {label:<46} {measured[0]:>10.2f} {'':>6} {over:>11} {measured[1]:>16.2f}")
     outputs = summary(where)
     for rule in light:
         rule_logs = [job["log"] for job in median_jobs if job["rule"] == rule]
