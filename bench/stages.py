@@ -6,7 +6,9 @@ In fresh copies of the workflow (Snakefile, config.yaml, workflow/, src/, data/,
 1. runs `snakemake --cores N` with the default config and profile from an empty results/,
    --repeats times: each run's wall time, the median, and for the median run, per rule, the jobs'
    summed wall and CPU seconds and the longest job, read from the `job cost:` line that ends each
-   job's log; also the CPU of Snakemake itself (the children's CPU less the jobs');
+   job's log; also the CPU of Snakemake itself (the children's CPU less the jobs'), how long
+   Snakemake takes to exit after its last line of output, and the run's packing floor (its CPU
+   over the cores);
 2. times the importance study as the student's report ran it: importance.runs runs of
    importance.epochs epochs, one run at a time, float64, one process with BLAS on one thread
    (--sequential-runs of them, scaled to all runs);
@@ -32,6 +34,7 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 from common import ROOT, load_config, report_arrays, study_settings
 
@@ -86,23 +89,38 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def snakemake(where: Path, *arguments: str) -> tuple[float, float, str]:
-    """Run Snakemake in ``where``: its wall seconds, the CPU seconds of it and every process it waited for,
-    and its output (also appended to ``where/bench.log``)."""
+class SnakemakeRun(NamedTuple):
+    wall: float  # seconds from start to exit
+    cpu: float  # seconds of it and every process it waited for
+    output: str  # its standard output and error, as one stream
+    exit_wait: float  # seconds from its last line of output to its exit
+
+
+def snakemake(where: Path, *arguments: str) -> SnakemakeRun:
+    """Run Snakemake in ``where``; its output is also appended to ``where/bench.log``."""
     command = [sys.executable, "-m", "snakemake", *arguments]
     cpu = children_cpu()
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=where, capture_output=True, text=True)
-    wall = time.perf_counter() - start
+    # Read as it comes, so that the time of the last line is known: Snakemake prints its last line
+    # once the workflow is done, and whatever it does after that still counts in the wall time.
+    process = subprocess.Popen(
+        command, cwd=where, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines, last_line = [], start
+    for line in process.stdout:
+        lines.append(line)
+        last_line = time.perf_counter()
+    returncode = process.wait()
+    end = time.perf_counter()
     cpu = children_cpu() - cpu
-    output = result.stdout + result.stderr
+    output = "".join(lines)
     with open(where / "bench.log", "a") as log:
         log.write(f"$ snakemake {' '.join(arguments)}\n{output}\n")
-    if result.returncode != 0:
+    if returncode != 0:
         sys.exit(
             f"snakemake {' '.join(arguments)} failed in {where}; see {where / 'bench.log'}:\n{output[-3000:]}"
         )
-    return wall, cpu, output
+    return SnakemakeRun(end - start, cpu, output, end - last_line)
 
 
 def read_cost(log: Path) -> tuple[float | None, float] | None:
@@ -118,7 +136,7 @@ def read_cost(log: Path) -> tuple[float | None, float] | None:
 
 def summary(where: Path) -> list[tuple[str, str, list[str]]]:
     """Each output file of the default run with its rule and log files, from `snakemake --summary`."""
-    _, _, output = snakemake(where, "--summary", "--cores", "1")
+    output = snakemake(where, "--summary", "--cores", "1").output
     rows = [line.split("\t") for line in output.splitlines()]
     header = next((row for row in rows if row[:1] == ["output_file"]), None)
     if header is None:
@@ -183,13 +201,14 @@ def full_runs(base: Path, cores: int, repeats: int) -> tuple[list[dict], dict]:
     runs = []
     for repeat in range(1, repeats + 1):
         where = copy_workflow(base / f"full-{repeat}")
-        wall, cpu, _ = snakemake(where, "--cores", str(cores))
+        run = snakemake(where, "--cores", str(cores))
         jobs = job_costs(where)
-        runs.append({"where": where, "wall": wall, "cpu": cpu, "jobs": jobs})
+        runs.append({"where": where, "wall": run.wall, "cpu": run.cpu, "jobs": jobs})
         print(
-            f"  run {repeat}: {wall:6.1f} s wall; {len(jobs)} jobs, {job_cpu(jobs):6.1f} s job CPU; "
-            f"Snakemake and all its children {cpu:6.1f} s CPU, of which Snakemake itself about "
-            f"{cpu - job_cpu(jobs):5.1f} s"
+            f"  run {repeat}: {run.wall:6.1f} s wall; {len(jobs)} jobs, {job_cpu(jobs):6.1f} s job CPU; "
+            f"Snakemake and all its children {run.cpu:6.1f} s CPU, of which Snakemake itself about "
+            f"{run.cpu - job_cpu(jobs):5.1f} s;\n         Snakemake exited {run.exit_wait:.2f} s after its "
+            "last line of output"
         )
     walls = [run["wall"] for run in runs]
     median = sorted(runs, key=lambda run: run["wall"])[(len(runs) - 1) // 2]
@@ -298,23 +317,23 @@ def study_through_snakemake(base: Path, cores: int) -> float:
     config = load_config()
     target = f"results/importance/{config['normalisation']['methods'][0]}/summary.csv"
     where = copy_workflow(base / "study")
-    wall, cpu, _ = snakemake(where, "--cores", str(cores), target)
+    run = snakemake(where, "--cores", str(cores), target)
     jobs = job_costs(where, log_rules(where))
     print(
         f"\n3. the study through Snakemake: snakemake --cores {cores} {target}, from an empty results/:\n"
-        f"  {wall:.1f} s wall; {len(jobs)} jobs, {job_cpu(jobs):.1f} s job CPU; Snakemake itself about "
-        f"{cpu - job_cpu(jobs):.1f} s CPU"
+        f"  {run.wall:.1f} s wall; {len(jobs)} jobs, {job_cpu(jobs):.1f} s job CPU; Snakemake itself about "
+        f"{run.cpu - job_cpu(jobs):.1f} s CPU; it exited {run.exit_wait:.2f} s after its last line of output"
     )
     print_rule_table(jobs)
     report_missing(jobs)
-    return wall
+    return run.wall
 
 
 def forced_job(where: Path, rule: str, *arguments: str) -> tuple[float, list[str]]:
     """Force ``rule``'s jobs among the targets to rerun: Snakemake's wall seconds and the rules of the jobs
     that ran."""
-    wall, _, output = snakemake(where, "--cores", "1", "--forcerun", rule, *arguments)
-    return wall, JOB_HEADER.findall(output)
+    run = snakemake(where, "--cores", "1", "--forcerun", rule, *arguments)
+    return run.wall, JOB_HEADER.findall(run.output)
 
 
 def reference_job(where: Path, name: str, repeats: int) -> tuple[float, float] | None:
