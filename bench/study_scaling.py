@@ -39,7 +39,7 @@ def time_study(where: Path, cores: int, target: str, runs: int, shards: int, rep
         shutil.rmtree(where / "results" / "importance", ignore_errors=True)
         shutil.rmtree(where / "results" / "logs" / "importance_shard", ignore_errors=True)
         shutil.rmtree(where / "results" / "logs" / "importance_gather", ignore_errors=True)
-        wall, _, _ = snakemake(where, "--cores", str(cores), target, "--config", f"importance={override}")
+        wall = snakemake(where, "--cores", str(cores), target, "--config", f"importance={override}").wall
         study_jobs = [job for job in job_costs(where) if job["rule"].startswith("importance_")]
         walls.append(wall)
         cpus.append(job_cpu(study_jobs))
