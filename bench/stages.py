@@ -336,23 +336,35 @@ def forced_job(where: Path, rule: str, *arguments: str) -> tuple[float, list[str
     return run.wall, JOB_HEADER.findall(run.output)
 
 
-def reference_job(where: Path, name: str, repeats: int) -> tuple[float, float] | None:
-    """The median job wall and Snakemake command wall of reference job ``name``, or None."""
-    walls, commands = [], []
+def forced_timings(where: Path, rule: str, log: str, repeats: int, *arguments: str) -> dict | None:
+    """Force ``rule``'s job to rerun ``repeats`` times: the medians of its job wall and CPU seconds (from
+    ``log``'s cost line) and of the whole command's wall seconds, or None when no run counted."""
+    walls, cpus, commands, odd = [], [], [], []
     for _ in range(repeats):
-        # Without the workflow's profile: each reference job is a workflow of its own.
-        command_wall, ran = forced_job(
-            where, name, "-s", "bench_bare.smk", "--workflow-profile", "none", "--", f"bench_bare/{name}.txt"
-        )
-        cost = read_cost(where / "bench_bare" / f"{name}.log")
-        if ran != [name] or cost is None or cost[0] is None:
-            print(f"  {name} job: ran {ran}, cost {cost}: not counted")
+        command_wall, ran = forced_job(where, rule, *arguments)
+        cost = read_cost(where / log)
+        if ran != [rule] or cost is None or cost[0] is None:
+            odd.append(f"ran {ran}, cost {cost}")
             continue
         walls.append(cost[0])
+        cpus.append(cost[1])
         commands.append(command_wall)
+    if odd:
+        print(f"  {rule}: {len(odd)} of {repeats} not counted: {'; '.join(odd)}")
     if not walls:
         return None
-    return statistics.median(walls), statistics.median(commands)
+    return {
+        "wall": statistics.median(walls),
+        "cpu": statistics.median(cpus),
+        "command": statistics.median(commands),
+    }
+
+
+def print_timing(label: str, timing: dict, bare: float | None) -> None:
+    over = "" if bare is None else f"{timing['wall'] - bare:+.2f}"
+    print(
+        f"  {label:<46} {timing['wall']:>10.2f} {timing['cpu']:>6.2f} {over:>11} {timing['command']:>16.2f}"
+    )
 
 
 def startup(where: Path, median_jobs: list[dict], light: list[str], repeats_bare: int, repeats_light: int):
@@ -363,18 +375,30 @@ def startup(where: Path, median_jobs: list[dict], light: list[str], repeats_bare
     for name, (what, imports) in REFERENCE_JOBS.items():
         script = REFERENCE_SCRIPT.format(name=name, what=what, imports=imports)
         (where / f"bench_{name}.py").write_text(script)
-    references = {name: reference_job(where, name, repeats_bare) for name in REFERENCE_JOBS}
+    # Without the workflow's profile: each reference job is a workflow of its own.
+    references = {
+        name: forced_timings(
+            where,
+            name,
+            f"bench_bare/{name}.log",
+            repeats_bare,
+            "-s",
+            "bench_bare.smk",
+            "--workflow-profile",
+            "none",
+            "--",
+            f"bench_bare/{name}.txt",
+        )
+        for name in REFERENCE_JOBS
+    }
     if references["bare"] is None:
         print("  no bare job measured")
         return
-    bare = references["bare"][0]
+    bare = references["bare"]["wall"]
     print(f"  {'job':<46} {'job wall s':>10} {'CPU s':>6} {'over bare s':>11} {'snakemake wall s':>16}")
-    for name, measured in references.items():
-        if measured is None:
-            continue
-        over = "" if name == "bare" else f"{measured[0] - bare:+.2f}"
-        label = f"{name} ({REFERENCE_JOBS[name][0]})"
-        print(f"  {label:<46} {measured[0]:>10.2f} {'':>6} {over:>11} {measured[1]:>16.2f}")
+    for name, timing in references.items():
+        if timing is not None:
+            print_timing(f"{name} ({REFERENCE_JOBS[name][0]})", timing, None if name == "bare" else bare)
     outputs = summary(where)
     for rule in light:
         rule_logs = [job["log"] for job in median_jobs if job["rule"] == rule]
@@ -386,25 +410,10 @@ def startup(where: Path, median_jobs: list[dict], light: list[str], repeats_bare
         if not targets:
             print(f"  {rule}: no output file found for {log}")
             continue
-        walls, cpus, commands, odd = [], [], [], []
-        for _ in range(repeats_light):
-            command_wall, ran = forced_job(where, rule, "--allowed-rules", rule, "--", targets[0])
-            cost = read_cost(where / log)
-            if ran != [rule] or cost is None or cost[0] is None:
-                odd.append(f"ran {ran}, cost {cost}")
-                continue
-            walls.append(cost[0])
-            cpus.append(cost[1])
-            commands.append(command_wall)
-        name = f"{rule} ({Path(log).relative_to('results/logs').with_suffix('').as_posix()})"
-        if walls:
-            wall = statistics.median(walls)
-            print(
-                f"  {name:<46} {wall:>10.2f} {statistics.median(cpus):>6.2f} {wall - bare:>+11.2f} "
-                f"{statistics.median(commands):>16.2f}"
-            )
-        if odd:
-            print(f"  {name}: {len(odd)} of {repeats_light} not counted: {'; '.join(odd)}")
+        timing = forced_timings(where, rule, log, repeats_light, "--allowed-rules", rule, "--", targets[0])
+        if timing is not None:
+            name = f"{rule} ({Path(log).relative_to('results/logs').with_suffix('').as_posix()})"
+            print_timing(name, timing, bare)
     print(
         f"  medians: bare of {repeats_bare} runs, each light job of {repeats_light}; job wall from the job "
         "process's start to its exit;\n  snakemake wall: the whole `snakemake` command (DAG, scheduling, "
