@@ -28,8 +28,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from common import load_config, report_arrays, study_settings  # noqa: E402
 
-from winenet.importance import MEASURES, importance_summary, rank_features, train_importance_runs  # noqa: E402
+from winenet.importance import MEASURES, rank_features, train_importance_runs  # noqa: E402
 from winenet.network import Network, SoftmaxCrossEntropy, _copy_sign_bit, one_hot, row_sums  # noqa: E402
+from winenet.ranking import importance_summary  # noqa: E402
 from winenet.training import batch_count, epoch_order, run_generators  # noqa: E402
 
 QUICK_RUNS, QUICK_EPOCHS = 20, 20

@@ -7,9 +7,9 @@ Reads config.yaml and its data and, in one process on one core (as one job runs)
   95 % intervals, of a model's mean accuracy and of a difference between two models. The
   correction does not shrink with more repeats the way the naive interval does (its n_test /
   n_train term stays), which is what makes fewer repeats the better buy.
-- seeds: for each seed count, trains every model that many times on the report's split and prints
-  the seconds and the median half-width of the 95 % prediction interval (where one more seed
-  would land), which the claims compare the report's accuracies with.
+- seeds: for each seed count, trains every model that many times on the report's split (each batch
+  recorded, as the seed study does) and prints the seconds and the median half-width of the BCa
+  95 % interval of the mean accuracy over seeds, which the accuracy claims judge.
 - runs: trains the largest run count of the importance study under the second normalisation once,
   and for each smaller count (its first runs: run r is the same whatever the count) prints the
   seconds it took and the median half-width of the 95 % intervals of the features' mean ranks.
@@ -29,11 +29,14 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from common import ROOT, load_config, report_arrays, study_settings  # noqa: E402
 
-from winenet.crossval import accuracy_table, cross_validate_network, paired_differences  # noqa: E402
+from winenet.crossval import cross_validate_network  # noqa: E402
 from winenet.data import load_table  # noqa: E402
 from winenet.folds import cv_folds, fold_table  # noqa: E402
-from winenet.importance import MEASURES, importance_summary, rank_features, train_importance_runs  # noqa: E402
-from winenet.seeds import seed_runs, seed_table  # noqa: E402
+from winenet.importance import MEASURES, rank_features, train_importance_runs  # noqa: E402
+from winenet.ranking import importance_summary  # noqa: E402
+from winenet.seeds import seed_runs  # noqa: E402
+from winenet.stats import bootstrap_interval  # noqa: E402
+from winenet.summaries import accuracy_table, paired_differences  # noqa: E402
 
 
 def load(config: dict) -> pd.DataFrame:
@@ -91,12 +94,12 @@ def seeds(config: dict, counts: str) -> None:
     sizes = [arrays[0].shape[1], *config["network"]["hidden"], len(normalisation["classes"])]
     settings = config["beyond"]["seeds"]
     print(f"seeds: {len(config['models'])} models on the report's split, {settings['dtype']}, one core")
-    print(f"{'seeds':>6} {'seconds':>8} {'prediction half-width':>21} {'per model':>30}")
+    print(f"{'seeds':>6} {'seconds':>8} {'BCa half-width':>14} {'per model':>30}")
     for count in (int(c) for c in counts.split(",")):
         frames = []
         start = time.process_time()
         for name, model in config["models"].items():
-            runs = seed_runs(
+            runs, _ = seed_runs(
                 arrays,
                 sizes=sizes,
                 penalty=model["penalty"],
@@ -104,12 +107,13 @@ def seeds(config: dict, counts: str) -> None:
                 training=config["training"],
                 seeds=settings | {"count": count},
             )
-            frames.append(runs.assign(model=name))
+            trained = runs.loc[runs["status"] != "diverged", "accuracy"].to_numpy()
+            interval = bootstrap_interval([trained], np.mean)
+            frames.append((name, (interval.high - interval.low) / 2))
         seconds = time.process_time() - start
-        spread = seed_table(pd.concat(frames, ignore_index=True))
-        half = (spread["pi_high"] - spread["pi_low"]) / 2
-        each = ", ".join(f"{m} {h:.3f}" for m, h in zip(spread["model"], half, strict=True))
-        print(f"{count:>6} {seconds:>8.1f} {float(np.median(half)):>21.3f} {each:>30}", flush=True)
+        half = [width for _, width in frames]
+        each = ", ".join(f"{name} {width:.3f}" for name, width in frames)
+        print(f"{count:>6} {seconds:>8.1f} {float(np.median(half)):>14.3f} {each:>30}", flush=True)
 
 
 def runs(config: dict, counts: str) -> None:

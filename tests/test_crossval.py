@@ -7,18 +7,12 @@ from sklearn.datasets import load_wine
 
 import winenet.folds as folds_module
 from winenet.baselines import cross_validate_baselines
-from winenet.crossval import (
-    accuracy_table,
-    coefficient_grid,
-    cross_validate_network,
-    paired_differences,
-    path_summary,
-    regularisation_path,
-)
+from winenet.crossval import coefficient_grid, cross_validate_network, regularisation_path
 from winenet.data import apply_normalisation, fit_normalisation, model_arrays
 from winenet.folds import FOLD_COLUMNS, Fold, cv_folds, fold_table
 from winenet.network import Network
 from winenet.stats import corrected_interval
+from winenet.summaries import accuracy_table, paired_differences, path_summary
 from winenet.training import run_generators, train_network
 
 LABEL = "Producer"
@@ -167,12 +161,14 @@ def test_paired_differences_corrected_with_posterior_and_holm():
             ("bad", "l2norm"): [0.80, 0.85, 0.93, 0.80, 0.82, 0.84],
             ("good", "standard"): [0.90, 0.95, 0.92, 0.97, 0.91, 0.94],
             ("bad", "standard"): [0.90, 0.95, 0.92, 0.97, 0.91, 0.94],
+            ("forest", "l2norm"): [0.99, 0.98, 0.97, 0.99, 0.98, 0.99],
             ("forest", "standard"): [0.99, 0.98, 0.97, 0.99, 0.98, 0.99],
         }
     )
     table = paired_differences(per_fold, ["good", "bad"], rope=0.01)
     pairs = list(zip(table["normalisation"], table["model_a"], table["model_b"], strict=True))
-    # Networks with each other and with the baseline, per normalisation; never baseline with itself.
+    # Networks with each other and with the baseline under the same normalisation; never baseline
+    # with itself, never across normalisations.
     assert pairs == [
         ("l2norm", "good", "bad"),
         ("l2norm", "good", "forest"),
@@ -191,6 +187,9 @@ def test_paired_differences_corrected_with_posterior_and_holm():
     # Identical folds: no difference, certainly equivalent.
     same = table.iloc[3]
     assert same["mean_difference"] == 0 and same["p_equivalent"] == 1 and same["p_value"] == 1
+    # Without a rope, one held-out row of the smallest fold is the rope.
+    assert (table["rope"] == 0.01).all()
+    assert (paired_differences(per_fold, ["good", "bad"])["rope"] == 1 / 20).all()
     # Holm: adjusted p-values are never smaller than the raw ones and keep their order.
     assert (table["p_holm"] >= table["p_value"] - 1e-15).all()
     order = np.argsort(table["p_value"].to_numpy(), kind="stable")

@@ -5,23 +5,37 @@ import pandas as pd
 import pytest
 
 from winenet.network import Network
-from winenet.seeds import seed_runs, seed_table
-from winenet.training import run_generators, train_network
+from winenet.seeds import seed_runs
+from winenet.summaries import seed_table
+from winenet.training import history_table, run_generators, train_network
 
 TRAINING = {"learning_rate": 0.01, "batch_size": 10, "epochs": 3}
 
 
 def test_seed_runs_equal_each_seed_trained_alone(wine_split):
     settings = {"sizes": [13, 8, 3], "penalty": "l1", "coefficient": 0.008, "training": TRAINING}
-    table = seed_runs(wine_split, seeds={"count": 4, "seed": 7, "dtype": "float64"}, **settings)
+    table, history = seed_runs(wine_split, seeds={"count": 4, "seed": 7, "dtype": "float64"}, **settings)
     assert list(table.columns) == ["run", "accuracy", "status"] and len(table) == 4
     for run in range(4):
         (rng,) = run_generators(7, [run])
         network = Network.initialise([13, 8, 3], rng, "l1", 0.008)
         result = train_network(network, *wine_split, **TRAINING, rng=rng, record=False)
         assert table.loc[run, "accuracy"] == pytest.approx(float(result.validation_accuracy), abs=1e-10)
+        # Each seed's recorded batches are its own training's, the loss being the cross-entropy alone.
+        (rng,) = run_generators(7, [run])
+        network = Network.initialise([13, 8, 3], rng, "l1", 0.008)
+        alone = train_network(network, *wine_split, **TRAINING, rng=rng, record_penalty=False)
+        mine = history[history["run"] == run]
+        expected = history_table(alone.record)
+        np.testing.assert_allclose(mine["loss"].to_numpy(), expected["loss"].to_numpy(), rtol=1e-10)
+        assert (
+            mine[["phase", "epoch", "batch"]]
+            .reset_index(drop=True)
+            .equals(expected[["phase", "epoch", "batch"]])
+        )
     again = seed_runs(wine_split, seeds={"count": 4, "seed": 7, "dtype": "float64"}, **settings)
-    pd.testing.assert_frame_equal(table, again)
+    pd.testing.assert_frame_equal(table, again[0])
+    pd.testing.assert_frame_equal(history, again[1])
 
 
 def test_seed_table_counts_and_names_chance_and_diverged_seeds():

@@ -169,6 +169,18 @@ class ReLU:
         return grad_out * self._active
 
 
+def row_cross_entropy(probabilities: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Per row ``(..., B)``: cross-entropy of probabilities against one-hot targets ``(..., B, K)``."""
+    clipped = np.clip(probabilities, _LOG_CLIP, 1 - _LOG_CLIP)
+    return -(targets * np.log(clipped)).sum(axis=-1)
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Class probabilities ``(..., B, K)`` from logits ``(..., B, K)``."""
+    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
 class SoftmaxCrossEntropy:
     """Softmax followed by cross-entropy against one-hot targets."""
 
@@ -183,8 +195,7 @@ class SoftmaxCrossEntropy:
         shifted /= shifted.sum(axis=-1, keepdims=True)
         self.probabilities = shifted
         self._targets = targets
-        clipped = np.clip(self.probabilities, _LOG_CLIP, 1 - _LOG_CLIP)
-        return -(targets * np.log(clipped)).sum(axis=(-1, -2)) / logits.shape[-2]
+        return row_cross_entropy(self.probabilities, targets).sum(axis=-1) / logits.shape[-2]
 
     def backward(self) -> np.ndarray:
         """``softmax - onehot`` ``(..., B, K)``: the gradient of the batch's summed cross-entropy."""
@@ -486,9 +497,7 @@ class Network:
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities ``(..., B, K)`` for inputs ``(..., B, in)``."""
-        logits = self.logits(x)
-        shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
-        return shifted / shifted.sum(axis=-1, keepdims=True)
+        return softmax(self.logits(x))
 
     def parameters(self) -> dict[str, np.ndarray]:
         """Weights and biases by name (``W0, b0, W1, ...``), as saved in ``weights.npz``."""

@@ -15,7 +15,7 @@ import pandas as pd
 
 from winenet.data import model_arrays
 from winenet.errors import WinenetError
-from winenet.network import Network, one_hot
+from winenet.network import Network, one_hot, row_cross_entropy, softmax
 
 PHASES = ("train", "validation")
 # What became of a training run: it learned something, it learned no more than always answering the
@@ -121,14 +121,18 @@ def _not_finite(network: Network) -> np.ndarray:
     return np.asarray(bad)
 
 
-def _validation_pass(network, x, labels, targets, batch_size, loss_out, accuracy_out):
-    # The weights do not change during the pass: their penalty is the same for every batch.
-    penalty = network.penalty_value()
-    for batch, start in enumerate(range(0, labels.shape[-1], batch_size)):
-        rows = slice(start, start + batch_size)
-        logits = network.forward(x[..., rows, :])
-        loss_out[..., batch] = network.loss_function.forward(logits, targets[..., rows, :]) + penalty
-        accuracy_out[..., batch] = accuracy(logits, labels[..., rows])
+def _validation_pass(network, x, labels, targets, batch_size, loss_out, accuracy_out, with_penalty):
+    """Per batch of the validation rows ``(..., batches)``: mean loss and accuracy, without updates."""
+    # The weights do not change during the pass: one inference over every row, then batch means;
+    # and their penalty is the same for every batch.
+    penalty = network.penalty_value() if with_penalty else 0.0
+    logits = network.logits(x)
+    starts = np.arange(0, labels.shape[-1], batch_size)
+    sizes = np.diff(np.r_[starts, labels.shape[-1]])
+    loss = np.add.reduceat(row_cross_entropy(softmax(logits), targets), starts, axis=-1)
+    loss_out[...] = loss / sizes + penalty
+    correct = logits.argmax(axis=-1) == labels
+    accuracy_out[...] = np.add.reduceat(correct, starts, axis=-1) / sizes
 
 
 def train_network(
@@ -143,6 +147,7 @@ def train_network(
     epochs: int,
     rng: np.random.Generator | Sequence[np.random.Generator],
     record: bool = True,
+    record_penalty: bool = True,
     input_gradient_score: bool = False,
     train_sizes: Sequence[int] | None = None,
     validation_sizes: Sequence[int] | None = None,
@@ -158,7 +163,9 @@ def train_network(
 
     With ``record`` every batch of both phases is kept (the validation set runs in batches of
     the same size every epoch, without updates); without it only the final validation accuracy
-    is computed, which is all the importance study needs.
+    is computed, which is all the importance study needs. ``record_penalty=False`` records the
+    cross-entropy alone, the data part of the loss: the penalty moves smoothly from batch to batch
+    and only shifts the level, and leaving it out saves a pass over every weight per batch.
     """
     n_classes = network.sizes[-1]
     dtype = network.linears[0].W.dtype
@@ -209,7 +216,7 @@ def train_network(
             real_rows = None if real_epoch is None else real_epoch[..., rows]
             if record:
                 # The loss is that of the weights the batch met, so its penalty is taken first.
-                penalty = network.penalty_value()
+                penalty = network.penalty_value() if record_penalty else 0.0
             input_gradient = network.train_step(x, targets, learning_rate, real_rows, input_gradient_score)
             if record:
                 logits = network.last_logits
@@ -227,6 +234,7 @@ def train_network(
                 batch_size,
                 history.validation_loss[..., epoch, :],
                 history.validation_accuracy[..., epoch, :],
+                record_penalty,
             )
         newly = _not_finite(network) & (diverged_epoch == 0)
         diverged_epoch[newly] = epoch + 1
@@ -263,9 +271,10 @@ def train_runs(
     learning_rate: float,
     batch_size: int,
     epochs: int,
+    record: bool = False,
     **options,
 ) -> tuple[Network, TrainingResult]:
-    """Train runs ``runs`` as one stack without a record; return the stack and its result.
+    """Train runs ``runs`` as one stack (by default without a record); return the stack and its result.
 
     Run r draws its weights and shuffles from ``run_generators(seed, [r])``, so it trains as it
     would alone. ``sizes`` are the layer widths, ``data`` is (x_train, y_train, x_validation,
@@ -280,7 +289,7 @@ def train_runs(
         batch_size=batch_size,
         epochs=epochs,
         rng=rngs,
-        record=False,
+        record=record,
         **options,
     )
     return network, result
@@ -307,27 +316,37 @@ def _check_sizes(train_sizes, validation_sizes, y_train, y_validation, batch_siz
     return checked[0], checked[1]
 
 
-def history_table(record: TrainingRecord) -> pd.DataFrame:
-    """One row per batch of one network: phase, epoch, batch, loss, accuracy (epochs from 1)."""
+def history_table(record: TrainingRecord, runs: Sequence[int] | None = None) -> pd.DataFrame:
+    """One row per batch: phase, epoch, batch, loss, accuracy (epochs from 1).
+
+    The record of one network, or of a stack with ``runs`` naming its replicas: then a first
+    column ``run`` says which replica each row belongs to.
+    """
     frames = []
     for phase in PHASES:
         loss = getattr(record, f"{phase}_loss")
         acc = getattr(record, f"{phase}_accuracy")
-        if loss.ndim != 2:
-            raise ValueError("history_table takes the record of one network, not of a stack")
-        epochs, batches = loss.shape
-        frames.append(
-            pd.DataFrame(
-                {
-                    "phase": phase,
-                    "epoch": np.repeat(np.arange(1, epochs + 1), batches),
-                    "batch": np.tile(np.arange(1, batches + 1), epochs),
-                    "loss": loss.ravel(),
-                    "accuracy": acc.ravel(),
-                }
-            )
+        stacked = runs is not None
+        if loss.ndim != 2 + stacked:
+            raise ValueError(f"a record of shape {loss.shape} does not fit runs={runs!r}")
+        replicas = len(runs) if stacked else 1
+        epochs, batches = loss.shape[-2:]
+        frame = pd.DataFrame(
+            {
+                "phase": phase,
+                "epoch": np.tile(np.repeat(np.arange(1, epochs + 1), batches), replicas),
+                "batch": np.tile(np.arange(1, batches + 1), epochs * replicas),
+                "loss": loss.ravel(),
+                "accuracy": acc.ravel(),
+            }
         )
-    return pd.concat(frames, ignore_index=True)
+        if stacked:
+            frame.insert(0, "run", np.repeat(np.asarray(runs, dtype=np.int64), epochs * batches))
+        frames.append(frame)
+    table = pd.concat(frames, ignore_index=True)
+    if runs is None:
+        return table
+    return table.sort_values(["run", "phase"], kind="stable", ignore_index=True)
 
 
 def epoch_summary(history: pd.DataFrame) -> pd.DataFrame:

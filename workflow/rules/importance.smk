@@ -28,7 +28,6 @@ rule importance_gather:
         ),
         normalisation=data_file("normalisation.json", "{normalisation}"),
         notes=data_file("notes.rst", "{normalisation}"),
-        table=rules.validate.output.summary,
         code=code("importance_gather"),
     output:
         scores="results/importance/{normalisation}/scores.parquet",
@@ -46,6 +45,5 @@ rule importance_gather:
         "results/logs/importance_gather/{normalisation}.log",
     params:
         runs=lambda wildcards: study_settings(wildcards.normalisation)["runs"],
-        reference=reference("table_sha256", "top_features"),
     script:
         adapter("importance_gather")

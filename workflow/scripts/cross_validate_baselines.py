@@ -14,7 +14,7 @@ from winenet.folds import cv_folds, fold_table  # noqa: E402
 
 table = read_parquet(snakemake.input.table)
 label, folds = snakemake.params.label, snakemake.params.folds
-normalisation = snakemake.params.normalisation
+normalisation = snakemake.wildcards.normalisation
 splits = cv_folds(table[label], folds["folds"], folds["repeats"], folds["random_state"])
 scores = cross_validate_baselines(
     table, label, "all", splits, normalisation_method=normalisation, seed=snakemake.params.seed

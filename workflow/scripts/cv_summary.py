@@ -9,11 +9,10 @@ start_job(snakemake)
 import pandas as pd  # noqa: E402
 
 from winenet.artifacts import read_parquet  # noqa: E402
-from winenet.crossval import accuracy_table, paired_differences  # noqa: E402
-from winenet.seeds import seed_table  # noqa: E402
+from winenet.summaries import accuracy_table, paired_differences, seed_table  # noqa: E402
 
 per_seed = pd.concat([read_parquet(path) for path in snakemake.input.seeds], ignore_index=True)
-paths = [*snakemake.input.models, snakemake.input.baselines]
+paths = [*snakemake.input.models, *snakemake.input.baselines]
 per_fold = pd.concat([read_parquet(path) for path in paths], ignore_index=True)
 accuracy = accuracy_table(per_fold)
 differences = paired_differences(per_fold, snakemake.params.models, snakemake.params.rope)

@@ -9,28 +9,20 @@ start_job(snakemake)
 import pandas as pd  # noqa: E402
 
 from winenet.artifacts import read_json, read_parquet  # noqa: E402
-from winenet.importance import (  # noqa: E402
-    conclusion,
-    excluded_runs,
-    importance_summary,
-    rank_features,
-    rank_frequencies,
-)
+from winenet.importance import excluded_runs, rank_features, rank_frequencies  # noqa: E402
+from winenet.ranking import conclusion, importance_summary  # noqa: E402
 
 features = read_json(snakemake.input.normalisation)["features"]
-table = read_json(snakemake.input.table)
 scores = pd.concat([read_parquet(path) for path in snakemake.input.shards], ignore_index=True)
 scores = scores.sort_values(["run"], kind="stable", ignore_index=True)
 ranks = rank_features(scores)
 summary = importance_summary(ranks, features)
-reference = snakemake.params.reference
-expected = reference["top_features"] if table["sha256"] == reference["table_sha256"] else None
 
 scores.to_parquet(snakemake.output.scores, index=False)
 ranks.to_parquet(snakemake.output.ranks, index=False)
 rank_frequencies(ranks, features).to_parquet(snakemake.output.frequencies, index=False)
 summary.to_csv(snakemake.output.summary, index=False, float_format="%.4f")
 with open(snakemake.output.conclusion, "w") as handle:
-    handle.write(conclusion(summary, excluded_runs(scores), snakemake.params.runs, expected) + "\n")
+    handle.write(conclusion(summary, excluded_runs(scores), snakemake.params.runs) + "\n")
 print(summary.to_string(index=False), file=sys.stderr)
 finish_job()

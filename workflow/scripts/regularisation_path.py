@@ -9,8 +9,8 @@ start_job(snakemake)
 import pandas as pd  # noqa: E402
 
 from winenet.artifacts import read_parquet  # noqa: E402
-from winenet.crossval import path_summary  # noqa: E402
 from winenet.plots import regularisation_path_figure, save_figure  # noqa: E402
+from winenet.summaries import path_summary  # noqa: E402
 
 per_fold = pd.concat([read_parquet(path) for path in snakemake.input.stacks], ignore_index=True)
 summary = path_summary(per_fold)

@@ -14,7 +14,7 @@ normalisation = read_json(snakemake.input.normalisation)
 x_train, y_train = model_arrays(read_parquet(snakemake.input.train), normalisation)
 x_test, y_test = model_arrays(read_parquet(snakemake.input.test), normalisation)
 model = snakemake.params.model
-table = seed_runs(
+accuracy, history = seed_runs(
     (x_train, y_train, x_test, y_test),
     sizes=[x_train.shape[1], *snakemake.params.network["hidden"], len(normalisation["classes"])],
     penalty=model["penalty"],
@@ -22,7 +22,8 @@ table = seed_runs(
     training=snakemake.params.training,
     seeds=snakemake.params.seeds,
 )
-table.insert(0, "model", snakemake.wildcards.model)
-table.to_parquet(snakemake.output[0], index=False)
-print(table.to_string(index=False), file=sys.stderr)
+accuracy.insert(0, "model", snakemake.wildcards.model)
+accuracy.to_parquet(snakemake.output.accuracy, index=False)
+history.to_parquet(snakemake.output.history, index=False)
+print(accuracy.to_string(index=False), file=sys.stderr)
 finish_job()
