@@ -6,17 +6,12 @@ import pytest
 from conftest import TINY, make_project, merge, run_snakemake
 
 from winenet import plots
-from winenet.claims import Outputs, spread_claims, top_feature_claims
 from winenet.data import DataValidationError, load_table, model_arrays, split_normalise
 from winenet.evaluation import classification_metrics, classification_report_text, predict_table, roc_points
-from winenet.importance import (
-    conclusion,
-    excluded_runs,
-    importance_summary,
-    rank_features,
-    train_importance_runs,
-)
+from winenet.importance import excluded_runs, rank_features, train_importance_runs
+from winenet.ranking import conclusion, importance_summary
 from winenet.training import fit_model
+from winenet.verdicts import VERDICTS, Evidence, judge_claims
 
 
 def synthetic_csv(path, n_features: int, classes: list, rows_per_class: int = 30, seed: int = 0):
@@ -79,27 +74,35 @@ def test_every_stage_runs_on_other_data(tmp_path, case):
         coefficient=0.01,
         seed=0,
     )
-    summary = importance_summary(rank_features(scores), features)
+    ranks = rank_features(scores)
+    summary = importance_summary(ranks, features)
     text = conclusion(summary, excluded_runs(scores), runs=3)
     if n_features == 1:
         assert "nothing to rank" in text or "no feature is called important" in text
-    outputs = Outputs(
+    evidence = Evidence(
         table={"sha256": "0" * 64, "features": features},
-        models={},
         metrics={},
-        histories={},
-        seeds=pd.DataFrame(),
-        cross_validation=pd.DataFrame(),
-        differences=pd.DataFrame(),
-        importance={"standard": summary},
-        normalisations=["standard"],
-        training_features=train[features],
-        l1_histories={},
-        settings={"posterior_threshold": 0.95, "volatility_margin": 0.1, "spread_ratio": 2.0},
-        reference={"table_sha256": "f" * 64, "top_features": ["x", "y"]},
+        seeds={},
+        seed_histories={},
+        per_fold=pd.DataFrame(),
+        networks=[],
+        ranks={"standard": ranks},
+        scores={"standard": scores},
+        settings={"posterior_threshold": 0.95, "influence_ratio": 2.0, "min_concordance": 0.3},
+        design={
+            "normalisations": ["standard"],
+            "study_runs": {"standard": 3},
+            "importance": {"epochs": 2, "penalty": "l1", "coefficient": 0.01},
+        },
+        reference_sha256="f" * 64,
     )
+    statements = [
+        {"text": "x and y on top", "kind": "top_features", "features": ["x", "y"], "reference_only": True},
+        {"text": "equal influence", "kind": "normalisation"},
+    ]
     # Not the report's data: no claim about the report's features; the method claims still judge.
-    assert top_feature_claims(outputs) == [] and len(spread_claims(outputs)) == 1
+    claims = judge_claims(statements, evidence)
+    assert claims["claim"].tolist() == ["equal influence"]
     figures = [
         plots.feature_distributions(table, "class", features),
         plots.confusion_matrix_figure(
@@ -143,7 +146,7 @@ def test_the_whole_pipeline_on_four_text_classes_and_five_features(tmp_path):
     claims = pd.read_csv(project / "results/claims.csv")
     # Not the report's data: nothing compares it with the report's accuracies or features.
     assert not claims["claim"].str.contains("reaches|Proline").any()
-    assert len(claims) > 0 and claims["verdict"].isin(["holds", "does not hold", "undecided"]).all()
+    assert len(claims) > 0 and claims["verdict"].isin(VERDICTS).all()
     summary = pd.read_csv(project / "results/importance/l2norm/summary.csv")
     assert sorted(summary["feature"]) == features
     conclusion_text = (project / "results/importance/l2norm/conclusion.rst").read_text()

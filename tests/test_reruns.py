@@ -10,6 +10,8 @@ from conftest import REPO, TINY, merge, run_snakemake, write_config
 pytestmark = pytest.mark.workflow
 
 MODELS = ("plain", "l2", "l1")
+# The L1 model's twin with the proximal step, trained over seeds beside the models.
+SEED_MODELS = (*MODELS, "l1_proximal")
 NORMALISATIONS = ("l2norm", "standard")
 # Every normalisation's study has as many shards (the tiny config has more runs than shards).
 SHARDS = range(TINY["importance"]["shards"])
@@ -37,10 +39,12 @@ DATA = {"validate", "plot_feature_distributions"} | per_normalisation("split_nor
 MODEL_JOBS = per_model("train", "evaluate", "plot_model")
 COMPARISON = {"compare", "plot_model_comparison"}
 L1_METHODS = {"l1_methods", "plot_l1_methods"}
+BASELINES = per_normalisation("cross_validate_baselines")
 UNCERTAINTY = (
-    per_model("seed_study")
+    per_model("seed_study", models=SEED_MODELS)
     | cross_validation()
-    | {"cross_validate_baselines", "cv_summary", "plot_cv_summary"}
+    | BASELINES
+    | {"cv_summary", "plot_cv_summary"}
 )
 STUDY = study()
 SENSITIVITY = {"importance_sensitivity"}
@@ -104,7 +108,13 @@ CASES = {
     "model": (
         "a model's setting, e.g. `models.l1.coefficient`",
         lambda project: edit_config(project, {"models": {"l1": {"coefficient": 0.01}}}),
-        new_model_jobs("l1") | SUMMARIES | COMPARISON | L1_METHODS | CLAIMS | REPORT,
+        new_model_jobs("l1")
+        | per_model("seed_study", models=["l1_proximal"])
+        | SUMMARIES
+        | COMPARISON
+        | L1_METHODS
+        | CLAIMS
+        | REPORT,
     ),
     "dpi": (
         "`figures.dpi`",
@@ -128,7 +138,7 @@ CASES = {
         | COMPARISON
         | STUDY
         | L1_METHODS
-        | UNCERTAINTY - {"cross_validate_baselines"}
+        | UNCERTAINTY - BASELINES
         | SENSITIVITY
         | CLAIMS
         | REPORT,
@@ -152,6 +162,7 @@ CASES = {
         ),
         per_normalisation("split_normalise", normalisations=["minmax"])
         | cross_validation(normalisations=["minmax"])
+        | per_normalisation("cross_validate_baselines", normalisations=["minmax"])
         | study(["minmax"])
         | SUMMARIES
         | SENSITIVITY

@@ -127,3 +127,8 @@ def type_as_schema(config: dict, schema_path) -> None:
         typed = coerce_to_schema(config, yaml.safe_load(handle))
     config.clear()
     config.update(typed)
+
+
+def proximal_twin(model: str) -> str:
+    """The name of the L1 model ``model`` trained with the proximal step instead: ``{model}_proximal``."""
+    return f"{model}_proximal"

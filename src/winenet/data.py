@@ -168,6 +168,21 @@ def csv_header(path) -> tuple[Iterator[tuple[int, list[str]]], int, list[str]]:
     return records, header_line, columns
 
 
+def configured_features(data: dict) -> list[str] | None:
+    """The feature names config ``data`` selects, reading only the CSV's header for ``all``.
+
+    None when the file cannot be read yet: the validate stage then names what is wrong with it.
+    """
+    if data["features"] != "all":
+        return list(data["features"])
+    try:
+        records, _, columns = csv_header(data["path"])
+        records.close()
+    except DataValidationError:
+        return None
+    return [column for column in columns if column != data["label"]]
+
+
 def header_problems(
     columns: list[str], at_header: str, needed: list[str], reserved: tuple[str, ...] = ()
 ) -> tuple[dict[str, list[int]], list[str]]:

@@ -10,20 +10,24 @@ difference, so it gives the probability that A is better, B is better, or they a
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats as scipy_stats
 
 __all__ = [
+    "Interval",
+    "bootstrap_interval",
+    "concordance",
+    "one_sided_p",
     "corrected_interval",
     "independent_interval",
     "corrected_paired_test",
     "correlated_t_posterior",
     "holm_adjust",
-    "block_bootstrap_interval",
-    "block_bootstrap_ratio",
-    "wilson_interval",
     "within",
-    "verdict",
 ]
 
 # The t distribution is written out below and the normal one comes from the standard library:
@@ -245,83 +249,6 @@ def holm_adjust(p_values) -> np.ndarray:
     return adjusted
 
 
-def verdict(p_a_better: float, p_equivalent: float, p_b_better: float, threshold: float = 0.95) -> str:
-    """The outcome with probability >= threshold: "a better", "b better", "equivalent" or "undecided"."""
-    # Above one half at most one of three probabilities summing to 1 can pass, so the answer is unambiguous.
-    if not 0.5 < threshold <= 1:
-        raise ValueError(f"threshold must lie in (0.5, 1], got {threshold}")
-    if p_a_better >= threshold:
-        return "a better"
-    if p_b_better >= threshold:
-        return "b better"
-    if p_equivalent >= threshold:
-        return "equivalent"
-    return "undecided"
-
-
-def _block_positions(n: int, block: int, resamples: int, seed: int) -> np.ndarray:
-    """Moving-block resamples of positions 0..n-1, ``(resamples, n)``, drawn with ``seed``."""
-    if not 1 <= block <= n:
-        raise ValueError(f"block must be between 1 and the number of values ({n}), got {block}")
-    rng = np.random.default_rng(seed)
-    starts = rng.integers(0, n - block + 1, size=(resamples, -(-n // block)))
-    return (starts[:, :, None] + np.arange(block)).reshape(resamples, -1)[:, :n]
-
-
-def _percentiles(values: np.ndarray, confidence: float) -> tuple[float, float]:
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must lie strictly between 0 and 1, got {confidence}")
-    tail = (1 - confidence) / 2
-    low, high = np.quantile(values, [tail, 1 - tail])
-    return float(low), float(high)
-
-
-def block_bootstrap_interval(
-    values, block: int, resamples: int = 2000, seed: int = 0, confidence: float = 0.95
-) -> tuple[float, float]:
-    """Percentile interval of the mean of a series `(n,)` whose neighbours are correlated.
-
-    Moving-block bootstrap: each resample strings together random runs of ``block`` consecutive
-    values, so the correlation between neighbouring epochs survives and the interval is not
-    too narrow. The resamples come from one Generator seeded with ``seed``: the same every run.
-    """
-    array = _check_values(values, "values")
-    positions = _block_positions(array.size, block, resamples, seed)
-    return _percentiles(array[positions].mean(axis=1), confidence)
-
-
-def block_bootstrap_ratio(
-    numerator, denominator, block: int, resamples: int = 2000, seed: int = 0, confidence: float = 0.95
-) -> tuple[float, float, float]:
-    """Ratio of the means of two paired series `(n,)` and its moving-block percentile interval.
-
-    Both series are resampled at the same positions (e.g. the same epochs of two trainings that
-    saw the same batches), so their pairing survives. Returns (ratio, low, high).
-    """
-    top = _check_values(numerator, "numerator")
-    bottom = _check_values(denominator, "denominator")
-    if top.shape != bottom.shape:
-        raise ValueError(f"paired series differ in length: {top.size} and {bottom.size}")
-    if not np.all(bottom > 0):
-        raise ValueError("denominator must be positive")
-    positions = _block_positions(top.size, block, resamples, seed)
-    ratios = top[positions].mean(axis=1) / bottom[positions].mean(axis=1)
-    return (float(top.mean() / bottom.mean()), *_percentiles(ratios, confidence))
-
-
-def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a proportion, e.g. an accuracy: ``successes`` right of ``trials`` rows."""
-    from statistics import NormalDist
-
-    if trials <= 0 or not 0 <= successes <= trials:
-        raise ValueError(f"need 0 <= successes <= trials and trials > 0, got {successes} of {trials}")
-    z = NormalDist().inv_cdf((1 + confidence) / 2)
-    share = successes / trials
-    centre = (share + z * z / (2 * trials)) / (1 + z * z / trials)
-    half = z / (1 + z * z / trials) * math.sqrt(share * (1 - share) / trials + z * z / (4 * trials * trials))
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 def within(values: dict, keys, low: float, high: float) -> dict:
     """``values`` with the entries ``keys`` cut to ``[low, high]``: the range the quantity can take.
 
@@ -329,3 +256,114 @@ def within(values: dict, keys, low: float, high: float) -> dict:
     past them is impossible, so it is cut rather than printed.
     """
     return {key: (min(max(value, low), high) if key in keys else value) for key, value in values.items()}
+
+
+# The bootstrap's resamples: enough that the interval's ends move by less than the printed digits
+# from one seed of the resampling to another, processed in batches so that a study of 300 runs by
+# 13 features never holds every resample at once.
+BOOTSTRAP_RESAMPLES = 9999
+_BOOTSTRAP_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A statistic and its interval; ``method`` says how the interval was found.
+
+    "BCa" (bias-corrected and accelerated bootstrap), "percentile" (when BCa's acceleration
+    cannot be computed) or "point" (every value equal: no spread, so the interval is the value).
+    """
+
+    estimate: float
+    low: float
+    high: float
+    method: str
+
+
+def bootstrap_interval(
+    samples: Sequence,
+    statistic: Callable,
+    *,
+    paired: bool = False,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> Interval | None:
+    """``statistic(*samples)`` with its bootstrap interval (scipy's BCa), or None where none exists.
+
+    ``samples`` are 1-D arrays ``(n,)``; with ``paired`` they are resampled at the same positions
+    (e.g. the same seeds of two models, or the features of the same runs). ``statistic`` takes the
+    samples and an ``axis`` keyword. Samples that are all constant give a point, not scipy's NaN;
+    when BCa cannot be computed (a jackknife with no spread) the percentile interval is used; when
+    even that is not finite (a statistic that divides by zero in some resamples) there is no
+    interval, and the caller says why.
+    """
+    arrays = [np.asarray(sample, dtype=np.float64) for sample in samples]
+    estimate = float(statistic(*arrays, axis=-1))
+    if all(np.ptp(array) == 0 for array in arrays):
+        return Interval(estimate, estimate, estimate, "point") if math.isfinite(estimate) else None
+    for method in ("BCa", "percentile"):
+        with warnings.catch_warnings():
+            # scipy warns and returns NaN where BCa's jackknife has no spread; that is handled here.
+            warnings.simplefilter("ignore", (RuntimeWarning, scipy_stats.DegenerateDataWarning))
+            result = scipy_stats.bootstrap(
+                arrays,
+                statistic,
+                paired=paired,
+                vectorized=True,
+                n_resamples=BOOTSTRAP_RESAMPLES,
+                batch=_BOOTSTRAP_BATCH,
+                confidence_level=confidence,
+                method=method,
+                rng=np.random.default_rng(seed),
+            )
+        low, high = (float(value) for value in result.confidence_interval)
+        if math.isfinite(low) and math.isfinite(high) and math.isfinite(estimate):
+            return Interval(estimate, low, high, method)
+    return None
+
+
+def concordance(matrix) -> tuple[float, float]:
+    """Kendall's W and Friedman's p-value for ``matrix`` ``(judges, items)``: do the judges rank alike?
+
+    Each row (e.g. a run of the importance study) scores or ranks every item (a feature); W is 0
+    when the rows order the items at random and 1 when every row orders them the same. Needs at
+    least three items and two rows; ties count as in scipy's ``friedmanchisquare``.
+    """
+    values = np.asarray(matrix, dtype=np.float64)
+    if values.ndim != 2 or values.shape[0] < 2 or values.shape[1] < 3:
+        raise ValueError(f"need at least 2 rows and 3 items, got shape {values.shape}")
+    if np.all(values == values[0]):
+        # Every row the same, where Friedman's statistic has no variance to divide by: perfect
+        # agreement when the items differ, none when every item is tied with every other.
+        return (0.0, 1.0) if np.all(values == values.flat[0]) else (1.0, 0.0)
+    result = scipy_stats.friedmanchisquare(*values.T)
+    judges, items = values.shape
+    return float(result.statistic / (judges * (items - 1))), float(result.pvalue)
+
+
+def one_sided_p(differences, alternative: str) -> np.ndarray:
+    """One-sample t-test p-values of mean > 0 (``"greater"``) or < 0 (``"less"``), per column.
+
+    ``differences`` ``(n,)`` or ``(n, m)`` are independent paired differences (e.g. rank differences
+    over the runs of a study). A column without spread is certain: p 0 when its value lies on the
+    alternative's side, 1 otherwise.
+    """
+    values = np.asarray(differences, dtype=np.float64)
+    if alternative not in ("greater", "less"):
+        raise ValueError(f"alternative must be 'greater' or 'less', got {alternative!r}")
+    constant = np.all(values == values[:1], axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        p = np.asarray(scipy_stats.ttest_1samp(values, 0.0, axis=0, alternative=alternative).pvalue)
+    side = values[0] > 0 if alternative == "greater" else values[0] < 0
+    return np.where(constant, np.where(side, 0.0, 1.0), p)
+
+
+def equivalence_spread_limit(rope: float, n: int, n_train: float, n_test: float, threshold: float) -> float:
+    """The largest standard deviation of n fold differences at which equivalence can still be shown.
+
+    With a mean difference of exactly 0 (the most favourable outcome), the correlated t posterior
+    puts at least ``threshold`` within ±``rope`` only while the corrected standard error is at most
+    ``rope / t_{(1+threshold)/2, n-1}``; this is the fold differences' spread that allows.
+    """
+    quantile = float(scipy_stats.t.ppf((1 + threshold) / 2, n - 1))
+    return rope / (quantile * math.sqrt(1.0 / n + n_test / n_train))

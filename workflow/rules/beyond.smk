@@ -58,9 +58,12 @@ rule seed_study:
         normalisation=data_file("normalisation.json"),
         code=code("seed_study"),
     output:
-        "results/beyond/seeds/{model}.parquet",
+        accuracy="results/beyond/seeds/{model}/accuracy.parquet",
+        history="results/beyond/seeds/{model}/history.parquet",
     log:
         "results/logs/seed_study/{model}.log",
+    wildcard_constraints:
+        model="|".join(SEED_MODELS),
     priority: PRIORITY_LONG
     threads: COMPUTE_THREADS
     params:
@@ -105,29 +108,30 @@ rule cross_validate_baselines:
         table=rules.validate.output.table,
         code=code("cross_validate_baselines"),
     output:
-        "results/beyond/cv/baselines.parquet",
+        "results/beyond/cv_baselines/{normalisation}.parquet",
     log:
-        "results/logs/cross_validate_baselines.log",
+        "results/logs/cross_validate_baselines/{normalisation}.log",
     priority: PRIORITY_LONG
     threads: COMPUTE_THREADS
     params:
         label=config["data"]["label"],
         folds=CROSS_VALIDATION_FOLDS,
         seed=config["beyond"]["cross_validation"]["seed"],
-        normalisation=config["beyond"]["cross_validation"]["baseline_normalisation"],
     script:
         adapter("cross_validate_baselines")
 
 
 rule cv_summary:
     input:
-        seeds=expand(rules.seed_study.output[0], model=MODELS),
+        seeds=expand(rules.seed_study.output.accuracy, model=SEED_MODELS),
         models=expand(
             rules.cross_validate_model.output[0],
             normalisation=NORMALISATIONS,
             model=MODELS,
         ),
-        baselines=rules.cross_validate_baselines.output[0],
+        baselines=expand(
+            rules.cross_validate_baselines.output[0], normalisation=NORMALISATIONS
+        ),
         code=code("cv_summary"),
     output:
         seeds=report(
@@ -230,21 +234,15 @@ rule importance_sensitivity:
 rule claims:
     input:
         table=rules.validate.output.summary,
-        validated=rules.validate.output.table,
-        train=data_file("train.parquet"),
         metrics=rules.compare.output.metrics,
-        histories=expand(rules.train.output.history, model=MODELS),
-        seeds=rules.cv_summary.output.seeds,
-        cross_validation=rules.cv_summary.output.cross_validation,
-        differences=rules.cv_summary.output.differences,
-        importance=expand(
-            rules.importance_gather.output.summary, normalisation=NORMALISATIONS
-        ),
+        seeds=expand(rules.seed_study.output.accuracy, model=SEED_MODELS),
+        seed_histories=expand(rules.seed_study.output.history, model=SEED_MODELS),
+        models=rules.cv_summary.input.models,
+        baselines=rules.cv_summary.input.baselines,
+        ranks=expand(rules.importance_gather.output.ranks, normalisation=NORMALISATIONS),
         scores=expand(
             rules.importance_gather.output.scores, normalisation=NORMALISATIONS
         ),
-        subgradient_history=rules.l1_methods.input.subgradient_history,
-        proximal_history=rules.l1_methods.output.history,
         code=code("claims"),
     output:
         table=report(
@@ -256,12 +254,17 @@ rule claims:
     log:
         "results/logs/claims.log",
     params:
-        models=config["models"],
+        statements=config["claims"]["statements"],
+        settings={
+            key: value
+            for key, value in config["claims"].items()
+            if key != "statements"
+        },
+        models=MODELS,
+        seed_models=SEED_MODELS,
         normalisations=NORMALISATIONS,
-        claims=config["claims"],
-        rope=config["beyond"]["cross_validation"]["rope"],
-        folds=CROSS_VALIDATION_FOLDS,
-        reference=reference("table_sha256", "accuracies", "top_features"),
+        design=claims_design(),
+        reference_sha256=config["reference"].get("table_sha256"),
     script:
         adapter("claims")
 

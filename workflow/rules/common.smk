@@ -3,6 +3,10 @@ import os
 
 from snakemake.exceptions import WorkflowError
 
+from winenet.baselines import BASELINES
+from winenet.claims import check_statements
+from winenet.config import proximal_twin
+from winenet.data import configured_features
 from winenet.dependencies import module_closure
 
 MODELS = list(config["models"])
@@ -25,6 +29,19 @@ if config["models"].get(L1_MODEL, {}).get("penalty") != "l1":
     raise ValueError(
         f"beyond.l1_methods.model: {L1_MODEL!r} is not an entry of models with penalty l1"
     )
+# The L1 model's twin with the proximal step: trained beside it (l1_methods) and over seeds, so
+# that the claims can compare the two steps seed by seed.
+PROXIMAL_TWIN = proximal_twin(L1_MODEL)
+SEED_MODELS = [*MODELS, PROXIMAL_TWIN]
+# A claim that names a model, feature or normalisation this run lacks stops here, before any job.
+check_statements(
+    config["claims"]["statements"],
+    models=MODELS,
+    seed_models=SEED_MODELS,
+    baselines=BASELINES,
+    normalisations=NORMALISATIONS,
+    features=configured_features(config["data"]),
+)
 # Which ready job goes first when the cores are busy (higher first): the trainings that most
 # evaluations and figures wait on, then the long analyses (importance shards, cross-validation,
 # seeds, baselines), and last the short summaries and figures, which fill the cores until the end
@@ -56,7 +73,12 @@ def code(name):
 
 
 def model_settings(wildcards):
-    """The one entry of `models:` that a job of model {model} depends on."""
+    """The one entry of `models:` (or the L1 model's proximal twin) a job of model {model} depends on."""
+    if wildcards.model == PROXIMAL_TWIN:
+        return {
+            "penalty": "l1_proximal",
+            "coefficient": config["models"][L1_MODEL]["coefficient"],
+        }
     return config["models"][wildcards.model]
 
 
@@ -65,9 +87,23 @@ def data_file(name, normalisation=MODEL_NORMALISATION):
     return f"results/data/{normalisation}/{name}"
 
 
-def reference(*keys):
-    """The named entries of the report's findings (`reference:`), for the jobs that compare with them."""
-    return {key: config["reference"].get(key) for key in keys}
+def claims_design():
+    """The settings the claims' evidence was made with, which their conditions state."""
+    beyond = config["beyond"]
+    return {
+        "training": config["training"],
+        "split": config["split"],
+        "seeds": beyond["seeds"],
+        "cross_validation": {
+            key: beyond["cross_validation"][key] for key in ("folds", "repeats", "rope")
+        },
+        "importance": {
+            key: config["importance"][key]
+            for key in ("epochs", "penalty", "coefficient")
+        },
+        "study_runs": {n: study_settings(n)["runs"] for n in NORMALISATIONS},
+        "normalisations": NORMALISATIONS,
+    }
 
 
 def study_settings(normalisation):

@@ -1,4 +1,4 @@
-"""Rule claims: the run's outputs -> a verdict with its evidence on each of the report's claims."""
+"""Rule claims: the run's outputs -> a verdict, its evidence and its rule for each declared claim."""
 
 import sys
 
@@ -6,41 +6,33 @@ from winenet.job import finish_job, start_job
 
 start_job(snakemake)
 
-from winenet.artifacts import read_csv, read_json, read_parquet  # noqa: E402
-from winenet.claims import Outputs, judge_claims  # noqa: E402
-from winenet.importance import excluded_runs  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from winenet.artifacts import read_json, read_parquet  # noqa: E402
+from winenet.verdicts import Evidence, judge_claims  # noqa: E402
 
 inputs, params = snakemake.input, snakemake.params
-table = read_json(inputs.table)
-validated = read_parquet(inputs.validated)
-metrics = read_json(inputs.metrics)
-models = params.models
-normalisations = params.normalisations
-folds = params.folds
-outputs = Outputs(
-    table=table,
-    models=models,
-    metrics=metrics,
-    histories={model: read_parquet(path) for model, path in zip(models, inputs.histories, strict=True)},
-    seeds=read_csv(inputs.seeds),
-    cross_validation=read_csv(inputs.cross_validation),
-    differences=read_csv(inputs.differences),
-    importance={n: read_csv(path) for n, path in zip(normalisations, inputs.importance, strict=True)},
-    normalisations=normalisations,
-    training_features=validated.iloc[read_parquet(inputs.train, columns=["row"])["row"]][table["features"]],
-    l1_histories={
-        "subgradient": read_parquet(inputs.subgradient_history),
-        "proximal": read_parquet(inputs.proximal_history),
-    },
-    settings=params.claims,
-    reference=params.reference,
-    rope=params.rope,
-    folds=f"{folds['folds']} folds x {folds['repeats']} repeats of stratified cross-validation",
-    excluded_runs={
-        n: excluded_runs(read_parquet(path)) for n, path in zip(normalisations, inputs.scores, strict=True)
-    },
+
+
+def by_name(names, paths):
+    return {name: read_parquet(path) for name, path in zip(names, paths, strict=True)}
+
+
+folds = [read_parquet(path) for path in [*inputs.models, *inputs.baselines]]
+evidence = Evidence(
+    table=read_json(inputs.table),
+    metrics=read_json(inputs.metrics),
+    seeds=by_name(params.seed_models, inputs.seeds),
+    seed_histories=by_name(params.seed_models, inputs.seed_histories),
+    per_fold=pd.concat(folds, ignore_index=True),
+    networks=params.models,
+    ranks=by_name(params.normalisations, inputs.ranks),
+    scores=by_name(params.normalisations, inputs.scores),
+    settings=params.settings,
+    design=params.design,
+    reference_sha256=params.reference_sha256,
 )
-claims = judge_claims(outputs)
+claims = judge_claims(params.statements, evidence)
 claims.to_csv(snakemake.output.table, index=False)
 print(claims.to_string(index=False), file=sys.stderr)
 finish_job()
