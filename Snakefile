@@ -11,6 +11,7 @@ min_version("9.0")
 # installed in the environment.
 SRC = os.path.join(workflow.basedir, "src")
 sys.path.insert(0, SRC)
+from winenet.claims import check_statement_shapes
 from winenet.config import check_overrides, type_as_schema
 from winenet.job import pin_workflow_code
 
@@ -26,6 +27,11 @@ configfile: "config.yaml"
 SCHEMA = "workflow/schemas/config.schema.yaml"
 # Values inside a nested --config mapping arrive as strings: type them as the schema says.
 type_as_schema(config, os.path.join(workflow.basedir, SCHEMA))
+# Declared claims first: one line per problem, naming the claim.
+check_statement_shapes(
+    config.get("claims", {}).get("statements", []),
+    os.path.join(workflow.basedir, SCHEMA),
+)
 validate(config, SCHEMA)
 
 

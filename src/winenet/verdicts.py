@@ -134,6 +134,15 @@ def _ratio_interval(interval) -> str:
     return f"{label} 95 % interval {_number(interval.low, 2)} to {_number(interval.high, 2)}"
 
 
+def by_interval(interval, low: float = -math.inf, high: float = math.inf) -> str:
+    """The verdict on "the quantity lies in [low, high)" from its interval: inside, outside, or across."""
+    if low <= interval.low and interval.high < high:
+        return "holds"
+    if interval.high < low or interval.low >= high:
+        return "does not hold"
+    return "undecided"
+
+
 # --- what the conditions say: the settings the evidence was made with ----------------------------------
 
 
@@ -220,12 +229,8 @@ def judge_accuracy(statement: Mapping, evidence: Evidence) -> list[Judgement]:
     )
     if model in evidence.metrics:
         judgement.evidence += f"; this run's model {_number(evidence.metrics[model]['accuracy'])}"
-    if interval.low >= low - 1e-12 and interval.high < high - 1e-12:
-        judgement.verdict = "holds"
-    elif interval.high < low - 1e-12 or interval.low >= high - 1e-12:
-        judgement.verdict = "does not hold"
-    else:
-        judgement.verdict = "undecided"
+    # An accuracy of k/n exactly on the window's edge belongs to it, whatever its last bit.
+    judgement.verdict = by_interval(interval, low - 1e-12, high - 1e-12)
     return [judgement]
 
 
@@ -298,11 +303,8 @@ def judge_overfitting(statement: Mapping, evidence: Evidence) -> list[Judgement]
         f"accuracy {_number(per_epoch(train_accuracy)[:, -window:].mean())}, validation accuracy "
         f"{_number(per_epoch(validation_accuracy)[:, -window:].mean())}{left_out}"
     )
-    rises, steady = interval.low > limit, interval.high <= limit
-    if rises or steady:
-        judgement.verdict = "holds" if rises == overfits else "does not hold"
-    else:
-        judgement.verdict = "undecided"
+    rise = (limit, math.inf) if overfits else (-math.inf, limit)
+    judgement.verdict = by_interval(interval, *rise)
     return [judgement]
 
 
@@ -382,11 +384,8 @@ def judge_volatility(statement: Mapping, evidence: Evidence) -> list[Judgement]:
         f"{'lower' if relation == 'lower' else 'higher'} means {'below' if relation == 'lower' else 'above'} "
         f"{bound:.2f}{left_out}"
     )
-    if relation == "lower":
-        shown_claim, shown_contrary = interval.high < bound, interval.low >= bound
-    else:
-        shown_claim, shown_contrary = interval.low > bound, interval.high <= bound
-    judgement.verdict = "holds" if shown_claim else "does not hold" if shown_contrary else "undecided"
+    region = (-math.inf, bound) if relation == "lower" else (bound, math.inf)
+    judgement.verdict = by_interval(interval, *region)
     return [judgement]
 
 
@@ -717,12 +716,7 @@ def judge_normalisation(statement: Mapping, evidence: Evidence) -> list[Judgemen
             f"influence means at least {bound:.2f}. That normalised features share a range is what "
             "the method does, not a finding about their influence"
         )
-        if interval.low >= bound:
-            judgement.verdict = "holds"
-        elif interval.high < bound:
-            judgement.verdict = "does not hold"
-        else:
-            judgement.verdict = "undecided"
+        judgement.verdict = by_interval(interval, bound)
     return judgements
 
 
