@@ -8,11 +8,10 @@ from winenet.evaluation import (
     classification_metrics,
     classification_report_text,
     comparison_table,
-    predict_table,
-    probability_column,
     roc_points,
 )
 from winenet.network import Network
+from winenet.predict import predict_table, probability_column
 
 CLASSES = [1, 2, 3]
 

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from winenet.importance import (
+    MEASURES,
     excluded_runs,
     frequency_matrix,
     permutation_drops,
@@ -211,12 +212,13 @@ def test_ranking_agreement_pairs_every_normalisation_and_measure():
     assert same["spearman"].iloc[0] == pytest.approx(1.0)
 
 
-def test_spearman_is_scipys():
+def test_ranking_agreement_is_scipys_spearman():
     from scipy.stats import spearmanr
 
-    from winenet.ranking import spearman
-
     rng = np.random.default_rng(3)
-    a, b = pd.Series(rng.normal(size=13)), pd.Series(rng.integers(0, 5, size=13).astype(float))
-    assert spearman(a, b) == pytest.approx(spearmanr(a, b).statistic, abs=1e-12)
-    assert spearman(a, a) == pytest.approx(1.0)
+    features = [f"f{i}" for i in range(8)]
+    a = pd.DataFrame({"feature": features, **{f"{m}_mean_rank": rng.uniform(1, 8, 8) for m in MEASURES}})
+    b = a.assign(weight_mean_rank=rng.permutation(a["weight_mean_rank"].to_numpy()))
+    agreement = ranking_agreement({"x": a, "y": b}).set_index(["ranking_a", "ranking_b"])["spearman"]
+    expected = spearmanr(a["weight_mean_rank"], b["weight_mean_rank"]).statistic
+    assert agreement[("x/weight", "y/weight")] == pytest.approx(expected, abs=1e-12)

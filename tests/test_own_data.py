@@ -7,8 +7,9 @@ from conftest import TINY, make_project, merge, run_snakemake
 
 from winenet import plots
 from winenet.data import DataValidationError, load_table, model_arrays, split_normalise
-from winenet.evaluation import classification_metrics, classification_report_text, predict_table, roc_points
+from winenet.evaluation import classification_metrics, classification_report_text, roc_points
 from winenet.importance import excluded_runs, rank_features, train_importance_runs
+from winenet.predict import predict_table
 from winenet.ranking import conclusion, importance_summary
 from winenet.training import fit_model
 from winenet.verdicts import VERDICTS, Evidence, judge_claims

@@ -12,7 +12,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from winenet import plots
-from winenet.evaluation import classification_metrics, probability_column, roc_points
+from winenet.evaluation import classification_metrics, roc_points
+from winenet.predict import probability_column
 
 DPI = 40
 CLASSES = [1, 2, 3]

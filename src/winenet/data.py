@@ -317,19 +317,16 @@ def load_table(path, label: str, features: list[str] | str) -> pd.DataFrame:
 
 
 def split_positions(n_rows: int, test_size: float, random_state: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row positions (train, test) of scikit-learn's ``train_test_split(..., test_size, random_state)``.
+    """Row positions (train, test) of scikit-learn's ``train_test_split(..., test_size, random_state)``."""
+    from sklearn.model_selection import train_test_split
 
-    The same rows in the same order, computed as scikit-learn does (a ``RandomState`` permutation,
-    the first ``ceil(test_size * n)`` to the test part), without importing scikit-learn, which
-    takes a second; ``tests/test_data.py`` holds the two equal.
-    """
     n_test = math.ceil(test_size * n_rows)
     if not 0 < n_test < n_rows:
         raise DataValidationError(
             [f"test_size {test_size} of {n_rows} rows leaves no training or no test rows"]
         )
-    permutation = np.random.RandomState(random_state).permutation(n_rows)
-    return permutation[n_test:], permutation[:n_test]
+    train, test = train_test_split(np.arange(n_rows), test_size=test_size, random_state=random_state)
+    return train, test
 
 
 def split_table(

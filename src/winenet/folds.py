@@ -30,37 +30,39 @@ class Fold:
 def cv_folds(labels, n_splits: int, n_repeats: int, random_state: int) -> list[Fold]:
     """``n_splits * n_repeats`` stratified folds of labels ``(rows,)``, repeat by repeat.
 
-    The folds of scikit-learn's ``RepeatedStratifiedKFold(n_splits, n_repeats, random_state)``,
-    computed as it computes them (one ``RandomState`` shuffling each class's fold numbers, repeat
-    after repeat), without importing scikit-learn, which costs each job over a second;
-    ``tests/test_crossval.py`` holds the two equal.
+    scikit-learn's ``RepeatedStratifiedKFold(n_splits, n_repeats, random_state)``, computed once per
+    job from the same settings, so fold i is the same split for every model, normalisation and
+    baseline, and their per-fold accuracies pair up.
     """
-    # Computed once per job from the same settings, so fold i is the same split for every model,
-    # normalisation and baseline, and their per-fold accuracies pair up.
+    # Imported here: only the job that makes the folds splits; the jobs that train on them read them.
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
     labels = np.asarray(labels)
-    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
-    # Classes numbered in order of first appearance, as scikit-learn numbers them.
-    _, appearance = np.unique(first, return_inverse=True)
-    encoded = appearance[inverse.ravel()]
-    counts = np.bincount(encoded)
-    if np.all(n_splits > counts):
-        raise ValueError(f"n_splits={n_splits} cannot be greater than the number of members in each class")
-    ordered = np.sort(encoded)
-    allocation = np.asarray(
-        [np.bincount(ordered[i::n_splits], minlength=len(first)) for i in range(n_splits)]
+    splitter = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=random_state)
+    return [
+        Fold(index // n_splits, index % n_splits, train, test)
+        for index, (train, test) in enumerate(splitter.split(np.zeros((len(labels), 1)), labels))
+    ]
+
+
+def folds_table(folds: Sequence[Fold]) -> pd.DataFrame:
+    """The folds as a table of their test rows: columns repeat, fold, row (a position in the table)."""
+    return pd.DataFrame(
+        {
+            "repeat": np.concatenate([np.full(len(f.test), f.repeat) for f in folds]).astype(np.int64),
+            "fold": np.concatenate([np.full(len(f.test), f.fold) for f in folds]).astype(np.int64),
+            "row": np.concatenate([f.test for f in folds]).astype(np.int64),
+        }
     )
-    rng = np.random.RandomState(random_state)
-    positions = np.arange(len(labels))
+
+
+def folds_from_table(table: pd.DataFrame, n_rows: int) -> list[Fold]:
+    """The folds ``folds_table`` wrote, for a table of ``n_rows`` rows: each fold trains on the rest."""
+    positions = np.arange(n_rows)
     folds = []
-    for repeat in range(n_repeats):
-        test_fold = np.empty(len(labels), dtype=np.int64)
-        for k in range(len(first)):
-            assigned = np.arange(n_splits).repeat(allocation[:, k])
-            rng.shuffle(assigned)
-            test_fold[encoded == k] = assigned
-        for fold in range(n_splits):
-            test = test_fold == fold
-            folds.append(Fold(repeat, fold, positions[~test], positions[test]))
+    for (repeat, fold), rows in table.groupby(["repeat", "fold"], sort=True):
+        test = np.sort(rows["row"].to_numpy())
+        folds.append(Fold(int(repeat), int(fold), np.setdiff1d(positions, test), test))
     return folds
 
 

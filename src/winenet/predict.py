@@ -24,8 +24,27 @@ from winenet.data import (
     header_problems,
     record_values,
 )
-from winenet.evaluation import probability_column
 from winenet.network import Network, load_parameters
+
+
+def probability_column(cls) -> str:
+    """Name of the predictions column that holds the probability of class ``cls``."""
+    return f"p_{cls}"
+
+
+def predict_table(
+    network: Network, x: np.ndarray, rows: np.ndarray, labels: np.ndarray, classes: list
+) -> pd.DataFrame:
+    """One row per validation row: its input row, true label, predicted label, one probability per class."""
+    probabilities = network.predict_proba(x)
+    predicted = np.asarray(classes, dtype=object)[probabilities.argmax(axis=-1)]
+    table = pd.DataFrame(
+        {"row": rows, "true": labels, "predicted": pd.Series(predicted).astype(labels.dtype)}
+    )
+    for k, cls in enumerate(classes):
+        table[probability_column(cls)] = probabilities[:, k]
+    return table
+
 
 MODEL_COLUMN = "model"
 PREDICTED_COLUMN = "predicted"

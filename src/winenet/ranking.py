@@ -125,15 +125,6 @@ def conclusion(
     return " ".join(lines)
 
 
-def spearman(a: pd.Series, b: pd.Series) -> float:
-    """Spearman's rank correlation of two series ``(n,)``: Pearson's of their ranks (ties averaged)."""
-    # scipy.stats.spearmanr gives the same number and costs the job a second to import.
-    ranks = np.vstack([a.rank().to_numpy(), b.rank().to_numpy()])
-    if (ranks.std(axis=1) == 0).any():
-        return float("nan")
-    return float(np.corrcoef(ranks)[0, 1])
-
-
 def ranking_agreement(summaries: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Spearman correlation of the features' mean ranks between every pair of (normalisation, measure).
 
@@ -152,6 +143,11 @@ def ranking_agreement(summaries: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
             common = rankings[a].index.intersection(rankings[b].index)
-            rho = spearman(rankings[a][common], rankings[b][common]) if len(common) > 1 else np.nan
+            # pandas' Spearman: NaN where either ranking has no spread to correlate.
+            rho = (
+                rankings[a][common].corr(rankings[b][common], method="spearman")
+                if len(common) > 1
+                else np.nan
+            )
             rows.append({"ranking_a": a, "ranking_b": b, "spearman": float(rho)})
     return pd.DataFrame(rows, columns=["ranking_a", "ranking_b", "spearman"])

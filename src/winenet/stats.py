@@ -3,6 +3,7 @@
 Any two folds share most of their training rows, so per-fold accuracies are positively correlated and
 s^2 / n understates the variance of their mean; the Nadeau-Bengio correction (1/n + n_test/n_train) * s^2
 widens it, with a Student t on n - 1 degrees of freedom, as in scikit-learn's grid-search-stats example.
+Distributions, the bootstrap and Friedman's test are scipy's; only the corrections are written here.
 The correlated t posterior (Corani & Benavoli 2015) reads the same t as a belief about the true mean
 difference, so it gives the probability that A is better, B is better, or they are practically equal.
 """
@@ -26,82 +27,10 @@ __all__ = [
     "independent_interval",
     "corrected_paired_test",
     "correlated_t_posterior",
+    "equivalence_spread_limit",
     "holm_adjust",
     "within",
 ]
-
-# The t distribution is written out below and the normal one comes from the standard library:
-# scipy.stats (the same numbers) costs about a second per process to import, and
-# light pipeline jobs that only import winenet must not pay for it.
-
-
-def _incomplete_beta(a: float, b: float, x: float) -> float:
-    """The regularised incomplete beta function I_x(a, b), by its continued fraction (Lentz)."""
-    if x <= 0:
-        return 0.0
-    if x >= 1:
-        return 1.0
-    if x > (a + 1) / (a + b + 2):
-        # The fraction converges fast only below the mean: use the symmetry I_x(a,b) = 1 - I_1-x(b,a).
-        return 1.0 - _incomplete_beta(b, a, 1.0 - x)
-    front = (
-        math.exp(a * math.log(x) + b * math.log1p(-x) - math.lgamma(a) - math.lgamma(b) + math.lgamma(a + b))
-        / a
-    )
-    tiny = 1e-300
-    c, d = 1.0, 1.0 - (a + b) * x / (a + 1)
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    result = d
-    for m in range(1, 500):
-        for numerator in (
-            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
-            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
-        ):
-            d = 1.0 + numerator * d
-            d = 1.0 / (d if abs(d) > tiny else tiny)
-            c = 1.0 + numerator / c
-            c = c if abs(c) > tiny else tiny
-            result *= c * d
-        if abs(c * d - 1.0) < 1e-16:
-            break
-    return front * result
-
-
-def _t_tail(x: float, df: float) -> float:
-    """P(T > |x|) for Student's t with ``df`` degrees of freedom, without cancellation."""
-    if math.isinf(x):
-        return 0.0
-    return 0.5 * _incomplete_beta(df / 2, 0.5, df / (df + x * x))
-
-
-def _t_cdf(x: float, df: float) -> float:
-    """P(T <= x) for Student's t with ``df`` degrees of freedom."""
-    # Written out rather than taken from scipy: importing scipy costs a light job most of a second.
-    tail = _t_tail(x, df)
-    return 1.0 - tail if x > 0 else tail
-
-
-def _t_quantile(probability: float, df: float) -> float:
-    """The ``probability`` quantile of Student's t with ``df`` degrees of freedom."""
-    if probability == 0.5:
-        return 0.0
-    if probability < 0.5:
-        return -_t_quantile(1.0 - probability, df)
-    # The upper tail is searched, not the cdf: 1 - cdf near 1 would lose the digits that matter.
-    target = 1.0 - probability
-    low, high = 0.0, 1.0
-    while _t_tail(high, df) > target:
-        low, high = high, 2 * high
-    # Bisection to the last bit: a few dozen evaluations, for the few quantiles a job needs.
-    for _ in range(200):
-        middle = (low + high) / 2
-        if middle in (low, high):
-            break
-        if _t_tail(middle, df) > target:
-            low = middle
-        else:
-            high = middle
-    return (low + high) / 2
 
 
 def _check_values(values, name: str) -> np.ndarray:
@@ -146,7 +75,7 @@ def corrected_interval(values, n_train: float, n_test: float, confidence: float 
     if summary["se"] == 0:
         half_width = 0.0
     else:
-        half_width = _t_quantile((1 + confidence) / 2, summary["df"]) * summary["se"]
+        half_width = float(scipy_stats.t.ppf((1 + confidence) / 2, summary["df"])) * summary["se"]
     return {
         "n": summary["n"],
         "mean": summary["mean"],
@@ -174,7 +103,7 @@ def independent_interval(values, confidence: float = 0.95) -> dict:
     std = 0.0 if constant else float(array.std(ddof=1))
     quantile = 0.0
     if std > 0:
-        quantile = _t_quantile((1 + confidence) / 2, n - 1)
+        quantile = float(scipy_stats.t.ppf((1 + confidence) / 2, n - 1))
     half_mean, half_next = quantile * std / math.sqrt(n), quantile * std * math.sqrt(1 + 1 / n)
     return {
         "n": n,
@@ -201,7 +130,7 @@ def corrected_paired_test(differences, n_train: float, n_test: float, confidence
     else:
         t = mean / se
         result["t"] = t
-        result["p_value"] = float(min(1.0, 2 * _t_cdf(-abs(t), result["df"])))
+        result["p_value"] = float(min(1.0, 2 * scipy_stats.t.cdf(-abs(t), result["df"])))
     return result
 
 
@@ -219,12 +148,12 @@ def correlated_t_posterior(differences, n_train: float, n_test: float, rope: flo
     df = summary["df"]
 
     def cdf(x: float) -> float:
-        return _t_cdf((x - mean) / se, df)
+        return float(scipy_stats.t.cdf((x - mean) / se, df))
 
     # The upper tail as the cdf of the mirrored point keeps precision when P(A better) is tiny,
     # where 1 - cdf would round to 0.
     return {
-        "p_a_better": _t_cdf((mean - rope) / se, df),
+        "p_a_better": float(scipy_stats.t.cdf((mean - rope) / se, df)),
         "p_equivalent": cdf(rope) - cdf(-rope),
         "p_b_better": cdf(-rope),
     }

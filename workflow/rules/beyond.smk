@@ -81,9 +81,26 @@ CROSS_VALIDATION_FOLDS = {
 }
 
 
+# The folds every network and baseline is scored on, made once: fold i is the same split everywhere.
+rule cv_folds:
+    input:
+        table=rules.validate.output.table,
+        code=code("cv_folds"),
+    output:
+        "results/beyond/folds.parquet",
+    log:
+        "results/logs/cv_folds.log",
+    params:
+        label=config["data"]["label"],
+        folds=CROSS_VALIDATION_FOLDS,
+    script:
+        adapter("cv_folds")
+
+
 rule cross_validate_model:
     input:
         table=rules.validate.output.table,
+        folds=rules.cv_folds.output[0],
         code=code("cross_validate_model"),
     output:
         "results/beyond/cv/{normalisation}/{model}.parquet",
@@ -96,7 +113,6 @@ rule cross_validate_model:
         model=model_settings,
         network=config["network"],
         training=config["training"],
-        folds=CROSS_VALIDATION_FOLDS,
         seed=config["beyond"]["cross_validation"]["seed"],
         dtype=config["beyond"]["cross_validation"]["dtype"],
     script:
@@ -106,6 +122,7 @@ rule cross_validate_model:
 rule cross_validate_baselines:
     input:
         table=rules.validate.output.table,
+        folds=rules.cv_folds.output[0],
         code=code("cross_validate_baselines"),
     output:
         "results/beyond/cv_baselines/{normalisation}.parquet",
@@ -115,7 +132,6 @@ rule cross_validate_baselines:
     threads: COMPUTE_THREADS
     params:
         label=config["data"]["label"],
-        folds=CROSS_VALIDATION_FOLDS,
         seed=config["beyond"]["cross_validation"]["seed"],
     script:
         adapter("cross_validate_baselines")
@@ -272,6 +288,7 @@ rule claims:
 rule regularisation_path_stack:
     input:
         table=rules.validate.output.table,
+        folds=rules.cv_folds.output[0],
         code=code("regularisation_path_stack"),
     output:
         "results/beyond/regularisation_path/{normalisation}/{penalty}.parquet",
@@ -284,7 +301,6 @@ rule regularisation_path_stack:
         label=config["data"]["label"],
         network=config["network"],
         training=config["training"],
-        folds=CROSS_VALIDATION_FOLDS,
         seed=config["beyond"]["cross_validation"]["seed"],
         dtype=config["beyond"]["cross_validation"]["dtype"],
         coefficients={

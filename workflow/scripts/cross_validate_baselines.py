@@ -10,12 +10,12 @@ import pandas as pd  # noqa: E402
 
 from winenet.artifacts import read_parquet  # noqa: E402
 from winenet.baselines import cross_validate_baselines  # noqa: E402
-from winenet.folds import cv_folds, fold_table  # noqa: E402
+from winenet.folds import fold_table, folds_from_table  # noqa: E402
 
 table = read_parquet(snakemake.input.table)
-label, folds = snakemake.params.label, snakemake.params.folds
+label = snakemake.params.label
 normalisation = snakemake.wildcards.normalisation
-splits = cv_folds(table[label], folds["folds"], folds["repeats"], folds["random_state"])
+splits = folds_from_table(read_parquet(snakemake.input.folds), len(table))
 scores = cross_validate_baselines(
     table, label, "all", splits, normalisation_method=normalisation, seed=snakemake.params.seed
 )

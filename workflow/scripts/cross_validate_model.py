@@ -8,13 +8,13 @@ start_job(snakemake)
 
 from winenet.artifacts import read_parquet  # noqa: E402
 from winenet.crossval import cross_validate_network  # noqa: E402
-from winenet.folds import cv_folds, fold_table  # noqa: E402
+from winenet.folds import fold_table, folds_from_table  # noqa: E402
 
 table = read_parquet(snakemake.input.table)
-label, folds = snakemake.params.label, snakemake.params.folds
+label = snakemake.params.label
 model, training = snakemake.params.model, snakemake.params.training
 normalisation = snakemake.wildcards.normalisation
-splits = cv_folds(table[label], folds["folds"], folds["repeats"], folds["random_state"])
+splits = folds_from_table(read_parquet(snakemake.input.folds), len(table))
 accuracy, status = cross_validate_network(
     table,
     label,

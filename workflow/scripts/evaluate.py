@@ -12,11 +12,11 @@ from winenet.evaluation import (  # noqa: E402
     classification_metrics,
     classification_report_text,
     learning_status,
-    predict_table,
     roc_points,
     status_note,
 )
 from winenet.network import Network, load_parameters  # noqa: E402
+from winenet.predict import predict_table  # noqa: E402
 
 normalisation = read_json(snakemake.input.normalisation)
 test = read_parquet(snakemake.input.test)

@@ -8,7 +8,7 @@ start_job(snakemake)
 
 from winenet.artifacts import read_json, read_parquet  # noqa: E402
 from winenet.data import model_arrays  # noqa: E402
-from winenet.evaluation import method_table  # noqa: E402
+from winenet.l1_methods import method_table  # noqa: E402
 from winenet.network import load_parameters, save_parameters  # noqa: E402
 from winenet.training import fit_model  # noqa: E402
 

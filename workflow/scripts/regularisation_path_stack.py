@@ -8,12 +8,12 @@ start_job(snakemake)
 
 from winenet.artifacts import read_parquet  # noqa: E402
 from winenet.crossval import coefficient_grid, regularisation_path  # noqa: E402
-from winenet.folds import cv_folds  # noqa: E402
+from winenet.folds import folds_from_table  # noqa: E402
 
 table = read_parquet(snakemake.input.table)
-label, folds, training = snakemake.params.label, snakemake.params.folds, snakemake.params.training
+label, training = snakemake.params.label, snakemake.params.training
 grid = snakemake.params.coefficients
-splits = cv_folds(table[label], folds["folds"], folds["repeats"], folds["random_state"])
+splits = folds_from_table(read_parquet(snakemake.input.folds), len(table))
 result = regularisation_path(
     table,
     label,

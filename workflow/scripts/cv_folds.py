@@ -1,0 +1,17 @@
+"""Rule cv_folds: the validated table -> the folds of repeated stratified k-fold every model shares."""
+
+import sys
+
+from winenet.job import finish_job, start_job
+
+start_job(snakemake)
+
+from winenet.artifacts import read_parquet  # noqa: E402
+from winenet.folds import cv_folds, folds_table  # noqa: E402
+
+labels = read_parquet(snakemake.input.table, columns=[snakemake.params.label])[snakemake.params.label]
+folds = snakemake.params.folds
+table = folds_table(cv_folds(labels, folds["folds"], folds["repeats"], folds["random_state"]))
+table.to_parquet(snakemake.output[0], index=False)
+print(table.groupby(["repeat", "fold"]).size().to_string(), file=sys.stderr)
+finish_job()
