@@ -106,9 +106,7 @@ def test_every_stage_runs_on_other_data(tmp_path, case):
     assert claims["claim"].tolist() == ["equal influence"]
     figures = [
         plots.feature_distributions(table, "class", features),
-        plots.confusion_matrix_figure(
-            predictions["true"], predictions["predicted"], normalisation["classes"], "c", "class"
-        ),
+        plots.confusion_matrix_figure(metrics["confusion_matrix"], normalisation["classes"], "c", "class"),
         plots.roc_curves(
             points, {c: s["roc_auc"] for c, s in metrics["classes"].items()}, normalisation["classes"], "r"
         ),

@@ -11,12 +11,13 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-# Every figure is drawn by a fresh job process, so it imports matplotlib alone: seaborn (which
-# loads scipy.stats) or scikit-learn would cost each figure job a second or more. The violins are
-# matplotlib's, and the evaluate stage computes the ROC points the ROC figure draws.
+# Statistical plots (violins of the features by class, annotated count heatmaps, the seeds' swarm)
+# are seaborn's, drawn on axes of a Figure this module makes; lines, intervals and bars are
+# matplotlib's. The evaluate stage computes the ROC points and the confusion matrix they draw.
 
 __all__ = [
     "accuracy_spread",
@@ -103,17 +104,29 @@ def feature_distributions(
         raise ValueError("features is empty: nothing to draw")
     classes = sorted(table[label].dropna().unique().tolist())
     colours = _class_colours(classes)
-    # One boolean mask per class, built once: every panel selects the same rows.
-    members = [(table[label] == cls).to_numpy() for cls in classes]
 
     columns = min(5, len(drawn))
     rows = math.ceil(len(drawn) / columns)
     figure = Figure(figsize=(2.6 * columns, 2.3 * rows + 0.7), layout="constrained")
     axes = figure.subplots(rows, columns, squeeze=False).ravel()
     for position, (ax, feature) in enumerate(zip(axes, drawn, strict=False)):
-        values = table[feature].to_numpy(dtype=np.float64)
-        _violins(ax, [values[mask] for mask in members], [colours[cls] for cls in classes])
-        ax.set_xticks(range(len(classes)), [str(cls) for cls in classes])
+        # Each violin spans its class's observed range (measurements have physical bounds) and has
+        # the same largest width, whatever its class's size; the box marks the quartiles.
+        sns.violinplot(
+            data=table,
+            x=label,
+            y=feature,
+            hue=label,
+            order=classes,
+            hue_order=classes,
+            palette=colours,
+            cut=0,
+            density_norm="width",
+            inner="box",
+            linewidth=0.8,
+            legend=False,
+            ax=ax,
+        )
         ax.set_title(f"{position + 1}. {feature}" if order is not None else feature)
         ax.set_xlabel("")
         ax.set_ylabel("")
@@ -124,37 +137,6 @@ def feature_distributions(
     if title:
         figure.suptitle(title)
     return figure
-
-
-def _violins(ax, groups: list[np.ndarray], colours: list) -> None:
-    """One violin per group at x = 0, 1, ...: its density (Scott's bandwidth), quartile box and median.
-
-    Each violin spans its group's observed range (raw measurements have physical bounds) and has
-    the same largest width, whatever its group's size. matplotlib alone: seaborn's import would
-    cost every figure job a second.
-    """
-    drawn = [(x, group) for x, group in enumerate(groups) if len(group) > 1 and np.ptp(group) > 0]
-    if drawn:
-        parts = ax.violinplot(
-            [group for _, group in drawn],
-            positions=[x for x, _ in drawn],
-            widths=0.8,
-            showextrema=False,
-            points=100,
-        )
-        for body, (x, _) in zip(parts["bodies"], drawn, strict=True):
-            body.set_facecolor(colours[x])
-            body.set_edgecolor("0.25")
-            body.set_linewidth(0.8)
-            body.set_alpha(0.9)
-    for x, group in enumerate(groups):
-        if len(group) == 0:
-            continue
-        low, median, high = np.percentile(group, [25, 50, 75])
-        ax.vlines(x, group.min(), group.max(), color="0.25", linewidth=0.8)
-        ax.vlines(x, low, high, color="0.25", linewidth=4)
-        ax.scatter([x], [median], color="white", s=8, zorder=3, linewidths=0)
-    ax.set_xlim(-0.6, len(groups) - 0.4)
 
 
 def _batch_positions(batches: pd.DataFrame) -> pd.DataFrame:
@@ -276,55 +258,39 @@ def roc_curves(points: pd.DataFrame, aucs: dict, classes: list, title: str) -> F
     return figure
 
 
-def _annotated_counts(
-    ax, counts: np.ndarray, cmap: str, row_labels: list, column_labels: list, fontsize: float | None = None
-):
-    """Draw integer ``counts`` (rows, columns) as cells printed with their counts; return the image."""
-    image = ax.imshow(counts, cmap=cmap, vmin=0, vmax=max(int(counts.max()), 1), aspect="auto")
-    for (row, column), count in np.ndenumerate(counts):
-        # Dark cells get white text, light cells black, by the luminance of the cell's colour.
-        red, green, blue, _ = image.cmap(image.norm(count))
-        colour = "white" if 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.5 else "black"
-        # The counts sit inside their cells: measuring them for the layout would only cost time.
-        ax.text(
-            column,
-            row,
-            str(count),
-            ha="center",
-            va="center",
-            color=colour,
-            fontsize=fontsize,
-            in_layout=False,
-        )
-    rows, columns = counts.shape
-    ax.set_xticks(range(columns), column_labels)
-    ax.set_yticks(range(rows), row_labels)
-    # Thin white lines between the cells.
-    ax.set_xticks(np.arange(columns + 1) - 0.5, minor=True)
-    ax.set_yticks(np.arange(rows + 1) - 0.5, minor=True)
-    ax.grid(which="minor", color="white", linewidth=0.5)
-    ax.tick_params(which="minor", length=0)
-    ax.spines[:].set_visible(False)
-    return image
+def _count_heatmap(ax, counts: pd.DataFrame, cmap: str, colorbar: str | None, fontsize: float | None = None):
+    """Integer ``counts`` (rows x columns, labelled) as a heatmap with each cell's count printed in it."""
+    sns.heatmap(
+        counts,
+        annot=True,
+        fmt="d",
+        cmap=cmap,
+        vmin=0,
+        vmax=max(int(counts.to_numpy().max()), 1),
+        linewidths=0.5,
+        linecolor="white",
+        cbar=colorbar is not None,
+        cbar_kws={"label": colorbar} if colorbar else None,
+        annot_kws={"fontsize": fontsize} if fontsize else None,
+        ax=ax,
+    )
+    ax.tick_params(axis="y", labelrotation=0)
 
 
 @_house_style()
-def confusion_matrix_figure(
-    true_labels, predicted_labels, classes: list, title: str, label: str = "class"
-) -> Figure:
+def confusion_matrix_figure(counts, classes: list, title: str, label: str = "class") -> Figure:
     """Annotated heatmap of the (K, K) confusion-matrix counts, rows true and columns predicted."""
-    index = {cls: k for k, cls in enumerate(classes)}
-    unknown = sorted({str(v) for v in [*true_labels, *predicted_labels] if v not in index})
-    if unknown:
-        raise ValueError(f"labels {unknown} are not among the classes {classes}")
-    counts = np.zeros((len(classes), len(classes)), dtype=np.int64)
-    np.add.at(counts, ([index[v] for v in true_labels], [index[v] for v in predicted_labels]), 1)
+    counts = np.asarray(counts, dtype=np.int64)
+    if counts.shape != (len(classes), len(classes)):
+        raise ValueError(
+            f"the confusion matrix of {len(classes)} classes must be square in them, got {counts.shape}"
+        )
     side = 2.5 + 0.6 * len(classes)
     figure = Figure(figsize=(side + 0.5, side), layout="constrained")
     ax = figure.subplots()
-    # No colorbar: every cell carries its count, so a colour scale would only repeat it.
     labels = [str(c) for c in classes]
-    _annotated_counts(ax, counts, "Blues", labels, labels)
+    # No colorbar: every cell carries its count, so a colour scale would only repeat it.
+    _count_heatmap(ax, pd.DataFrame(counts, index=labels, columns=labels), "Blues", None)
     ax.set_xlabel(f"predicted {label}")
     ax.set_ylabel(f"true {label}")
     ax.set_title(title)
@@ -339,17 +305,14 @@ def rank_heatmap(rank_counts: pd.DataFrame, title: str) -> Figure:
     if not np.array_equal(values, np.round(values)):
         raise ValueError("rank_counts must hold whole numbers of runs")
     rows, columns = values.shape
+    counts = pd.DataFrame(
+        values.astype(np.int64),
+        index=[str(label) for label in rank_counts.index],
+        columns=[str(label) for label in rank_counts.columns],
+    )
     figure = Figure(figsize=(2.5 + 0.55 * columns, 1.3 + 0.4 * rows), layout="constrained")
     ax = figure.subplots()
-    image = _annotated_counts(
-        ax,
-        values.astype(np.int64),
-        "viridis",
-        [str(label) for label in rank_counts.index],
-        [str(label) for label in rank_counts.columns],
-        fontsize=8,
-    )
-    figure.colorbar(image, ax=ax, label="runs")
+    _count_heatmap(ax, counts, "viridis", "runs", fontsize=8)
     ax.set_xlabel("rank (1 = most important)")
     ax.set_ylabel("feature")
     ax.set_title(title)
@@ -411,26 +374,43 @@ def method_curves(epochs_by_method: dict[str, pd.DataFrame], zero_shares: pd.Ser
 
 @_house_style()
 def accuracy_spread(values: dict[str, np.ndarray], intervals: pd.DataFrame, title: str) -> Figure:
-    """Per group, each value as a point (spread evenly, no jitter), its mean and interval from ``intervals``.
+    """Per group, each value as a point (a swarm: no two on top of each other), its mean and interval.
 
     ``intervals`` has one row per group (column ``model``) with ``mean``, ``ci_low`` and ``ci_high``.
     """
     _require_columns(intervals, ["model", "mean", "ci_low", "ci_high"], "intervals")
     figure = Figure(figsize=(max(5, 1.3 * len(values) + 2), 4.5), layout="constrained")
     axis = figure.subplots()
+    groups = list(values)
+    points = pd.DataFrame(
+        [
+            (group, float(value))
+            for group in groups
+            for value in np.sort(np.asarray(values[group], dtype=float))
+        ],
+        columns=["model", "accuracy"],
+    )
+    palette = {group: f"C{i}" for i, group in enumerate(groups)}
+    sns.swarmplot(
+        data=points,
+        x="model",
+        y="accuracy",
+        hue="model",
+        order=groups,
+        palette=palette,
+        size=3.5,
+        alpha=0.7,
+        legend=False,
+        ax=axis,
+    )
     indexed = intervals.set_index("model")
-    for i, (group, points) in enumerate(values.items()):
-        points = np.sort(np.asarray(points, dtype=float))
-        offsets = np.linspace(-0.25, 0.25, len(points)) if len(points) > 1 else np.zeros(1)
-        # Sorting before spreading keeps equal values side by side instead of on top of each other.
-        axis.scatter(i + offsets, points, s=12, color=f"C{i}", alpha=0.6, linewidths=0)
+    for i, group in enumerate(groups):
         row = indexed.loc[group]
         if np.isfinite(row["mean"]):
             error = [[row["mean"] - row["ci_low"]], [row["ci_high"] - row["mean"]]]
             axis.errorbar(i + 0.38, row["mean"], yerr=error, fmt="o", color="black", capsize=4, markersize=4)
             axis.annotate(f"{row['mean']:.3f}", (i + 0.45, row["mean"]), fontsize=8, va="center")
-    axis.set_xticks(range(len(values)), list(values))
-    axis.set(title=title, ylabel="accuracy", xlim=(-0.6, len(values) - 0.1))
+    axis.set(title=title, xlabel="", ylabel="accuracy", xlim=(-0.6, len(groups) - 0.1))
     axis.grid(axis="y", alpha=0.3)
     return figure
 

@@ -23,7 +23,6 @@ rule plot_feature_distributions:
 rule plot_model:
     input:
         history=rules.train.output.history,
-        predictions=rules.evaluate.output.predictions,
         metrics=rules.evaluate.output.metrics,
         roc=rules.evaluate.output.roc,
         evaluation_notes=rules.evaluate.output.notes,

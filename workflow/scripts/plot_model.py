@@ -23,16 +23,11 @@ annotation = (
 )
 save_figure(training_curves(epoch_summary(history), history, annotation), output.curves, params.dpi)
 
-aucs = {cls: scores["roc_auc"] for cls, scores in read_json(inputs.metrics)["classes"].items()}
+metrics = read_json(inputs.metrics)
+aucs = {cls: scores["roc_auc"] for cls, scores in metrics["classes"].items()}
 roc = roc_curves(read_parquet(inputs.roc), aucs, classes, f"ROC curves, model {model}")
 save_figure(roc, output.roc, params.dpi)
-predictions = read_parquet(inputs.predictions)
-confusion = confusion_matrix_figure(
-    predictions["true"].to_numpy(),
-    predictions["predicted"].to_numpy(),
-    classes,
-    f"Confusion matrix, model {model}",
-    label=normalisation["label"],
-)
+title = f"Confusion matrix, model {model}"
+confusion = confusion_matrix_figure(metrics["confusion_matrix"], classes, title, label=normalisation["label"])
 save_figure(confusion, output.confusion, params.dpi)
 finish_job()
