@@ -18,8 +18,10 @@ rule l1_methods:
         ),
     log:
         "results/logs/l1_methods.log",
+    benchmark:
+        "results/benchmarks/l1_methods.tsv"
     priority: PRIORITY_UPSTREAM
-    threads: COMPUTE_THREADS
+    threads: 1
     params:
         model=config["models"][L1_MODEL],
         network=config["network"],
@@ -44,6 +46,8 @@ rule plot_l1_methods:
         ),
     log:
         "results/logs/plot_l1_methods.log",
+    benchmark:
+        "results/benchmarks/plot_l1_methods.tsv"
     params:
         coefficient=config["models"][L1_MODEL]["coefficient"],
         dpi=config["figures"]["dpi"],
@@ -62,10 +66,12 @@ rule seed_study:
         history="results/beyond/seeds/{model}/history.parquet",
     log:
         "results/logs/seed_study/{model}.log",
+    benchmark:
+        "results/benchmarks/seed_study/{model}.tsv"
     wildcard_constraints:
         model="|".join(SEED_MODELS),
     priority: PRIORITY_LONG
-    threads: COMPUTE_THREADS
+    threads: 1
     params:
         model=model_settings,
         network=config["network"],
@@ -90,6 +96,8 @@ rule cv_folds:
         "results/beyond/folds.parquet",
     log:
         "results/logs/cv_folds.log",
+    benchmark:
+        "results/benchmarks/cv_folds.tsv"
     params:
         label=config["data"]["label"],
         folds=CROSS_VALIDATION_FOLDS,
@@ -106,8 +114,10 @@ rule cross_validate_model:
         "results/beyond/cv/{normalisation}/{model}.parquet",
     log:
         "results/logs/cross_validate_model/{normalisation}/{model}.log",
+    benchmark:
+        "results/benchmarks/cross_validate_model/{normalisation}/{model}.tsv"
     priority: PRIORITY_LONG
-    threads: COMPUTE_THREADS
+    threads: 1
     params:
         label=config["data"]["label"],
         model=model_settings,
@@ -128,8 +138,10 @@ rule cross_validate_baselines:
         "results/beyond/cv_baselines/{normalisation}.parquet",
     log:
         "results/logs/cross_validate_baselines/{normalisation}.log",
+    benchmark:
+        "results/benchmarks/cross_validate_baselines/{normalisation}.tsv"
     priority: PRIORITY_LONG
-    threads: COMPUTE_THREADS
+    threads: 1
     params:
         label=config["data"]["label"],
         seed=config["beyond"]["cross_validation"]["seed"],
@@ -173,6 +185,8 @@ rule cv_summary:
         ),
     log:
         "results/logs/cv_summary.log",
+    benchmark:
+        "results/benchmarks/cv_summary.tsv"
     params:
         models=MODELS,
         rope=config["beyond"]["cross_validation"]["rope"],
@@ -211,6 +225,8 @@ rule plot_cv_summary:
         ),
     log:
         "results/logs/plot_cv_summary.log",
+    benchmark:
+        "results/benchmarks/plot_cv_summary.tsv"
     params:
         dpi=config["figures"]["dpi"],
     script:
@@ -240,6 +256,8 @@ rule importance_sensitivity:
         ),
     log:
         "results/logs/importance_sensitivity.log",
+    benchmark:
+        "results/benchmarks/importance_sensitivity.tsv"
     params:
         normalisations=NORMALISATIONS,
         dpi=config["figures"]["dpi"],
@@ -269,6 +287,8 @@ rule claims:
         ),
     log:
         "results/logs/claims.log",
+    benchmark:
+        "results/benchmarks/claims.tsv"
     params:
         statements=config["claims"]["statements"],
         settings={
@@ -294,9 +314,11 @@ rule regularisation_path_stack:
         "results/beyond/regularisation_path/{normalisation}/{penalty}.parquet",
     log:
         "results/logs/regularisation_path/{normalisation}/{penalty}.log",
+    benchmark:
+        "results/benchmarks/regularisation_path/{normalisation}/{penalty}.tsv"
     wildcard_constraints:
         penalty="|".join(config["beyond"]["regularisation_path"]["penalties"]),
-    threads: COMPUTE_THREADS
+    threads: 1
     params:
         label=config["data"]["label"],
         network=config["network"],
@@ -325,6 +347,8 @@ rule regularisation_path:
         figure="results/figures/beyond/regularisation_path.png",
     log:
         "results/logs/regularisation_path.log",
+    benchmark:
+        "results/benchmarks/regularisation_path.tsv"
     params:
         dpi=config["figures"]["dpi"],
     script:

@@ -1,7 +1,6 @@
 # Helpers only: no rules here.
 import os
 
-from snakemake.exceptions import WorkflowError
 
 from winenet.baselines import BASELINES
 from winenet.claims import check_statements
@@ -14,16 +13,6 @@ MODELS = list(config["models"])
 # (cross-validation, the importance study) run under each.
 NORMALISATIONS = list(config["normalisation"]["methods"])
 MODEL_NORMALISATION = NORMALISATIONS[0]
-NETWORK_PENALTIES = ("none", "l2", "l1", "l1_proximal")
-# Training jobs are single-threaded and CPU-bound: run no more of them at once than the machine
-# has cores, even under `--cores 8` on a 2-core laptop, where they would fight over the caches.
-# Each claims this share of --cores (its `threads:`); the cluster profile sets it back to 1.
-try:
-    CORES = workflow.cores
-except WorkflowError:
-    # No --cores: a report, a lint or a listing, which runs no job.
-    CORES = 1
-COMPUTE_THREADS = max(1, -(-CORES // (os.cpu_count() or 1)))
 L1_MODEL = config["beyond"]["l1_methods"]["model"]
 if config["models"].get(L1_MODEL, {}).get("penalty") != "l1":
     raise ValueError(

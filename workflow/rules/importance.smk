@@ -8,8 +8,10 @@ rule importance_shard:
         "results/importance/{normalisation}/shards/{shard}.parquet",
     log:
         "results/logs/importance_shard/{normalisation}/{shard}.log",
+    benchmark:
+        "results/benchmarks/importance_shard/{normalisation}/{shard}.tsv"
     priority: PRIORITY_LONG
-    threads: COMPUTE_THREADS
+    threads: 1
     params:
         importance=lambda wildcards: study_settings(wildcards.normalisation),
         hidden=config["network"]["hidden"],
@@ -43,6 +45,8 @@ rule importance_gather:
         conclusion="results/importance/{normalisation}/conclusion.rst",
     log:
         "results/logs/importance_gather/{normalisation}.log",
+    benchmark:
+        "results/benchmarks/importance_gather/{normalisation}.tsv"
     params:
         runs=lambda wildcards: study_settings(wildcards.normalisation)["runs"],
     script:

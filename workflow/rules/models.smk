@@ -10,8 +10,10 @@ rule train:
         history="results/models/{model}/history.parquet",
     log:
         "results/logs/train/{model}.log",
+    benchmark:
+        "results/benchmarks/train/{model}.tsv"
     priority: PRIORITY_UPSTREAM
-    threads: COMPUTE_THREADS
+    threads: 1
     params:
         model=model_settings,
         network=config["network"],
@@ -40,6 +42,8 @@ rule evaluate:
         ),
     log:
         "results/logs/evaluate/{model}.log",
+    benchmark:
+        "results/benchmarks/evaluate/{model}.tsv"
     params:
         model=model_settings,
     script:
@@ -61,6 +65,8 @@ rule compare:
         ),
     log:
         "results/logs/compare.log",
+    benchmark:
+        "results/benchmarks/compare.tsv"
     params:
         models=MODELS,
     script:

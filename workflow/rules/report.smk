@@ -8,6 +8,8 @@ rule report:
         "results/report.html",
     log:
         "results/logs/report.log",
+    benchmark:
+        "results/benchmarks/report.tsv"
     localrule: True
     params:
         # The captions quote the settings, any of them.

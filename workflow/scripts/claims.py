@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -35,4 +35,3 @@ evidence = Evidence(
 claims = judge_claims(params.statements, evidence)
 claims.to_csv(snakemake.output.table, index=False)
 print(claims.to_string(index=False), file=sys.stderr)
-finish_job()

@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -19,4 +19,3 @@ with open(snakemake.output.note, "w") as handle:
     handle.write(resolution_note(metrics))
 table.to_csv(snakemake.output.summary, index=False, float_format="%.4f")
 print(table.to_string(index=False), file=sys.stderr)
-finish_job()

@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -24,4 +24,3 @@ result = pd.concat(
 )
 result.to_parquet(snakemake.output[0], index=False)
 print(result.groupby("model")["accuracy"].mean().to_string(), file=sys.stderr)
-finish_job()

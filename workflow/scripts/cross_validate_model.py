@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -33,4 +33,3 @@ accuracy, status = cross_validate_network(
 result = fold_table(snakemake.wildcards.model, normalisation, splits, accuracy, status)
 result.to_parquet(snakemake.output[0], index=False)
 print(result.to_string(index=False), file=sys.stderr)
-finish_job()

@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -14,4 +14,3 @@ folds = snakemake.params.folds
 table = folds_table(cv_folds(labels, folds["folds"], folds["repeats"], folds["random_state"]))
 table.to_parquet(snakemake.output[0], index=False)
 print(table.groupby(["repeat", "fold"]).size().to_string(), file=sys.stderr)
-finish_job()

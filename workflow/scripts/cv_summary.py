@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -21,4 +21,3 @@ accuracy.to_csv(snakemake.output.cross_validation, index=False, float_format="%.
 differences.to_csv(snakemake.output.differences, index=False, float_format="%.4f")
 print(accuracy.to_string(index=False), file=sys.stderr)
 print(differences.to_string(index=False), file=sys.stderr)
-finish_job()

@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -41,4 +41,3 @@ report = classification_report_text(predictions, classes)
 with open(snakemake.output.report, "w") as handle:
     handle.write(report)
 print(report, file=sys.stderr)
-finish_job()

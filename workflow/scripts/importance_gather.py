@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -25,4 +25,3 @@ summary.to_csv(snakemake.output.summary, index=False, float_format="%.4f")
 with open(snakemake.output.conclusion, "w") as handle:
     handle.write(conclusion(summary, excluded_runs(scores), snakemake.params.runs) + "\n")
 print(summary.to_string(index=False), file=sys.stderr)
-finish_job()

@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -21,4 +21,3 @@ title = "Feature importance by measure and normalisation (mean rank, 95 % interv
 figure = importance_rankings(summaries, MEASURES, title)
 save_figure(figure, snakemake.output.figure, snakemake.params.dpi)
 print(agreement.to_string(index=False), file=sys.stderr)
-finish_job()

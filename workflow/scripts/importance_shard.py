@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -39,4 +39,3 @@ scores = train_importance_runs(
 )
 scores.to_parquet(snakemake.output[0], index=False)
 print(f"runs {runs.start}..{runs.stop - 1}: {time.perf_counter() - start:.1f} s", file=sys.stderr)
-finish_job()

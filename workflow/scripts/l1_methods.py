@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -36,4 +36,3 @@ methods = {"l1 subgradient": subgradient, "l1 proximal": (proximal.parameters(),
 table = method_table(methods, coefficient, *model_arrays(test, normalisation), normalisation["features"])
 table.to_csv(snakemake.output.table, index=False, float_format="%.4f")
 print(table.to_string(index=False), file=sys.stderr)
-finish_job()

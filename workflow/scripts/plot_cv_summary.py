@@ -1,6 +1,6 @@
 """Rule plot_cv_summary: seed and cross-validation tables -> spread, interval and difference figures."""
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -28,4 +28,3 @@ differences = read_csv(snakemake.input.differences)
 title = "Paired differences in accuracy on the same folds"
 xlabel = "difference in accuracy (corrected 95 % interval)"
 save_figure(difference_intervals(differences, title, xlabel), snakemake.output.differences, dpi)
-finish_job()

@@ -1,6 +1,6 @@
 """Rule plot_feature_distributions: the validated table -> every feature's raw values by class."""
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -12,4 +12,3 @@ label = snakemake.params.label
 features = [column for column in table.columns if column != label]
 figure = feature_distributions(table, label, features, title=f"Raw feature values by {label}")
 save_figure(figure, snakemake.output[0], snakemake.params.dpi)
-finish_job()

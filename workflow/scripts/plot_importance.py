@@ -1,6 +1,6 @@
 """Rule plot_importance: one normalisation's study -> rank heatmaps and the features by importance."""
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -31,4 +31,3 @@ figure = feature_distributions(
     title=f"Features by importance ({snakemake.wildcards.normalisation} normalisation), raw values",
 )
 save_figure(figure, output.features, params.dpi)
-finish_job()

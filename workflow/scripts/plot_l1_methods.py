@@ -1,6 +1,6 @@
 """Rule plot_l1_methods: both L1 methods' histories and sparsity -> one side-by-side figure."""
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -16,4 +16,3 @@ epochs = {
 zero_shares = table.set_index("method")["first_layer_zero_share"]
 title = f"Subgradient versus proximal L1, coefficient {snakemake.params.coefficient}"
 save_figure(method_curves(epochs, zero_shares, title), snakemake.output[0], snakemake.params.dpi)
-finish_job()

@@ -1,6 +1,6 @@
 """Rule plot_model: one model's history and validation predictions -> its three figures."""
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -30,4 +30,3 @@ save_figure(roc, output.roc, params.dpi)
 title = f"Confusion matrix, model {model}"
 confusion = confusion_matrix_figure(metrics["confusion_matrix"], classes, title, label=normalisation["label"])
 save_figure(confusion, output.confusion, params.dpi)
-finish_job()

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -11,4 +11,3 @@ from winenet.predict import predict_file  # noqa: E402
 models = [Path(path).parent for path in snakemake.input.weights]
 table = predict_file(snakemake.input.samples, models, id_column=snakemake.params.id_column)
 table.to_csv(snakemake.output[0], index=False)
-finish_job()

@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -18,4 +18,3 @@ summary.to_csv(snakemake.output.table, index=False, float_format="%.4g")
 title = "Regularisation path: cross-validated accuracy (corrected 95 % interval) and sparsity"
 save_figure(regularisation_path_figure(summary, title), snakemake.output.figure, snakemake.params.dpi)
 print(summary.to_string(index=False), file=sys.stderr)
-finish_job()

@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -31,4 +31,3 @@ result = regularisation_path(
 )
 result.to_parquet(snakemake.output[0], index=False)
 print(result.groupby("coefficient")[["accuracy", "zero_share"]].mean().to_string(), file=sys.stderr)
-finish_job()

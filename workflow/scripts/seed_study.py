@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -26,4 +26,3 @@ accuracy.insert(0, "model", snakemake.wildcards.model)
 accuracy.to_parquet(snakemake.output.accuracy, index=False)
 history.to_parquet(snakemake.output.history, index=False)
 print(accuracy.to_string(index=False), file=sys.stderr)
-finish_job()

@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -28,4 +28,3 @@ with open(snakemake.output.notes, "w") as handle:
 print(f"train {len(train)} rows, test {len(test)} rows", file=sys.stderr)
 if warning:
     print(f"warning: {warning}", file=sys.stderr)
-finish_job()

@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -32,4 +32,3 @@ description = model_description(normalisation, network.sizes, model["penalty"], 
 write_json(snakemake.output.description, description)
 history.to_parquet(snakemake.output.history, index=False)
 print(epoch_summary(history).groupby("phase").tail(1).to_string(index=False), file=sys.stderr)
-finish_job()

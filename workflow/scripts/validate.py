@@ -2,7 +2,7 @@
 
 import sys
 
-from winenet.job import finish_job, start_job
+from winenet.job import start_job
 
 start_job(snakemake)
 
@@ -13,4 +13,3 @@ table = load_table(snakemake.input.table, snakemake.params.label, snakemake.para
 table.to_parquet(snakemake.output.table, index=False)
 write_json(snakemake.output.summary, table_summary(table, snakemake.params.label, snakemake.input.table))
 print(f"{len(table)} rows, {table.shape[1] - 1} features: valid", file=sys.stderr)
-finish_job()
