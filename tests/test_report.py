@@ -57,6 +57,27 @@ def test_the_readmes_rebuild_command_works_as_written(project):
     assert "training_curves.png" in html and "claims.csv" in html
 
 
+def test_the_workflow_runs_from_another_folder_with_directory(project, tmp_path):
+    # The report's job finds the workflow from its params, not from where its script's copy lies.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "-s",
+        str(project / "Snakefile"),
+        "--directory",
+        str(project),
+    ]
+    command += ["--cores", "2", "--forcerun", "report", REPORT]
+    result = subprocess.run(command, cwd=elsewhere, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (project / REPORT).read_text()
+    assert "verdicts.csv" in html and ".winenet-verdicts" in html
+    assert not (elsewhere / "results").exists()
+
+
 PROBE = """<script>
 function winenetProbe(tries) {
   const box = e => {
@@ -122,3 +143,9 @@ def test_the_slurm_profile_and_the_default_profile_write_no_report_by_themselves
         settings = yaml.safe_load((REPO / "profiles" / profile / "config.yaml").read_text())
         assert "report" not in settings and "report-after-run" not in settings, profile
         assert settings["report-stylesheet"] == "workflow/report/style.css"
+
+
+def test_the_stylesheet_styles_only_winenets_own_content():
+    css = (REPO / "workflow/report/style.css").read_text()
+    selectors = re.findall(r"([^{}]+)\{", re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL))
+    assert selectors and all(selector.strip().startswith(".winenet-") for selector in selectors)

@@ -148,7 +148,8 @@ def evidence(**overrides):
 
 def judged(statements, **overrides):
     table = judge_claims(statements, evidence(**overrides))
-    assert list(table.columns) == COLUMNS and table["verdict"].isin(VERDICTS).all()
+    assert list(table.columns) == [*COLUMNS, "under"] and table["verdict"].isin(VERDICTS).all()
+    assert table["under"].str.len().gt(0).all()
     for column in ("evidence", "conditions", "rule"):
         assert not table[column].str.contains(r"\bnan\b|\binf\b", case=False).any(), table[column].tolist()
     return table

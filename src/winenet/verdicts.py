@@ -37,6 +37,8 @@ from winenet.summaries import fold_differences, one_row_rope
 
 VERDICTS = ("holds", "does not hold", "undecided", "undecidable with this design")
 COLUMNS = ["claim", "verdict", "evidence", "conditions", "rule"]
+# The verdicts at a glance (the HTML report's landing page): each row's claim, what it covers, verdict.
+GLANCE_COLUMNS = ["claim", "under", "verdict"]
 
 
 @dataclass
@@ -86,6 +88,7 @@ class Judgement:
     conditions: str
     rule: str
     evidence: str
+    under: str = ""  # a few words for what this row covers: a normalisation, a network, the seeds
     verdict: str | None = None
     p_claim: float = 1.0
     p_contrary: float = 1.0
@@ -213,7 +216,8 @@ def judge_accuracy(statement: Mapping, evidence: Evidence) -> list[Judgement]:
         f"mean validation accuracy over seeds with its BCa 95 % interval: inside {low:g} to {high:g}, "
         f"the window the reported {value:g} rounds from: holds; entirely outside it: does not hold"
     )
-    judgement = Judgement(statement["text"], _seed_conditions(evidence, [model]), rule, "")
+    under = f"{evidence.design['seeds']['count']} seeds"
+    judgement = Judgement(statement["text"], _seed_conditions(evidence, [model]), rule, "", under)
     if len(accuracy) < 3:
         judgement.evidence = (
             f"only {len(accuracy)} seeds trained to the end{_excluded_seeds(runs)}: too few for an interval"
@@ -274,7 +278,8 @@ def judge_overfitting(statement: Mapping, evidence: Evidence) -> list[Judgement]
         f"stretch; the mean ratio's BCa 95 % interval {'above' if overfits else 'at most'} {limit:.2f} "
         f"(1 + claims.ratio_margin): holds; {'at most' if overfits else 'above'} it: does not hold"
     )
-    judgement = Judgement(statement["text"], _seed_conditions(evidence, [model]), rule, "")
+    under = f"{evidence.design['seeds']['count']} seeds"
+    judgement = Judgement(statement["text"], _seed_conditions(evidence, [model]), rule, "", under)
     usable, left_out = _trained_runs(evidence, [model])
     keep = np.isin(runs, usable)
     if epochs < 10 or keep.sum() < 3:
@@ -362,7 +367,8 @@ def judge_volatility(statement: Mapping, evidence: Evidence) -> list[Judgement]:
         f"(claims.ratio_margin {margin:g})"
     )
     conditions = _seed_conditions(evidence, [a, b]) + "; seed s of both from the same start and batches"
-    judgement = Judgement(statement["text"], conditions, rule, "")
+    under = f"{evidence.design['seeds']['count']} seed pairs"
+    judgement = Judgement(statement["text"], conditions, rule, "", under)
     count = len(values[a])
     if count < 3:
         judgement.evidence = f"{count} seed pairs trained to the end{left_out}: too few for an interval"
@@ -511,6 +517,7 @@ def judge_comparison(statement: Mapping, evidence: Evidence) -> list[Judgement]:
             _fold_conditions(evidence, normalisation),
             _comparison_rule(evidence, relation, rope_text),
             "",
+            normalisation,
         )
         if pair.diverged:
             judgement.evidence = f"a fold of {a} or {b} diverged: no paired comparison; {rope_text}"
@@ -541,9 +548,8 @@ def judge_baselines(statement: Mapping, evidence: Evidence) -> list[Judgement]:
             conditions = f"network {network} against {_listed(baselines)}, " + _fold_conditions(
                 evidence, normalisation
             ).replace("for both sides", "for every model")
-            judgement = Judgement(
-                statement["text"], conditions, _comparison_rule(evidence, relation, rope_text), ""
-            )
+            rule = _comparison_rule(evidence, relation, rope_text)
+            judgement = Judgement(statement["text"], conditions, rule, "", f"{network}, {normalisation}")
             pairs = [_pair(evidence, network, baseline, normalisation, rope) for baseline in baselines]
             if not pairs or any(pair.diverged for pair in pairs):
                 judgement.evidence = f"a fold diverged or no baseline was scored: no comparison; {rope_text}"
@@ -630,7 +636,8 @@ def judge_top_features(statement: Mapping, evidence: Evidence) -> list[Judgement
     for normalisation in evidence.normalisations(statement):
         ranks = evidence.ranks[normalisation]
         ranked = int(ranks["run"].nunique())
-        judgement = Judgement(statement["text"], _study_conditions(evidence, normalisation, ranked), rule, "")
+        conditions = _study_conditions(evidence, normalisation, ranked)
+        judgement = Judgement(statement["text"], conditions, rule, "", normalisation)
         judgements.append(judgement)
         if ranked < 3:
             judgement.evidence = f"{ranked} ranked runs: too few to tell"
@@ -685,9 +692,8 @@ def judge_normalisation(statement: Mapping, evidence: Evidence) -> list[Judgemen
         scores = evidence.scores[normalisation]
         usable = scores[scores["status"] == "ok"]
         matrix = usable.pivot(index="run", columns="feature", values="permutation_score")
-        judgement = Judgement(
-            statement["text"], _study_conditions(evidence, normalisation, len(matrix)), rule, ""
-        )
+        conditions = _study_conditions(evidence, normalisation, len(matrix))
+        judgement = Judgement(statement["text"], conditions, rule, "", normalisation)
         judgements.append(judgement)
         if len(matrix) < 3 or matrix.shape[1] < 2:
             judgement.evidence = f"{len(matrix)} ranked runs, {matrix.shape[1]} features: too few to tell"
@@ -767,7 +773,7 @@ _NOT_A_NUMBER = re.compile(r"\b(nan|inf|-inf)\b", re.IGNORECASE)
 
 
 def judge_claims(statements: Sequence[Mapping], evidence: Evidence) -> pd.DataFrame:
-    """Every declared claim the run can judge, in the order declared: a table with columns ``COLUMNS``.
+    """Every declared claim the run can judge, in the order declared: ``COLUMNS`` and ``under``.
 
     Statements marked ``reference_only`` are judged only when the input table is the report's data.
     """
@@ -778,10 +784,10 @@ def judge_claims(statements: Sequence[Mapping], evidence: Evidence) -> pd.DataFr
             continue
         judgements += JUDGES[statement["kind"]](statement, evidence)
     rows = [
-        {column: getattr(judgement, column) for column in COLUMNS}
+        {column: getattr(judgement, column) for column in [*COLUMNS, "under"]}
         for judgement in settle(judgements, evidence.alpha)
     ]
-    table = pd.DataFrame(rows, columns=COLUMNS)
+    table = pd.DataFrame(rows, columns=[*COLUMNS, "under"])
     for row in rows:
         if row["verdict"] not in VERDICTS:
             raise ValueError(f"verdict {row['verdict']!r} is not one of {VERDICTS}")

@@ -285,6 +285,12 @@ rule claims:
             category="Claims",
             labels={"model": "all", "figure": "claims table"},
         ),
+        glance=report(
+            "results/verdicts.csv",
+            caption="../report/verdicts.rst",
+            category="Claims",
+            labels={"model": "all", "figure": "verdicts at a glance"},
+        ),
     log:
         "results/logs/claims.log",
     benchmark:

@@ -14,5 +14,7 @@ rule report:
     params:
         # The captions quote the settings, any of them.
         config=config,
+        # Scripts run from a copy under .snakemake/scripts/: the workflow is found from here.
+        snakefile=os.path.join(workflow.basedir, "Snakefile"),
     script:
         adapter("report")

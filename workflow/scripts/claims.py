@@ -9,7 +9,7 @@ start_job(snakemake)
 import pandas as pd  # noqa: E402
 
 from winenet.artifacts import read_json, read_parquet  # noqa: E402
-from winenet.verdicts import Evidence, judge_claims  # noqa: E402
+from winenet.verdicts import COLUMNS, GLANCE_COLUMNS, Evidence, judge_claims  # noqa: E402
 
 inputs, params = snakemake.input, snakemake.params
 
@@ -33,5 +33,6 @@ evidence = Evidence(
     reference_sha256=params.reference_sha256,
 )
 claims = judge_claims(params.statements, evidence)
-claims.to_csv(snakemake.output.table, index=False)
-print(claims.to_string(index=False), file=sys.stderr)
+claims[COLUMNS].to_csv(snakemake.output.table, index=False)
+claims[GLANCE_COLUMNS].to_csv(snakemake.output.glance, index=False)
+print(claims[GLANCE_COLUMNS].to_string(index=False), file=sys.stderr)

@@ -1,13 +1,10 @@
 """Rule report: every result of the default run -> results/report.html."""
 
-from pathlib import Path
-
 from winenet.job import start_job
 
 start_job(snakemake)
 
 from winenet.html_report import build_report  # noqa: E402
 
-# The Snakefile two levels above this script (workflow/scripts/report.py).
-snakefile = Path(__file__).resolve().parents[2] / "Snakefile"
-build_report(snakemake.output[0], snakemake.params.config, snakefile, snakemake.log[0])
+params = snakemake.params
+build_report(snakemake.output[0], params.config, params.snakefile, snakemake.log[0])
