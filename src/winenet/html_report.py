@@ -18,8 +18,12 @@ class ReportFailed(WinenetError):
     """Snakemake could not build the HTML report; its own message is in the job's log."""
 
 
-def build_report(output, config: dict, snakefile, log) -> None:
-    """Write Snakemake's HTML report of the default target to ``output``, with ``config`` as the config."""
+def build_report(output, config: dict, snakefile, stylesheet, log) -> None:
+    """Write Snakemake's HTML report of the default target to ``output``, with ``config`` as the config.
+
+    ``snakefile`` and ``stylesheet`` are absolute: the working directory (``--directory``) may be
+    anywhere, and a profile's relative stylesheet path would be read from there.
+    """
     import yaml
 
     settings = Path(log).with_suffix(".config.yaml")
@@ -34,6 +38,8 @@ def build_report(output, config: dict, snakefile, log) -> None:
         str(Path.cwd()),
         "--report",
         str(output),
+        "--report-stylesheet",
+        str(stylesheet),
         # The run's config, whole: config.yaml's entries must not come back (e.g. a model the run left out).
         "--replace-workflow-config",
         "--configfile",

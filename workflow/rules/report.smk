@@ -16,5 +16,6 @@ rule report:
         config=config,
         # Scripts run from a copy under .snakemake/scripts/: the workflow is found from here.
         snakefile=os.path.join(workflow.basedir, "Snakefile"),
+        stylesheet=os.path.join(workflow.basedir, "workflow", "report", "style.css"),
     script:
         adapter("report")

@@ -7,4 +7,4 @@ start_job(snakemake)
 from winenet.html_report import build_report  # noqa: E402
 
 params = snakemake.params
-build_report(snakemake.output[0], params.config, params.snakefile, snakemake.log[0])
+build_report(snakemake.output[0], params.config, params.snakefile, params.stylesheet, snakemake.log[0])
