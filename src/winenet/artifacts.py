@@ -2,7 +2,9 @@
 
 A truncated Parquet file, a half-written JSON or a damaged ``.npz`` raises ``BrokenIntermediate``
 naming the file, instead of a library traceback; the job then removes the file (it lies under
-``results/``), so that the next run rebuilds it and everything that depends on it.
+``results/``), so that the next run rebuilds it and everything that depends on it. Only errors
+that mean the file itself is damaged count: any other (a column that is not there, a wrong type)
+is a bug of the code that reads it, keeps its traceback, and leaves the good file alone.
 """
 
 from __future__ import annotations
@@ -21,12 +23,17 @@ def _broken(path, error: Exception) -> BrokenIntermediate:
 def read_parquet(path, columns=None):
     """The table in a Parquet file the pipeline wrote."""
     import pandas as pd
+    import pyarrow
+    import pyarrow.parquet
 
     try:
-        return pd.read_parquet(path, columns=columns)
-    except (OSError, ValueError) as error:
-        # pyarrow's ArrowInvalid ("Parquet magic bytes not found") is a ValueError.
+        # The footer first: missing magic bytes or a truncated end mean the file itself is damaged.
+        pyarrow.parquet.read_metadata(path)
+    except (OSError, pyarrow.ArrowInvalid) as error:
         raise _broken(path, error) from None
+    # Whatever fails after this (a column the caller asked for that is not there) is a bug of the
+    # code, not of the file: it keeps its traceback and the file stays.
+    return pd.read_parquet(path, columns=columns)
 
 
 def read_csv(path):
@@ -35,7 +42,7 @@ def read_csv(path):
 
     try:
         return pd.read_csv(path)
-    except (OSError, ValueError, pd.errors.ParserError) as error:
+    except (OSError, UnicodeDecodeError, pd.errors.EmptyDataError, pd.errors.ParserError) as error:
         raise _broken(path, error) from None
 
 
@@ -44,7 +51,7 @@ def read_json(path):
     try:
         with open(path) as handle:
             return json.load(handle)
-    except (OSError, ValueError) as error:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise _broken(path, error) from None
 
 
@@ -55,7 +62,7 @@ def read_arrays(path) -> dict:
     try:
         with np.load(path, allow_pickle=False) as archive:
             return {name: archive[name] for name in archive.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+    except (OSError, EOFError, zipfile.BadZipFile) as error:
         raise _broken(path, error) from None
 
 

@@ -1,0 +1,56 @@
+"""Reading earlier outputs: a damaged file is one line and goes; a bug in the reading code is a bug."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from winenet.artifacts import read_arrays, read_csv, read_json, read_parquet
+from winenet.errors import BrokenIntermediate
+from winenet.network import save_parameters
+
+
+def truncated(path):
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+@pytest.fixture
+def files(tmp_path):
+    parquet = tmp_path / "table.parquet"
+    pd.DataFrame({"a": [1, 2], "b": [0.5, 0.25]}).to_parquet(parquet)
+    csv = tmp_path / "table.csv"
+    csv.write_text('a,b\n1,"x\n')
+    document = tmp_path / "doc.json"
+    document.write_text(json.dumps({"a": 1}))
+    arrays = tmp_path / "weights.npz"
+    save_parameters(arrays, {"W0": np.ones((2, 3))})
+    return {"parquet": parquet, "csv": csv, "json": document, "npz": arrays}
+
+
+@pytest.mark.parametrize(
+    "kind, read",
+    [("parquet", read_parquet), ("json", read_json), ("npz", read_arrays)],
+)
+def test_a_truncated_file_is_a_broken_intermediate(files, kind, read):
+    with pytest.raises(BrokenIntermediate, match=files[kind].name):
+        read(truncated(files[kind]))
+
+
+def test_an_empty_parquet_file_and_an_unterminated_csv_are_broken(files, tmp_path):
+    empty = tmp_path / "empty.parquet"
+    empty.write_bytes(b"")
+    with pytest.raises(BrokenIntermediate, match="empty.parquet"):
+        read_parquet(empty)
+    with pytest.raises(BrokenIntermediate, match="table.csv"):
+        read_csv(files["csv"])
+
+
+def test_asking_a_good_file_for_a_column_it_lacks_is_a_bug_not_a_broken_file(files):
+    with pytest.raises(Exception) as caught:
+        read_parquet(files["parquet"], columns=["missing"])
+    assert not isinstance(caught.value, BrokenIntermediate)
+    # The job would have removed a broken file; a good one stays and reads.
+    assert read_parquet(files["parquet"])["a"].tolist() == [1, 2]
