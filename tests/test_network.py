@@ -2,9 +2,12 @@
 
 import numpy as np
 import pytest
+import reference_network as reference
+import yaml
+from conftest import REPO
 from sklearn.datasets import load_wine
 
-from winenet.network import Linear, Network, ReLU, SoftmaxCrossEntropy, one_hot, soft_threshold
+from winenet.network import PENALTIES, Linear, Network, ReLU, one_hot, soft_threshold
 
 SIZES = [5, 7, 6, 3]
 BATCH = 8
@@ -36,55 +39,51 @@ def numerical_gradient(f, array, eps=1e-6):
 
 
 @pytest.mark.parametrize(("penalty", "coefficient"), [("none", 0.0), ("l2", 0.3), ("l1", 0.05)], ids=str)
-def test_gradients_match_finite_differences(penalty, coefficient):
+def test_reference_gradients_match_finite_differences(penalty, coefficient):
     net = Network.initialise(SIZES, np.random.default_rng(0), penalty, coefficient)
     if penalty == "l1":  # finite differences are only meaningful away from the kink at 0
         assert min(np.abs(lin.W).min() for lin in net.linears) > 1e-4
     x, targets = make_batch()
-    net.loss(x, targets)
-    input_grad = net.backward()
+    found = reference.gradients(net, x, targets)
 
     def objective():
-        return float(net.objective(x, targets))
+        return float(reference.objective(net, x, targets))
 
-    for layer in net.linears:
-        assert relative_error(layer.dW, numerical_gradient(objective, layer.W)) < 1e-6
-        assert relative_error(layer.db, numerical_gradient(objective, layer.b)) < 1e-6
-    assert relative_error(input_grad, numerical_gradient(objective, x)) < 1e-6
+    for layer, dw, db in zip(net.linears, found.weights, found.biases, strict=True):
+        assert relative_error(dw, numerical_gradient(objective, layer.W)) < 1e-6
+        assert relative_error(db, numerical_gradient(objective, layer.b)) < 1e-6
+    assert relative_error(found.inputs, numerical_gradient(objective, x)) < 1e-6
 
 
 def test_penalty_gradient_reaches_weights_only():
     x, targets = make_batch()
-    grads = {}
-    for penalty in ("none", "l1"):
-        net = Network.initialise(SIZES, np.random.default_rng(0), penalty, 0.5)
-        net.loss(x, targets)
-        net.backward()
-        grads[penalty] = net.linears
-    for plain, penalised in zip(grads["none"], grads["l1"], strict=True):
-        np.testing.assert_array_equal(plain.db, penalised.db)
-        np.testing.assert_allclose(penalised.dW - plain.dW, 0.5 * np.sign(plain.W), atol=1e-12)
+    found = {
+        penalty: (net, reference.gradients(net, x, targets))
+        for penalty in ("none", "l1")
+        for net in [Network.initialise(SIZES, np.random.default_rng(0), penalty, 0.5)]
+    }
+    (plain, plain_grads), (_, penalised) = found["none"], found["l1"]
+    for layer, dw, db, penalised_dw, penalised_db in zip(
+        plain.linears,
+        plain_grads.weights,
+        plain_grads.biases,
+        penalised.weights,
+        penalised.biases,
+        strict=True,
+    ):
+        np.testing.assert_array_equal(db, penalised_db)
+        np.testing.assert_allclose(penalised_dw - dw, 0.5 * np.sign(layer.W), atol=1e-12)
 
 
 def test_loss_gradient_is_summed_over_the_batch_not_averaged():
-    loss = SoftmaxCrossEntropy()
-    logits = np.array([[2.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    net = Network.initialise([2, 3], np.random.default_rng(0))
+    x = np.array([[2.0, 0.0], [0.0, 1.0]])
     targets = one_hot(np.array([0, 2]), 3)
-    loss.forward(logits, targets)
+    logits = x @ net.linears[0].W
     probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    np.testing.assert_allclose(loss.backward(), probabilities - targets)
-
-
-def test_sgd_step_is_plain():
-    net = Network.initialise(SIZES, np.random.default_rng(0), "l2", 0.1)
-    x, targets = make_batch()
-    net.loss(x, targets)
-    net.backward()
-    before = [(lin.W.copy(), lin.b.copy(), lin.dW.copy(), lin.db.copy()) for lin in net.linears]
-    net.step(0.05)
-    for lin, (w, b, dw, db) in zip(net.linears, before, strict=True):
-        np.testing.assert_allclose(lin.W, w - 0.05 * dw, rtol=0, atol=1e-15)
-        np.testing.assert_allclose(lin.b, b - 0.05 * db, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(
+        reference.gradients(net, x, targets).biases[0], (probabilities - targets).sum(axis=0)
+    )
 
 
 @pytest.mark.parametrize("penalty", ["none", "l2", "l1"])
@@ -95,20 +94,14 @@ def test_stack_of_three_equals_three_networks_run_one_by_one(penalty):
     assert stack.replicas == 3 and singles[0].replicas is None
     x, targets = make_batch(replicas=3)
 
-    stack_loss, stack_logits = stack.loss(x, targets)
-    stack_input_grad = stack.backward()
-    stack_grads = [(lin.dW.copy(), lin.db.copy()) for lin in stack.linears]
-    stack.step(0.01)
+    stack_loss, stack_logits = reference.loss(stack, x, targets)
+    stack_input_grad = stack.train_step(x, targets, 0.01, input_gradient=True).copy()
     for r, single in enumerate(singles):
-        loss, logits = single.loss(x[r], targets[r])
-        input_grad = single.backward()
+        loss, logits = reference.loss(single, x[r], targets[r])
         np.testing.assert_allclose(stack_loss[r], loss, rtol=0, atol=1e-12)
         np.testing.assert_allclose(stack_logits[r], logits, rtol=0, atol=1e-12)
+        input_grad = single.train_step(x[r], targets[r], 0.01, input_gradient=True)
         np.testing.assert_allclose(stack_input_grad[r], input_grad, rtol=0, atol=1e-12)
-        for lin, (dw, db) in zip(single.linears, stack_grads, strict=True):
-            np.testing.assert_allclose(dw[r], lin.dW, rtol=0, atol=1e-12)
-            np.testing.assert_allclose(db[r], lin.db, rtol=0, atol=1e-12)
-        single.step(0.01)
         for lin, stacked in zip(single.linears, stack.linears, strict=True):
             np.testing.assert_allclose(stacked.W[r], lin.W, rtol=0, atol=1e-12)
             np.testing.assert_allclose(stacked.b[r], lin.b, rtol=0, atol=1e-12)
@@ -118,7 +111,7 @@ def test_initial_loss_is_close_to_log_of_class_count():
     wine = load_wine()
     x = wine.data / np.linalg.norm(wine.data, axis=0)  # the report's normalisation
     net = Network.initialise([13, 128, 128, 3], np.random.default_rng(0))
-    loss, _ = net.loss(x, one_hot(wine.target, 3))
+    loss, _ = reference.loss(net, x, one_hot(wine.target, 3))
     assert abs(loss - np.log(3)) < 0.1
 
 
@@ -128,10 +121,8 @@ def test_small_network_fits_twenty_samples():
     targets = one_hot(rng.integers(0, 3, size=20), 3)
     net = Network.initialise([4, 32, 32, 3], np.random.default_rng(4))
     for _ in range(2000):
-        net.loss(x, targets)
-        net.backward(input_gradient=False)
-        net.step(0.01)
-    loss, _ = net.loss(x, targets)
+        net.train_step(x, targets, 0.01)
+    loss, _ = reference.loss(net, x, targets)
     assert loss < 0.05
 
 
@@ -162,7 +153,7 @@ def test_parameters_round_trip():
     net = Network.initialise(SIZES, np.random.default_rng(0), "l1", 0.01)
     copy = Network.from_parameters(net.parameters(), "l1", 0.01)
     x, _ = make_batch()
-    np.testing.assert_array_equal(copy.forward(x), net.forward(x))
+    np.testing.assert_array_equal(copy.logits(x), net.logits(x))
 
 
 def test_rejects_unknown_penalty():
@@ -171,20 +162,44 @@ def test_rejects_unknown_penalty():
 
 
 @pytest.mark.parametrize("penalty", ["none", "l2", "l1", "l1_proximal"])
-def test_train_step_equals_backward_then_step(penalty):
+def test_train_step_equals_the_reference_rule(penalty):
     x, targets = make_batch(replicas=2)
-    reference = Network.initialise(SIZES, [np.random.default_rng(s) for s in (1, 2)], penalty, 0.05)
+    slow = Network.initialise(SIZES, [np.random.default_rng(s) for s in (1, 2)], penalty, 0.05)
     fused = Network.initialise(SIZES, [np.random.default_rng(s) for s in (1, 2)], penalty, 0.05)
     for _ in range(5):
-        _, logits = reference.loss(x, targets)
-        reference_input_grad = reference.backward()
-        reference.step(0.01)
+        _, logits = reference.loss(slow, x, targets)
+        found = reference.reference_step(slow, x, targets, 0.01)
         fused_input_grad = fused.train_step(x, targets, 0.01, input_gradient=True)
         np.testing.assert_allclose(fused.last_logits, logits, rtol=0, atol=1e-12)
-        np.testing.assert_allclose(fused_input_grad, reference_input_grad, rtol=0, atol=1e-12)
-    for a, b in zip(reference.linears, fused.linears, strict=True):
+        np.testing.assert_allclose(fused_input_grad, found.inputs, rtol=0, atol=1e-12)
+    for a, b in zip(slow.linears, fused.linears, strict=True):
         np.testing.assert_allclose(b.W, a.W, rtol=0, atol=1e-12)
         np.testing.assert_allclose(b.b, a.b, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("penalty", ["l2", "l1", "l1_proximal"])
+def test_a_changed_coefficient_or_replaced_weights_take_effect_at_the_next_step(penalty):
+    x, targets = make_batch()
+    fused = Network.initialise(SIZES, np.random.default_rng(3), penalty, 0.05)
+    slow = Network.initialise(SIZES, np.random.default_rng(3), penalty, 0.05)
+    fused.train_step(x, targets, 0.01)
+    reference.reference_step(slow, x, targets, 0.01)
+    # A new coefficient, a new learning rate and new weight arrays, all after the first step.
+    for net in (fused, slow):
+        net.coefficient = 0.2
+        for layer in net.linears:
+            layer.W = layer.W * 0.5
+    fused.train_step(x, targets, 0.02)
+    reference.reference_step(slow, x, targets, 0.02)
+    for a, b in zip(slow.linears, fused.linears, strict=True):
+        np.testing.assert_allclose(b.W, a.W, rtol=0, atol=1e-12)
+
+
+def test_every_penalty_is_one_object_and_the_schema_names_the_same():
+    schema = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
+    assert schema["$defs"]["penalty"]["enum"] == list(PENALTIES)
+    for name, penalty in PENALTIES.items():
+        assert penalty.name == name
 
 
 def test_soft_threshold_shrinks_by_the_threshold_and_leaves_exact_zeros():
@@ -194,7 +209,7 @@ def test_soft_threshold_shrinks_by_the_threshold_and_leaves_exact_zeros():
     assert (weights[0, 2], weights[1, 0], weights[1, 2]) == (0.0, 0.0, 0.0)
 
 
-@pytest.mark.parametrize("fused", [False, True], ids=["backward+step", "train_step"])
+@pytest.mark.parametrize("fused", [False, True], ids=["reference", "train_step"])
 def test_proximal_step_is_data_step_then_soft_threshold_biases_untouched(fused):
     x, targets = make_batch()
     proximal = Network.initialise(SIZES, np.random.default_rng(0), "l1_proximal", 20.0)
@@ -203,9 +218,7 @@ def test_proximal_step_is_data_step_then_soft_threshold_biases_untouched(fused):
         if fused:
             net.train_step(x, targets, 0.01)
         else:
-            net.loss(x, targets)
-            net.backward()
-            net.step(0.01)
+            reference.reference_step(net, x, targets, 0.01)
     threshold = 0.01 * 20.0
     for prox, data_step in zip(proximal.linears, plain.linears, strict=True):
         expected = np.sign(data_step.W) * np.maximum(np.abs(data_step.W) - threshold, 0)
@@ -218,7 +231,9 @@ def test_proximal_loss_has_the_l1_term():
     x, targets = make_batch()
     proximal = Network.initialise(SIZES, np.random.default_rng(0), "l1_proximal", 0.3)
     subgradient = Network.initialise(SIZES, np.random.default_rng(0), "l1", 0.3)
-    np.testing.assert_allclose(proximal.loss(x, targets)[0], subgradient.loss(x, targets)[0])
+    np.testing.assert_allclose(
+        reference.loss(proximal, x, targets)[0], reference.loss(subgradient, x, targets)[0]
+    )
 
 
 @pytest.mark.parametrize("penalty", ["l2", "l1", "l1_proximal"])
@@ -233,20 +248,18 @@ def test_per_replica_coefficients_equal_each_network_with_its_own(penalty, fused
     ]
     x, targets = make_batch(replicas=3)
     for _ in range(4):
-        stack_loss, _ = stack.loss(x, targets)
+        stack_loss, _ = reference.loss(stack, x, targets)
         if fused:
             stack.train_step(x, targets, 0.05)
         else:
-            stack.backward()
-            stack.step(0.05)
+            reference.reference_step(stack, x, targets, 0.05)
         for r, single in enumerate(singles):
-            loss, _ = single.loss(x[r], targets[r])
+            loss, _ = reference.loss(single, x[r], targets[r])
             np.testing.assert_allclose(stack_loss[r], loss, rtol=0, atol=1e-12)
             if fused:
                 single.train_step(x[r], targets[r], 0.05)
             else:
-                single.backward()
-                single.step(0.05)
+                reference.reference_step(single, x[r], targets[r], 0.05)
     for r, single in enumerate(singles):
         for stacked, lin in zip(stack.linears, single.linears, strict=True):
             np.testing.assert_allclose(stacked.W[r], lin.W, rtol=0, atol=1e-12)

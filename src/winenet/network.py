@@ -9,7 +9,8 @@ alone.
 The update rule is the report's, because its hyper-parameters only mean what they meant with it:
 the gradient leaving the loss is ``softmax - onehot`` summed over the batch (not divided by the
 batch size), the penalty gradient is added to weights only, never to biases, and the step is
-plain SGD.
+plain SGD. ``Network.train_step`` is the one way a network learns; the tests hold it against the
+same rule written out plainly (forward, backward, step) and that against finite differences.
 """
 
 from __future__ import annotations
@@ -21,10 +22,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from winenet.artifacts import read_arrays
-
-# l1_proximal has the L1 loss term but, instead of its subgradient, soft-thresholds the weights
-# after each data step (proximal gradient descent), which leaves exact zeros.
-PENALTIES = ("none", "l2", "l1", "l1_proximal")
 
 # Below this many inputs or outputs a layer's input gradient is one product with the weights
 # transposed: for such narrow weights that is faster than transposing the gradient twice.
@@ -45,21 +42,6 @@ _SIGN_BIT = {
 }
 
 
-def _signed_magnitude(weights: np.ndarray, magnitude, out: np.ndarray) -> np.ndarray:
-    """``magnitude * sign(weights)`` into ``out`` (same shape), with ``sign(0) = 0``.
-
-    ``magnitude`` is a float, or an array that broadcasts against the weights (one per replica).
-    """
-    if np.ndim(magnitude):
-        np.copysign(magnitude, weights, out=out)
-    else:
-        _copy_sign_bit(weights, magnitude, out)
-    # Exact zeros are practically never reached, but sign(0) = 0 is the report's rule.
-    if (weights == 0).any():
-        out[weights == 0] = 0
-    return out
-
-
 def _copy_sign_bit(weights: np.ndarray, magnitude: float, out: np.ndarray) -> None:
     # np.sign is not vectorised in NumPy and costs about three times as much as copying the sign
     # bit onto the magnitude with integer operations; this runs over every weight at every step.
@@ -73,8 +55,8 @@ def _copy_sign_bit(weights: np.ndarray, magnitude: float, out: np.ndarray) -> No
 def row_sums(rows: np.ndarray, out: np.ndarray | None = None, ones: np.ndarray | None = None) -> np.ndarray:
     """The sum over the batch axis, ``(..., B, n)`` -> ``(..., 1, n)``, as a product with a row of ones.
 
-    BLAS sums the few rows of a batch about three times as fast as ``np.sum(axis=-2)``; every
-    update path (``backward`` and ``train_step``) sums this way.
+    BLAS sums the few rows of a batch about three times as fast as ``np.sum(axis=-2)``, which
+    ``train_step`` does for every bias gradient.
     ``ones`` ``(..., 1, B)`` may be passed in to avoid making it on every call.
     """
     if ones is None:
@@ -110,6 +92,104 @@ def he_weights(
     return np.stack([(r.standard_normal((n_in, n_out)) * scale).astype(dtype) for r in rng])
 
 
+def _signs_times(weights: np.ndarray, magnitude, out: np.ndarray, zeros: np.ndarray) -> np.ndarray:
+    """``magnitude * sign(weights)`` into ``out`` (same shape), with ``sign(0) = 0``.
+
+    ``magnitude`` is a float, or an array that broadcasts against the weights (one per replica);
+    ``zeros`` is a boolean buffer of the weights' shape.
+    """
+    if np.ndim(magnitude):
+        np.copysign(magnitude, weights, out=out)
+    else:
+        _copy_sign_bit(weights, magnitude, out)
+    # Exact zeros are practically never reached, but sign(0) = 0 is the report's rule.
+    np.equal(weights, 0, out=zeros)
+    if zeros.any():
+        out[zeros] = 0
+    return out
+
+
+class Penalty:
+    """A penalty on the weights (never the biases): its term in the loss and how a step applies it.
+
+    ``value`` is the term without its coefficient, per replica; ``gradient`` the part of it the
+    data step descends; ``gradient_step`` does ``W -= step * gradient(W)`` in place, before the
+    data step (it acts on the weights the batch met); ``proximal_step`` acts after it. A new penalty
+    is one subclass here (and its name in the config schema's ``penalty`` list).
+    """
+
+    name = ""
+
+    def value(self, weights: np.ndarray) -> np.ndarray | float:
+        return 0.0
+
+    def gradient(self, weights: np.ndarray) -> np.ndarray:
+        return np.zeros_like(weights)
+
+    def gradient_step(self, weights: np.ndarray, step, scratch: np.ndarray, zeros: np.ndarray) -> None:
+        """In place: the penalty's share of the step; ``step`` is learning rate x coefficient."""
+
+    def proximal_step(self, weights: np.ndarray, step, scratch: np.ndarray) -> None:
+        """In place, after the data step; nothing unless the penalty acts by a proximal operator."""
+
+
+class NoPenalty(Penalty):
+    """The unregularised network."""
+
+    name = "none"
+
+
+class L2(Penalty):
+    """``0.5 * c * sum(W**2)``: weight decay, one scaling of W per step."""
+
+    name = "l2"
+
+    def value(self, weights):
+        return 0.5 * (weights**2).sum(axis=(-1, -2))
+
+    def gradient(self, weights):
+        return weights.copy()
+
+    def gradient_step(self, weights, step, scratch, zeros):
+        weights *= 1.0 - step
+
+
+class L1(Penalty):
+    """``c * sum(|W|)`` by its subgradient ``c * sign(W)``, as the report stepped it."""
+
+    name = "l1"
+
+    def value(self, weights):
+        return np.abs(weights).sum(axis=(-1, -2))
+
+    def gradient(self, weights):
+        return np.sign(weights)
+
+    def gradient_step(self, weights, step, scratch, zeros):
+        weights -= _signs_times(weights, step, scratch, zeros)
+
+
+class L1Proximal(L1):
+    """The L1 term, stepped by its proximal operator: soft-thresholding after the data step.
+
+    Proximal gradient descent minimises the same objective as ``l1`` and leaves exact zeros.
+    """
+
+    name = "l1_proximal"
+
+    def gradient(self, weights):
+        return np.zeros_like(weights)
+
+    def gradient_step(self, weights, step, scratch, zeros):
+        pass
+
+    def proximal_step(self, weights, step, scratch):
+        soft_threshold(weights, step, scratch)
+
+
+PENALTIES: dict[str, Penalty] = {penalty.name: penalty for penalty in (NoPenalty(), L2(), L1(), L1Proximal())}
+
+
 class Linear:
     """Affine layer ``x @ W + b``: inputs ``(..., B, in)`` -> outputs ``(..., B, out)``."""
 
@@ -118,55 +198,28 @@ class Linear:
             raise ValueError(f"weights {weights.shape} do not fit biases {biases.shape}")
         self.W = weights
         self.b = biases
-        self.dW = np.zeros_like(weights)
-        self.db = np.zeros_like(biases)
         # Weight-sized work space for the penalty and the update, allocated once, not every step.
         self.scratch = np.empty_like(weights)
-        self._input: np.ndarray | None = None
+        self.zeros = np.empty(weights.shape, dtype=bool)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        """``(..., B, in)`` -> ``(..., B, out)``; remembers the input for the backward pass."""
-        self._input = x
+        """``(..., B, in)`` -> ``(..., B, out)``."""
         out = x @ self.W
         out += self.b[..., None, :]
         return out
-
-    def backward(self, grad_out: np.ndarray, input_gradient: bool = True) -> np.ndarray | None:
-        """Store dW ``(..., in, out)`` and db ``(..., out)``; return the input gradient ``(..., B, in)``."""
-        input_grad = self.input_gradient(grad_out) if input_gradient else None
-        np.matmul(self._input.swapaxes(-1, -2), grad_out, out=self.dW)
-        self.db[...] = row_sums(grad_out)[..., 0, :]
-        return input_grad
 
     @property
     def narrow(self) -> bool:
         """Whether the weights are too narrow for a transposed product to cost anything."""
         return min(self.W.shape[-2:]) < NARROW
 
-    def input_gradient(self, grad_out: np.ndarray) -> np.ndarray:
-        """``grad_out @ W.T``: output gradient ``(..., B, out)`` -> input gradient ``(..., B, in)``."""
-        if self.narrow:
-            return grad_out @ self.W.swapaxes(-1, -2)
-        # BLAS is twice as slow with a wide transposed right operand; W @ grad_out.T takes the
-        # transpose on the small batch-sized array instead of on the weights.
-        grad_t = np.ascontiguousarray(grad_out.swapaxes(-1, -2))
-        return np.ascontiguousarray((self.W @ grad_t).swapaxes(-1, -2))
-
 
 class ReLU:
     """Rectifier ``max(0, x)``, elementwise on any shape."""
 
-    def __init__(self):
-        self._active: np.ndarray | None = None
-
     def forward(self, x: np.ndarray) -> np.ndarray:
         """``(..., B, n)`` -> ``(..., B, n)``."""
-        self._active = x > 0
         return np.maximum(x, 0)
-
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        """Pass the gradient ``(..., B, n)`` where the input was positive."""
-        return grad_out * self._active
 
 
 def row_cross_entropy(probabilities: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -181,29 +234,13 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
-class SoftmaxCrossEntropy:
-    """Softmax followed by cross-entropy against one-hot targets."""
-
-    def __init__(self):
-        self.probabilities: np.ndarray | None = None
-        self._targets: np.ndarray | None = None
-
-    def forward(self, logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
-        """Logits and one-hot targets ``(..., B, K)`` -> mean cross-entropy over the batch ``(...)``."""
-        shifted = logits - logits.max(axis=-1, keepdims=True)
-        np.exp(shifted, out=shifted)
-        shifted /= shifted.sum(axis=-1, keepdims=True)
-        self.probabilities = shifted
-        self._targets = targets
-        return row_cross_entropy(self.probabilities, targets).sum(axis=-1) / logits.shape[-2]
-
-    def backward(self) -> np.ndarray:
-        """``softmax - onehot`` ``(..., B, K)``: the gradient of the batch's summed cross-entropy."""
-        return self.probabilities - self._targets
+def mean_cross_entropy(logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """The report's loss of a batch, ``(...)``: the mean over its rows of softmax cross-entropy."""
+    return row_cross_entropy(softmax(logits), targets).sum(axis=-1) / logits.shape[-2]
 
 
 class Network:
-    """Linear/ReLU stack with a softmax cross-entropy head, an optional L1/L2 penalty and SGD.
+    """Linear/ReLU stack with a softmax cross-entropy head, an optional penalty (``PENALTIES``) and SGD.
 
     ``coefficient`` is one float for every replica, or ``(R,)`` for a stack of R networks that
     each have their own (a regularisation path trained as one stack).
@@ -211,27 +248,33 @@ class Network:
 
     def __init__(self, layers: list, penalty: str = "none", coefficient: float | np.ndarray = 0.0):
         if penalty not in PENALTIES:
-            raise ValueError(f"unknown penalty {penalty!r}; expected one of {PENALTIES}")
+            raise ValueError(f"unknown penalty {penalty!r}; expected one of {', '.join(PENALTIES)}")
         self.layers = layers
         self.linears = [layer for layer in layers if isinstance(layer, Linear)]
-        self.loss_function = SoftmaxCrossEntropy()
-        self.penalty = penalty
-        self.coefficient = self._checked_coefficient(coefficient)
+        self.penalty = PENALTIES[penalty]
+        self.coefficient = coefficient
         self.last_logits: np.ndarray | None = None  # set by train_step
 
-    def _checked_coefficient(self, coefficient) -> float | np.ndarray:
+    @property
+    def coefficient(self) -> float | np.ndarray:
+        """The penalty's coefficient: a float, or ``(R,)`` with one per replica."""
+        return self._coefficient
+
+    @coefficient.setter
+    def coefficient(self, coefficient) -> None:
         values = np.asarray(coefficient, dtype=np.float64)
         if not np.all(values >= 0):
             raise ValueError(f"penalty coefficient must be >= 0, got {coefficient}")
         if values.ndim == 0:
-            return float(values)
-        if values.ndim != 1 or values.shape[0] != self.replicas:
+            self._coefficient = float(values)
+        elif values.ndim != 1 or values.shape[0] != self.replicas:
             raise ValueError(
                 f"per-replica coefficients must have shape ({self.replicas},), got {values.shape}"
             )
-        return values
+        else:
+            self._coefficient = values
 
-    def _per_weight(self, value):
+    def per_weight(self, value):
         """A per-replica value ``(R,)`` shaped to broadcast against weights ``(R, in, out)``."""
         if np.ndim(value) == 0:
             return value
@@ -270,19 +313,12 @@ class Network:
         """Layer widths: input, hidden..., classes."""
         return [self.linears[0].W.shape[-2]] + [layer.W.shape[-1] for layer in self.linears]
 
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        """Inputs ``(..., B, in)`` -> logits ``(..., B, K)``."""
-        for layer in self.layers:
-            x = layer.forward(x)
-        return x
-
     def logits(self, x: np.ndarray, chunk: int | None = None) -> np.ndarray:
         """Inference: logits ``(..., B, K)`` for inputs ``(..., B, in)``, ``chunk`` rows at a time.
 
-        Unlike ``forward`` it keeps nothing for a backward pass and rectifies in place. By default
-        a chunk's activations, over all replicas, stay within ``INFERENCE_VALUES`` numbers: they
-        stay in cache, and those of a large table (e.g. 25,000 validation rows, or a stack's
-        thousands of shuffled copies for permutation importance) never all exist at once.
+        By default a chunk's activations, over all replicas, stay within ``INFERENCE_VALUES``
+        numbers: they stay in cache, and those of a large table (e.g. 25,000 validation rows, or a
+        stack's thousands of shuffled copies for permutation importance) never all exist at once.
         """
         if chunk is None:
             replicas = int(np.prod(x.shape[:-2], dtype=np.int64))
@@ -291,66 +327,15 @@ class Network:
         for start in range(0, x.shape[-2], chunk):
             h = x[..., start : start + chunk, :]
             for layer in self.layers:
-                if isinstance(layer, Linear):
-                    h = h @ layer.W
-                    h += layer.b[..., None, :]
-                else:
-                    np.maximum(h, 0, out=h)
+                h = layer.forward(h)
             parts.append(h)
         return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=-2)
 
     def penalty_value(self) -> np.ndarray | float:
         """The penalty term of the loss, per replica ``(...)``."""
-        if self.penalty == "none":
+        if isinstance(self.penalty, NoPenalty):
             return 0.0
-        if self.penalty == "l2":
-            return 0.5 * self.coefficient * sum((lin.W**2).sum(axis=(-1, -2)) for lin in self.linears)
-        # l1_proximal minimises the same objective as l1; only the way it steps differs.
-        return self.coefficient * sum(np.abs(lin.W).sum(axis=(-1, -2)) for lin in self.linears)
-
-    def loss(self, x: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Forward pass -> (loss ``(...)``: mean cross-entropy + penalty, logits ``(..., B, K)``)."""
-        logits = self.forward(x)
-        return self.loss_function.forward(logits, targets) + self.penalty_value(), logits
-
-    def objective(self, x: np.ndarray, targets: np.ndarray) -> np.ndarray:
-        """What the update rule descends, per replica ``(...)``: summed cross-entropy + penalty."""
-        logits = self.forward(x)
-        cross_entropy = self.loss_function.forward(logits, targets) * x.shape[-2]
-        return cross_entropy + self.penalty_value()
-
-    def backward(self, input_gradient: bool = True) -> np.ndarray | None:
-        """Gradients of ``objective`` after ``loss``: stored in each Linear; returns ``(..., B, in)``.
-
-        ``l1_proximal`` adds no penalty gradient here: its penalty acts in ``step`` as soft-thresholding.
-        """
-        grad = self.loss_function.backward()
-        for index in range(len(self.layers) - 1, -1, -1):
-            layer = self.layers[index]
-            if isinstance(layer, Linear):
-                grad = layer.backward(grad, input_gradient=input_gradient or index > 0)
-            else:
-                grad = layer.backward(grad)
-        for layer in self.linears:
-            self._add_penalty_gradient(layer, layer.scratch)
-        return grad
-
-    def _add_penalty_gradient(self, layer: Linear, scratch: np.ndarray) -> None:
-        coefficient = self._per_weight(self.coefficient)
-        if self.penalty == "l2":
-            np.multiply(layer.W, coefficient, out=scratch)
-            layer.dW += scratch
-        elif self.penalty == "l1":
-            layer.dW += _signed_magnitude(layer.W, coefficient, scratch)
-
-    def step(self, learning_rate: float) -> None:
-        """Plain SGD on every layer: ``W -= lr * dW``, ``b -= lr * db``."""
-        for layer in self.linears:
-            np.multiply(layer.dW, learning_rate, out=layer.scratch)
-            layer.W -= layer.scratch
-            layer.b -= learning_rate * layer.db
-            if self.penalty == "l1_proximal":
-                soft_threshold(layer.W, self._per_weight(learning_rate * self.coefficient), layer.scratch)
+        return self.coefficient * sum(self.penalty.value(layer.W) for layer in self.linears)
 
     def train_step(
         self,
@@ -360,12 +345,13 @@ class Network:
         real_rows: np.ndarray | None = None,
         input_gradient: bool = False,
     ) -> np.ndarray | None:
-        """One SGD step on a batch ``(..., B, in)``: ``loss`` + ``backward`` + ``step``, fused and faster.
+        """One SGD step on a batch ``(..., B, in)``: forward, backward and update, fused.
 
         Each layer's weights change as soon as the gradient below them is known; the learning rate
         scales the small batch-sized gradient before the matrix product instead of the weight-sized
-        result; the penalty acts in place (L2 as one scaling of W, L1 on the sign bits), then the
-        weight gradient is formed in the layer's scratch buffer and subtracted. ``real_rows``
+        result; the penalty's gradient step acts in place (L2 as one scaling of W, L1 on the sign
+        bits), then the weight gradient is formed in the layer's scratch buffer and subtracted, then
+        the penalty's proximal step (soft-thresholding for ``l1_proximal``). ``real_rows``
         ``(..., B)``, when given, marks padding rows (False), which contribute exact zeros.
 
         Every intermediate array (layer outputs, ReLU masks, transposed gradients) lives in
@@ -375,7 +361,8 @@ class Network:
         logits before the update stay in ``last_logits`` ``(..., B, K)`` (a buffer as well).
         """
         space = self._workspace(x.shape, x.dtype)
-        penalty_steps = self._penalty_steps(learning_rate)
+        # Read at every step, so that a changed coefficient or learning rate takes effect at once.
+        step = self.per_weight(learning_rate * self.coefficient)
         h = x
         inputs = []
         for index, layer in enumerate(self.layers):
@@ -412,50 +399,18 @@ class Network:
                 if layer.narrow:
                     np.matmul(grad, layer.W.swapaxes(-1, -2), out=below)
                 else:
-                    # As Linear.input_gradient: W @ grad.T, then transposed back.
+                    # BLAS is twice as slow with a wide transposed right operand: W @ grad.T takes
+                    # the transpose on the small batch-sized array instead, then transposes back.
                     np.copyto(buffers["grad_t"], grad.swapaxes(-1, -2))
                     np.matmul(layer.W, buffers["grad_t"], out=buffers["below_t"])
                     np.copyto(below, buffers["below_t"].swapaxes(-1, -2))
             grad *= learning_rate
-            penalty_steps[linear]()
+            self.penalty.gradient_step(layer.W, step, layer.scratch, layer.zeros)
             layer.W -= np.matmul(inputs[linear].swapaxes(-1, -2), grad, out=layer.scratch)
-            if self.penalty == "l1_proximal":
-                soft_threshold(layer.W, self._per_weight(learning_rate * self.coefficient), layer.scratch)
+            self.penalty.proximal_step(layer.W, step, layer.scratch)
             layer.b -= row_sums(grad, buffers["bias"], space["ones"])[..., 0, :]
             grad = below
         return grad
-
-    def _penalty_steps(self, learning_rate: float) -> list:
-        """Per Linear, a function that applies this step's penalty to its weights in place.
-
-        Made once per learning rate: the integer views, magnitude bits and zero mask of the L1
-        sign pass are set up here instead of on every step, where their Python cost showed.
-        """
-        cache = self.__dict__.setdefault("_penalty_cache", {})
-        if learning_rate not in cache:
-            cache[learning_rate] = [self._penalty_step(layer, learning_rate) for layer in self.linears]
-        return cache[learning_rate]
-
-    def _penalty_step(self, layer: Linear, learning_rate: float):
-        step = learning_rate * self.coefficient
-        if self.penalty != "l1" or np.ndim(step):
-            return lambda: self._apply_penalty_step(layer, learning_rate)
-        weights, scratch = layer.W, layer.scratch
-        int_type, sign_mask = _SIGN_BIT[weights.dtype]
-        weight_bits, scratch_bits = weights.view(int_type), scratch.view(int_type)
-        magnitude_bits = np.array(step, dtype=weights.dtype).view(int_type)
-        zeros = np.empty(weights.shape, dtype=bool)
-
-        def l1_step() -> None:
-            # _signed_magnitude on views made once: the same bits.
-            np.bitwise_and(weight_bits, sign_mask, out=scratch_bits)
-            np.bitwise_or(scratch_bits, magnitude_bits, out=scratch_bits)
-            np.equal(weights, 0, out=zeros)
-            if zeros.any():
-                scratch[zeros] = 0
-            np.subtract(weights, scratch, out=weights)
-
-        return l1_step
 
     def _workspace(self, shape: tuple, dtype) -> dict:
         """The buffers of ``train_step`` for inputs of this shape, made on first use."""
@@ -486,14 +441,6 @@ class Network:
             space["ones"] = np.ones(lead + (1, batch), dtype)
             spaces[key] = space
         return spaces[key]
-
-    def _apply_penalty_step(self, layer: Linear, learning_rate: float) -> None:
-        # Uses the weights before this step's data update, as backward() + step() does.
-        step = self._per_weight(learning_rate * self.coefficient)
-        if self.penalty == "l2":
-            layer.W *= 1.0 - step
-        elif self.penalty == "l1":
-            layer.W -= _signed_magnitude(layer.W, step, layer.scratch)
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities ``(..., B, K)`` for inputs ``(..., B, in)``."""

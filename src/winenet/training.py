@@ -15,7 +15,7 @@ import pandas as pd
 
 from winenet.data import model_arrays
 from winenet.errors import WinenetError
-from winenet.network import Network, one_hot, row_cross_entropy, softmax
+from winenet.network import Network, mean_cross_entropy, one_hot, row_cross_entropy, softmax
 
 PHASES = ("train", "validation")
 # What became of a training run: it learned something, it learned no more than always answering the
@@ -220,7 +220,7 @@ def train_network(
             input_gradient = network.train_step(x, targets, learning_rate, real_rows, input_gradient_score)
             if record:
                 logits = network.last_logits
-                cross_entropy = network.loss_function.forward(logits, targets)
+                cross_entropy = mean_cross_entropy(logits, targets)
                 history.train_loss[..., epoch, batch] = cross_entropy + penalty
                 history.train_accuracy[..., epoch, batch] = accuracy(logits, take(y_train, order[..., rows]))
             if input_gradient_score:
