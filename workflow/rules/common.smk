@@ -116,30 +116,20 @@ def study_shards(normalisation):
 
 
 def final_targets():
-    """Everything `snakemake` builds by default."""
-    per_model = [
-        "results/models/{model}/classification_report.txt",
-        "results/figures/models/{model}/training_curves.png",
-        "results/figures/models/{model}/roc_curves.png",
-        "results/figures/models/{model}/confusion_matrix.png",
-    ]
+    """Everything `snakemake` builds by default, named by the rules that make it (call once all exist)."""
     per_normalisation = [
-        "results/importance/{normalisation}/summary.csv",
-        "results/figures/importance/{normalisation}/rank_heatmap_weight.png",
-        "results/figures/importance/{normalisation}/rank_heatmap_gradient.png",
-        "results/figures/importance/{normalisation}/features_by_importance.png",
+        rules.importance_gather.output.summary,
+        *rules.plot_importance.output,
     ]
     return [
-        "results/metrics.json",
-        "results/models/summary.csv",
-        "results/figures/data/feature_distributions.png",
-        "results/figures/models/accuracy.png",
-        "results/figures/beyond/l1_methods.png",
-        "results/figures/beyond/seed_accuracy.png",
-        "results/figures/beyond/cv_accuracy.png",
-        "results/figures/beyond/paired_differences.png",
-        "results/figures/beyond/importance_rankings.png",
-        "results/claims.csv",
-        *expand(per_model, model=MODELS),
+        *rules.compare.output,
+        *rules.plot_feature_distributions.output,
+        *rules.plot_model_comparison.output,
+        *rules.plot_l1_methods.output,
+        *rules.plot_cv_summary.output,
+        *rules.importance_sensitivity.output,
+        *rules.claims.output,
+        *expand(rules.evaluate.output.report, model=MODELS),
+        *expand(rules.plot_model.output, model=MODELS),
         *expand(per_normalisation, normalisation=NORMALISATIONS),
     ]
