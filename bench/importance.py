@@ -29,7 +29,7 @@ import pandas as pd  # noqa: E402
 from common import load_config, report_arrays, study_settings  # noqa: E402
 
 from winenet.importance import MEASURES, rank_features, train_importance_runs  # noqa: E402
-from winenet.network import Network, SoftmaxCrossEntropy, _copy_sign_bit, one_hot, row_sums  # noqa: E402
+from winenet.network import Network, _copy_sign_bit, one_hot, row_sums, softmax  # noqa: E402
 from winenet.ranking import importance_summary  # noqa: E402
 from winenet.training import batch_count, epoch_order, run_generators  # noqa: E402
 
@@ -135,10 +135,8 @@ def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tu
         outputs.append(inputs[-1] @ w + b[..., None, :])
         if i < len(weights) - 1:
             inputs.append(np.maximum(outputs[-1], 0))
-    loss_function = SoftmaxCrossEntropy()
-    loss_function.forward(outputs[-1], targets)
     grads = [None] * len(weights)  # gradient at each layer's output, (R, B, out)
-    grads[-1] = loss_function.backward()
+    grads[-1] = softmax(outputs[-1]) - targets
     for i in range(len(weights) - 1, 0, -1):
         grads[i - 1] = (grads[i] @ weights[i].swapaxes(-1, -2)) * (outputs[i - 1] > 0)
     grads_t = [np.ascontiguousarray(g.swapaxes(-1, -2)) for g in grads]
@@ -190,8 +188,7 @@ def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tu
             g * mask
 
     def softmax_loss():
-        loss_function.forward(outputs[-1], targets)
-        loss_function.backward()
+        softmax(outputs[-1]) - targets
 
     def learning_rate_scaling():
         for g in grads:

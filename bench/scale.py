@@ -321,7 +321,7 @@ def run_child(copy: Path, rule: str, script: Path, job: dict, config: dict) -> d
         "params": as_pairs(job["params"]),
         "log": as_pairs(job["log"]),
         "wildcards": as_pairs(job["wildcards"]),
-        # No rule here asks for more than one thread (train's share of --cores is 1 up to nproc).
+        # Every rule here runs on one thread (workflow/rules/*.smk: `threads: 1` or none).
         "threads": 1,
         "scriptdir": str(copy / "workflow" / "scripts"),
         "config": config,
@@ -331,9 +331,9 @@ def run_child(copy: Path, rule: str, script: Path, job: dict, config: dict) -> d
     spec_path.write_text(json.dumps(spec, indent=1))
     Path(spec["result"]).unlink(missing_ok=True)
     src = str(copy / "src")
-    # The stage runs inside this script's process, which writes the result after it: the job's
-    # finish_job() must return rather than end the process.
-    environment = dict(os.environ, PYTHONPATH=src, WINENET_SRC=src, WINENET_JOB_RETURNS="1")
+    # The stage runs inside this script's process (runpy), which writes the result after it: a stage
+    # script returns at its end, as any job ends the normal way.
+    environment = dict(os.environ, PYTHONPATH=src, WINENET_SRC=src)
     # Snakemake sets these to the job's threads for every script job: BLAS then uses one core.
     for variable in ("OMP_NUM_THREADS", "GOTO_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         environment[variable] = str(spec["threads"])

@@ -10,21 +10,37 @@ each setting, results/importance is removed and
 
 is timed: the study's shard jobs and its gather, with everything else of the default config.
 First the run count varies at the default shard count, then the shard count at the default run
-count. Per setting it prints the wall seconds, the jobs' summed CPU seconds (from their `job cost:`
-lines), the wall time per run and epoch times the cores (the cost of one run-epoch when every core
-works), and the wall time against the default setting's. A benchmark: it prints figures and
-asserts nothing.
+count. Per setting it prints the wall seconds; the study jobs' summed CPU seconds and largest peak
+memory, from the benchmark files Snakemake writes for them (results/benchmarks/importance_shard/ and
+importance_gather/; stages.read_benchmark says what cpu_time and max_rss are: psutil's samples of
+each job's process tree, every 0.5 s for its first 15 s, then every 30 s, so a job longer than 15 s
+is missing the CPU it spent after its last sample); the CPU of the whole `snakemake` command and
+every process it waited for (getrusage, exact: the jobs, the data check, Snakemake itself); the
+wall time per run and epoch times the cores (the cost of one run-epoch when every core works), and
+the wall time against the default setting's. A benchmark: it prints figures and asserts nothing.
 """
 
 import argparse
 import json
+import math
 import shutil
 import statistics
 import tempfile
 from pathlib import Path
 
 from common import load_config
-from stages import copy_workflow, job_costs, job_cpu, snakemake
+from stages import (
+    BENCHMARKS,
+    FULLY_SAMPLED,
+    LOGS,
+    beyond_sampling,
+    copy_workflow,
+    job_benchmarks,
+    job_cpu,
+    snakemake,
+)
+
+STUDY_RULES = ("importance_shard", "importance_gather")
 
 
 def numbers(text: str) -> list[int]:
@@ -32,25 +48,38 @@ def numbers(text: str) -> list[int]:
 
 
 def time_study(where: Path, cores: int, target: str, runs: int, shards: int, repeats: int) -> dict:
-    """Median wall seconds of the study for ``runs`` and ``shards`` over ``repeats``, and its job CPU."""
-    walls, cpus, jobs = [], [], 0
+    """Medians over ``repeats`` of the study's wall seconds for ``runs`` and ``shards``, its jobs' CPU
+    seconds (their benchmark files) and the whole command's (getrusage); the jobs' largest peak MiB."""
+    walls, cpus, all_cpus, peaks, jobs, long = [], [], [], [], 0, 0
     override = json.dumps({"runs": runs, "shards": shards})
     for _ in range(repeats):
         shutil.rmtree(where / "results" / "importance", ignore_errors=True)
-        shutil.rmtree(where / "results" / "logs" / "importance_shard", ignore_errors=True)
-        shutil.rmtree(where / "results" / "logs" / "importance_gather", ignore_errors=True)
-        wall = snakemake(where, "--cores", str(cores), target, "--config", f"importance={override}").wall
-        study_jobs = [job for job in job_costs(where) if job["rule"].startswith("importance_")]
-        walls.append(wall)
+        # An earlier setting's shards would otherwise count with this one's.
+        for rule in STUDY_RULES:
+            shutil.rmtree(where / LOGS / rule, ignore_errors=True)
+            shutil.rmtree(where / BENCHMARKS / rule, ignore_errors=True)
+        run = snakemake(where, "--cores", str(cores), target, "--config", f"importance={override}")
+        study_jobs = [job for job in job_benchmarks(where) if job["rule"] in STUDY_RULES]
+        walls.append(run.wall)
         cpus.append(job_cpu(study_jobs))
+        all_cpus.append(run.cpu)
+        peaks.append(max((job["rss"] for job in study_jobs if job["rss"] is not None), default=math.nan))
         jobs = len(study_jobs)
-    return {"wall": statistics.median(walls), "cpu": statistics.median(cpus), "jobs": jobs}
+        long = max(long, len(beyond_sampling(study_jobs)))
+    return {
+        "wall": statistics.median(walls),
+        "cpu": statistics.median(cpus),
+        "all_cpu": statistics.median(all_cpus),
+        "rss": statistics.median(peaks),
+        "jobs": jobs,
+        "long": long,
+    }
 
 
-def linear_fit(rows: list[dict], epochs: int) -> str:
-    """The least-squares line of the jobs' CPU against runs: what is fixed, what each run-epoch costs."""
+def linear_fit(rows: list[dict], epochs: int, key: str = "cpu", label: str = "job CPU") -> str:
+    """The least-squares line of a CPU column against runs: what is fixed, what each run-epoch costs."""
     runs = [row["runs"] for row in rows]
-    cpus = [row["cpu"] for row in rows]
+    cpus = [row[key] for row in rows]
     mean_runs, mean_cpu = statistics.fmean(runs), statistics.fmean(cpus)
     slope = sum((r - mean_runs) * (c - mean_cpu) for r, c in zip(runs, cpus, strict=True)) / sum(
         (r - mean_runs) ** 2 for r in runs
@@ -60,7 +89,7 @@ def linear_fit(rows: list[dict], epochs: int) -> str:
     # Linear when no setting strays from the line by more than 5 % of the largest cost.
     verdict = "linear in the runs" if worst <= 0.05 * max(cpus) else "not linear in the runs"
     return (
-        f"  job CPU = {fixed:.1f} s + {slope / epochs * 1e6:.0f} µs per run-epoch "
+        f"  {label} = {fixed:.1f} s + {slope / epochs * 1e6:.0f} µs per run-epoch "
         f"(least squares; the largest residual {worst:.1f} s): {verdict}"
     )
 
@@ -68,14 +97,18 @@ def linear_fit(rows: list[dict], epochs: int) -> str:
 def print_table(title: str, rows: list[dict], reference: dict, epochs: int, cores: int) -> None:
     print(f"\n{title}")
     print(
-        f"  {'runs':>5} {'shards':>6} {'jobs':>4} {'wall s':>7} {'job CPU s':>9} "
-        f"{'µs per run-epoch x cores':>24} {'wall / default':>14}"
+        f"  {'runs':>5} {'shards':>6} {'jobs':>4} {'wall s':>7} {'job CPU s':>9} {'all CPU s':>9} "
+        f"{'max RSS MiB':>11} {'µs per run-epoch x cores':>24} {'wall / default':>14}"
     )
     for row in rows:
         per_run_epoch = row["wall"] * cores / (row["runs"] * epochs) * 1e6
+        note = (
+            f"  ({row['long']} jobs over {FULLY_SAMPLED:.0f} s: job CPU a lower bound)" if row["long"] else ""
+        )
         print(
             f"  {row['runs']:>5} {row['shards']:>6} {row['jobs']:>4} {row['wall']:>7.1f} {row['cpu']:>9.1f} "
-            f"{per_run_epoch:>24.0f} {row['wall'] / reference['wall']:>14.2f}"
+            f"{row['all_cpu']:>9.1f} {row['rss']:>11.0f} {per_run_epoch:>24.0f} "
+            f"{row['wall'] / reference['wall']:>14.2f}{note}"
         )
 
 
@@ -117,9 +150,16 @@ def main() -> None:
     print_table(f"against runs ({default['shards']} shards)", by_runs, reference, epochs, arguments.cores)
     if len(by_runs) > 1:
         print(linear_fit(by_runs, epochs))
+        print(linear_fit(by_runs, epochs, "all_cpu", "all CPU"))
     print_table(f"against shards ({default['runs']} runs)", by_shards, reference, epochs, arguments.cores)
     print(
-        "\n  µs per run-epoch x cores: the study's wall time per run and epoch, times the cores; constant\n"
+        "\n  job CPU s, max RSS MiB: the study jobs' `cpu_time` summed and `max_rss` at its largest, from\n"
+        "  their benchmark files (psutil's samples of each job's process tree); all CPU s: the command's\n"
+        "  and every process it waited for (getrusage), so the jobs' exact CPU plus the data check's and\n"
+        "  Snakemake's own."
+    )
+    print(
+        "  µs per run-epoch x cores: the study's wall time per run and epoch, times the cores; constant\n"
         "  when the cost is linear in runs x epochs and every core is busy. Includes the data check and\n"
         "  Snakemake's own start-up (about a second), which weighs most on the smallest settings."
     )

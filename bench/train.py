@@ -37,7 +37,7 @@ def main() -> None:
         seconds = time.perf_counter() - start
         total += seconds
         x_test, y_test = model_arrays(test, normalisation)
-        validation_accuracy = accuracy(network.forward(x_test), y_test)
+        validation_accuracy = accuracy(network.logits(x_test), y_test)
         print(
             f"{name:<8} {model['penalty']:<8} {epochs:>6} {seconds:>8.2f} "
             f"{1000 * seconds / epochs:>9.3f} {validation_accuracy:>13.3f}"
