@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from winenet.comparison import comparison_table
 from winenet.evaluation import (
     classification_metrics,
     classification_report_text,
-    comparison_table,
     roc_points,
 )
 from winenet.network import Network

@@ -7,7 +7,7 @@ from winenet.job import start_job
 start_job(snakemake)
 
 from winenet.artifacts import read_json, write_json  # noqa: E402
-from winenet.evaluation import comparison_table, resolution_note  # noqa: E402
+from winenet.comparison import comparison_table, resolution_note  # noqa: E402
 
 metrics = {
     model: read_json(path)
