@@ -11,27 +11,31 @@ min_version("9.0")
 # installed in the environment.
 SRC = os.path.join(workflow.basedir, "src")
 sys.path.insert(0, SRC)
-from winenet.claims import check_statement_shapes
-from winenet.config import check_overrides, type_as_schema
+from winenet.config import (
+    check_config,
+    check_overrides,
+    refused_in_words,
+    type_as_schema,
+)
 from winenet.job import pin_workflow_code
 
 pin_workflow_code(SRC)
 
 # Before `configfile:`, config holds only what --config and --configfile gave.
-check_overrides(config)
+with refused_in_words():
+    check_overrides(config)
 
 
 configfile: "config.yaml"
 
 
 SCHEMA = "workflow/schemas/config.schema.yaml"
-# Values inside a nested --config mapping arrive as strings: type them as the schema says.
-type_as_schema(config, os.path.join(workflow.basedir, SCHEMA))
-# Declared claims first: one line per problem, naming the claim.
-check_statement_shapes(
-    config.get("claims", {}).get("statements", []),
-    os.path.join(workflow.basedir, SCHEMA),
-)
+with refused_in_words():
+    # Values inside a nested --config mapping arrive as strings: type them as the schema says.
+    type_as_schema(config, os.path.join(workflow.basedir, SCHEMA))
+    # Every problem at once, one line each, naming the key (or the claim).
+    check_config(config, os.path.join(workflow.basedir, SCHEMA))
+# Fills in the defaults the schema declares.
 validate(config, SCHEMA)
 
 

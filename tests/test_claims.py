@@ -5,7 +5,8 @@ import pytest
 import yaml
 from conftest import REPO
 
-from winenet.claims import KIND_DEFAULTS, shape_problems, statement_problems, with_defaults
+from winenet.claims import KIND_DEFAULTS, statement_problems, with_defaults
+from winenet.config import schema_problems
 from winenet.verdicts import JUDGES
 
 SCHEMA = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
@@ -105,8 +106,8 @@ def test_shape_problems_are_one_line_each_naming_the_claim():
         {"text": "acc", "kind": "accuracy", "model": "plain", "valu": 0.9},
         {"text": "fine", "kind": "normalisation"},
     ]
-    problems = shape_problems(statements, SCHEMA)
-    assert problems[0].startswith("claims.statements[0] ('odd'): kind: 'hunch' is not one of")
+    problems = schema_problems({**CONFIG, "claims": {**CONFIG["claims"], "statements": statements}}, SCHEMA)
+    assert problems[0].startswith("claims.statements[0] ('odd').kind: 'hunch' is not one of")
     assert "claims.statements[1] ('acc'): 'value' is a required property" in problems
     assert any("'valu' is not one of" in problem for problem in problems)
     assert not any("[2]" in problem for problem in problems)

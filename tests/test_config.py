@@ -21,7 +21,7 @@ def test_defaults_are_the_reports_settings():
     assert len(config["data"]["features"]) == 13
     assert config["data"]["features"][6] == "Flavanoids"
     assert config["data"]["features"][12] == "Proline"
-    assert config["split"] == {"test_size": 0.25, "random_state": 0}
+    assert config["split"] == {"test_size": 0.25, "random_state": 0, "stratify": False}
     # The report's normalisation first: the models train with it; the others are compared.
     assert config["normalisation"]["methods"] == ["l2norm", "standard"]
     assert config["network"]["hidden"] == [128, 128]
@@ -67,15 +67,24 @@ BAD_VALUES = {
 
 @pytest.mark.parametrize(("overrides", "key"), BAD_VALUES.values(), ids=BAD_VALUES.keys())
 def test_schema_rejects_bad_values_naming_the_key(overrides, key):
+    from winenet.config import schema_problems
+
     with pytest.raises(Exception, match=key):
         validate(merge(default_config(), overrides), SCHEMA)
+    # The workflow's own check: each problem one line that starts with where it is.
+    problems = schema_problems(merge(default_config(), overrides), schema())
+    assert problems and any(key in problem for problem in problems)
+    assert all("\n" not in problem for problem in problems)
 
 
 def test_bad_config_stops_snakemake_before_any_job(tmp_path):
     project = make_project(tmp_path, {"training": {"learning_rate": -1.0}})
     result = run_snakemake(project, check=False)
+    output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "learning_rate" in result.stdout + result.stderr
+    assert "training.learning_rate: -1.0 is less than or equal to the minimum of 0" in output
+    # Words, not a traceback of the Snakefile.
+    assert "Traceback" not in output and 'File "' not in output
     assert not (project / "results").exists()
 
 

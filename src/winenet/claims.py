@@ -102,37 +102,6 @@ def statement_problems(
     return problems
 
 
-def shape_problems(statements, schema: Mapping) -> list[str]:
-    """One line per way a statement departs from the schema's ``$defs/statement``: kind, parameters, values.
-
-    Snakemake's own validation of the whole config would report the same, over many lines and
-    with the schema quoted; this names the claim and the problem in one.
-    """
-    import jsonschema
-
-    if not isinstance(statements, list):
-        return []  # not a list at all: the config's validation says so
-    validator = jsonschema.Draft202012Validator({**schema["$defs"]["statement"], "$defs": schema["$defs"]})
-    problems = []
-    for index, statement in enumerate(statements):
-        text = statement.get("text") if isinstance(statement, Mapping) else None
-        where = f"claims.statements[{index}]" + (f" ({text!r})" if text else "")
-        for error in sorted(validator.iter_errors(statement), key=lambda error: list(error.path)):
-            place = ".".join(str(part) for part in error.path)
-            problems.append(f"{where}{': ' + place if place else ''}: {error.message}")
-    return problems
-
-
-def check_statement_shapes(statements, schema_path) -> None:
-    """Raise ``ClaimsError`` with every problem of ``shape_problems`` against the YAML schema file."""
-    import yaml
-
-    with open(schema_path) as handle:
-        problems = shape_problems(statements, yaml.safe_load(handle))
-    if problems:
-        raise ClaimsError("invalid claims:\n  " + "\n  ".join(problems))
-
-
 def check_statements(statements: Sequence[Mapping], **names) -> None:
     """Raise ``ClaimsError`` with every problem of ``statement_problems``, before any job runs."""
     problems = statement_problems(statements, **names)

@@ -10,7 +10,10 @@ the merge into ``config.yaml`` would silently ignore.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
 
 from winenet.errors import WinenetError
 
@@ -119,6 +122,54 @@ def check_overrides(overrides: Mapping) -> None:
         raise ConfigError("invalid configuration override:\n  " + "\n  ".join(problems))
 
 
+def _place(path, config) -> str:
+    """Where in the config a schema error is: ``training.epochs``, or a claim by index and text."""
+    parts = list(path)
+    if parts[:2] == ["claims", "statements"] and len(parts) > 2:
+        index = parts[2]
+        statement = config["claims"]["statements"][index]
+        text = statement.get("text") if isinstance(statement, Mapping) else None
+        where = f"claims.statements[{index}]" + (f" ({text!r})" if text else "")
+        return ".".join([where, *(str(part) for part in parts[3:])])
+    return ".".join(str(part) for part in parts) or "the configuration"
+
+
+def schema_problems(config: Mapping, schema: Mapping) -> list[str]:
+    """One line per place where ``config`` departs from ``schema``: the key, then what is wrong.
+
+    Snakemake's own validation reports the first problem over many lines, quoting the schema;
+    this names every problem, each on a line of its own.
+    """
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda error: [str(part) for part in error.path])
+    return [f"{_place(error.path, config)}: {error.message}" for error in errors]
+
+
+def check_config(config: Mapping, schema_path) -> None:
+    """Raise ``ConfigError`` with every problem of ``schema_problems`` against the YAML schema file."""
+    import yaml
+
+    with open(schema_path) as handle:
+        problems = schema_problems(config, yaml.safe_load(handle))
+    if problems:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
+
+
+@contextmanager
+def refused_in_words() -> Iterator[None]:
+    """Stop Snakemake with the message of a ``WinenetError`` raised inside, and nothing else.
+
+    A configuration the workflow refuses is the user's to fix, not a bug: its message names the
+    key and what to do, and a traceback of the Snakefile would only hide it.
+    """
+    try:
+        yield
+    except WinenetError as error:
+        sys.exit(f"{type(error).__name__}: {error}")
+
+
 def type_as_schema(config: dict, schema_path) -> None:
     """In place: ``config`` with its values typed as the YAML schema at ``schema_path`` says."""
     import yaml
@@ -132,3 +183,70 @@ def type_as_schema(config: dict, schema_path) -> None:
 def proximal_twin(model: str) -> str:
     """The name of the L1 model ``model`` trained with the proximal step instead: ``{model}_proximal``."""
     return f"{model}_proximal"
+
+
+def check_l1_model(config: Mapping) -> None:
+    """Raise ``ConfigError`` unless ``beyond.l1_methods.model`` is a model with the l1 penalty."""
+    name = config["beyond"]["l1_methods"]["model"]
+    models = config["models"]
+    if models.get(name, {}).get("penalty") != "l1":
+        l1 = [model for model, entry in models.items() if entry.get("penalty") == "l1"]
+        hint = f"set it to one of {', '.join(l1)}" if l1 else "add a model with penalty l1 to models"
+        raise ConfigError(
+            f"beyond.l1_methods.model: {name!r} is not an entry of models with penalty l1; {hint}"
+        )
+
+
+# The sections whose change reruns trainings (the study, seeds, folds, the models); the others
+# (figures, claims, predictions, the reference hash) rerun only what draws or judges.
+TRAINING_SECTIONS = (
+    "data",
+    "split",
+    "normalisation",
+    "network",
+    "training",
+    "models",
+    "importance",
+    "beyond",
+)
+
+
+def _flat(value, prefix: str = "") -> dict:
+    if isinstance(value, Mapping) and value:
+        return {
+            key: item
+            for name, inner in value.items()
+            for key, item in _flat(inner, f"{prefix}{name}.").items()
+        }
+    return {prefix.rstrip("."): value}
+
+
+def changed_training_keys(config: Mapping, previous: Mapping) -> list[str]:
+    """The keys of the training sections whose value differs between two configs, sorted."""
+    now = _flat({section: config.get(section) for section in TRAINING_SECTIONS})
+    before = _flat({section: previous.get(section) for section in TRAINING_SECTIONS})
+    return sorted(key for key in now.keys() | before.keys() if now.get(key) != before.get(key))
+
+
+def rerun_note(config: Mapping, previous_path) -> str:
+    """One line when ``config`` would retrain what the last complete run (``previous_path``) trained.
+
+    Empty when there was no complete run yet, or nothing that trains differs.
+    """
+    import yaml
+
+    path = Path(previous_path)
+    if not path.is_file():
+        return ""
+    try:
+        previous = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError:
+        return ""
+    changed = changed_training_keys(config, previous)
+    if not changed:
+        return ""
+    shown = ", ".join(changed[:6]) + (f" and {len(changed) - 6} more" if len(changed) > 6 else "")
+    return (
+        f"winenet: this config differs from the last complete run's ({path}) in {shown}, so what they "
+        f"feed is trained again; to keep that run's settings, pass --configfile {path}"
+    )

@@ -1,10 +1,10 @@
 # Helpers only: no rules here.
 import os
-
+import sys
 
 from winenet.baselines import BASELINES
 from winenet.claims import check_statements
-from winenet.config import proximal_twin
+from winenet.config import check_l1_model, proximal_twin, refused_in_words, rerun_note
 from winenet.data import configured_features
 from winenet.dependencies import module_closure
 
@@ -14,23 +14,25 @@ MODELS = list(config["models"])
 NORMALISATIONS = list(config["normalisation"]["methods"])
 MODEL_NORMALISATION = NORMALISATIONS[0]
 L1_MODEL = config["beyond"]["l1_methods"]["model"]
-if config["models"].get(L1_MODEL, {}).get("penalty") != "l1":
-    raise ValueError(
-        f"beyond.l1_methods.model: {L1_MODEL!r} is not an entry of models with penalty l1"
-    )
+with refused_in_words():
+    check_l1_model(config)
 # The L1 model's twin with the proximal step: trained beside it (l1_methods) and over seeds, so
 # that the claims can compare the two steps seed by seed.
 PROXIMAL_TWIN = proximal_twin(L1_MODEL)
 SEED_MODELS = [*MODELS, PROXIMAL_TWIN]
+# A changed setting retrains: say so before any job runs, and how to keep the last run's settings.
+if note := rerun_note(config, "results/config.yaml"):
+    print(note, file=sys.stderr)
 # A claim that names a model, feature or normalisation this run lacks stops here, before any job.
-check_statements(
-    config["claims"]["statements"],
-    models=MODELS,
-    seed_models=SEED_MODELS,
-    baselines=BASELINES,
-    normalisations=NORMALISATIONS,
-    features=configured_features(config["data"]),
-)
+with refused_in_words():
+    check_statements(
+        config["claims"]["statements"],
+        models=MODELS,
+        seed_models=SEED_MODELS,
+        baselines=BASELINES,
+        normalisations=NORMALISATIONS,
+        features=configured_features(config["data"]),
+    )
 # Which ready job goes first when the cores are busy (higher first): the trainings that most
 # evaluations and figures wait on, then the long analyses (importance shards, cross-validation,
 # seeds, baselines), and last the short summaries and figures, which fill the cores until the end
