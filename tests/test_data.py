@@ -286,11 +286,13 @@ def test_standard_gives_zero_mean_unit_std_on_train(wine):
 
 
 @pytest.mark.parametrize(("method", "value"), [("l2norm", 0.0), ("standard", 0.1)])
-def test_constant_feature_is_rejected_by_name(wine, method, value):
+def test_a_feature_constant_over_the_training_rows_is_named_and_set_to_zero(wine, method, value):
     table = wine.assign(Ash=value)
-    train, _ = split_table(table, LABEL, 0.25, 0)
-    with pytest.raises(DataValidationError, match="'Ash'"):
-        fit_normalisation(train, FEATURES, method)
+    train, test = split_table(table, LABEL, 0.25, 0)
+    fitted = fit_normalisation(train, FEATURES, method)
+    assert fitted["constant"] == ["Ash"]
+    normalisation = {"label": LABEL, "classes": [1, 2, 3], **fitted}
+    assert (apply_normalisation(test.assign(Ash=value + 5), normalisation)["Ash"] == 0).all()
 
 
 def test_apply_normalisation_leaves_other_columns_alone(wine):
@@ -365,7 +367,7 @@ def test_split_positions_are_scikit_learns_train_test_split(rows, test_size, see
 
     from winenet.data import split_positions
 
-    train, test = split_positions(rows, test_size, seed)
+    train, test = split_positions(np.zeros(rows), test_size, seed)
     expected_train, expected_test = train_test_split(np.arange(rows), test_size=test_size, random_state=seed)
     np.testing.assert_array_equal(train, expected_train)
     np.testing.assert_array_equal(test, expected_test)

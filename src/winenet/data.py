@@ -57,20 +57,21 @@ class DataValidationError(WinenetError, ValueError):
 
 
 def _feature_problems(
-    columns: list[str], label: str, features: list[str] | str
+    columns: list[str], label: str, features: list[str] | str, exclude: list[str] = ()
 ) -> tuple[list[str], list[str]]:
-    """Resolve the configured features against `columns`; return (features, problems)."""
-    problems = []
+    """Resolve the configured features against `columns`, less ``exclude``; return (features, problems)."""
+    problems = [f"data.exclude: column {name!r} not found" for name in exclude if name not in columns]
     if isinstance(features, str):
         if features != "all":
             return [], [f"features must be a list of column names or 'all', got {features!r}"]
-        resolved = [c for c in columns if c != label]
+        resolved = [c for c in columns if c != label and c not in exclude]
     else:
         resolved = list(features)
         if label in resolved:
             problems.append(f"label column {label!r} is also listed as a feature")
         missing = [f for f in resolved if f not in columns]
         problems += [f"feature column {f!r} not found" for f in missing]
+        resolved = [f for f in resolved if f not in exclude]
     if not resolved:
         problems.append("no feature columns selected")
     repeated = [f for f, n in Counter(resolved).items() if n > 1]
@@ -173,14 +174,15 @@ def configured_features(data: dict) -> list[str] | None:
 
     None when the file cannot be read yet: the validate stage then names what is wrong with it.
     """
+    exclude = data.get("exclude", [])
     if data["features"] != "all":
-        return list(data["features"])
+        return [name for name in data["features"] if name not in exclude]
     try:
         records, _, columns = csv_header(data["path"])
         records.close()
     except DataValidationError:
         return None
-    return [column for column in columns if column != data["label"]]
+    return [column for column in columns if column != data["label"] and column not in exclude]
 
 
 def header_problems(
@@ -276,17 +278,19 @@ def _typed_labels(labels: list[str], where: str, label: str) -> tuple[pd.Series,
     return pd.Series(labels, name=label), problems
 
 
-def load_table(path, label: str, features: list[str] | str) -> pd.DataFrame:
+def load_table(path, label: str, features: list[str] | str, exclude: list[str] = ()) -> pd.DataFrame:
     """Read and validate a CSV; return the label column, then float64 features in config order.
 
-    Every problem is collected, each naming the file, line, column and value, and raised together
-    as one ``DataValidationError``; nothing is dropped or coerced.
+    ``exclude`` names columns left out of the features (with ``features`` "all", the columns one
+    does not want). Every problem is collected, each naming the file, line, column and value, and
+    raised together as one ``DataValidationError``; nothing is dropped or coerced. A feature that
+    holds one value in every row is a problem too: it tells the classes nothing.
     """
     where = str(path)
     records, header_line, columns = csv_header(path)
     at_header = f"{where}, line {header_line}"
 
-    selected, feature_problems = _feature_problems(columns, label, features)
+    selected, feature_problems = _feature_problems(columns, label, features, list(exclude))
     positions, problems = header_problems(columns, at_header, [label, *selected], reserved=(ROW_COLUMN,))
     if label not in positions:
         problems.append(f"{at_header}: label column {label!r} not found")
@@ -297,6 +301,17 @@ def load_table(path, label: str, features: list[str] | str) -> pd.DataFrame:
     unique = {name: found[0] - 1 for name, found in positions.items() if len(found) == 1}
     feature_index = [(f, unique[f]) for f in dict.fromkeys(selected) if f in unique]
     label_index = (label, unique[label]) if label in unique else None
+    if not feature_index:
+        # Nothing to read: say what the file has, the usual slip being data.features left at
+        # another table's names.
+        others = [name for name in columns if name and name != label]
+        problems.append(
+            f"{at_header}: none of the configured features is a column of this file; its columns "
+            f"are {', '.join(others) or 'none but the label'}: set data.features to all (and "
+            "data.exclude to the columns to leave out) or list the ones to use"
+        )
+        count = len(problems)
+        raise DataValidationError(problems, f"{where}: {count} problem{'s' * (count != 1)} found:")
     labels, values, row_problems, count = record_values(
         records, len(columns), where, feature_index, label_index
     )
@@ -308,6 +323,8 @@ def load_table(path, label: str, features: list[str] | str) -> pd.DataFrame:
         label_column, label_problems = _typed_labels(labels, where, label)
         problems += label_problems
 
+    if not problems:
+        problems += constant_problems(where, [name for name, _ in feature_index], values)
     if problems:
         count = len(problems)
         raise DataValidationError(problems, f"{where}: {count} problem{'s' * (count != 1)} found:")
@@ -316,23 +333,58 @@ def load_table(path, label: str, features: list[str] | str) -> pd.DataFrame:
     return table
 
 
-def split_positions(n_rows: int, test_size: float, random_state: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row positions (train, test) of scikit-learn's ``train_test_split(..., test_size, random_state)``."""
+def constant_problems(where: str, names: list[str], values: np.ndarray) -> list[str]:
+    """One line per feature column ``(rows, features)`` that holds a single value in every row."""
+    if not len(values):
+        return []
+    constant = values.max(axis=0) == values.min(axis=0)
+    return [
+        f"{where}, column {name!r}: every row holds {value:g}, so it tells the classes nothing and no "
+        "normalisation can scale it; leave it out with data.exclude"
+        for name, value, flat in zip(names, values[0], constant, strict=True)
+        if flat
+    ]
+
+
+def split_positions(
+    labels, test_size: float, random_state: int, stratify: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions (train, test) of scikit-learn's ``train_test_split`` of rows with ``labels``.
+
+    Unstratified, as the report split, unless ``stratify``: then every class keeps its share on
+    both sides.
+    """
     from sklearn.model_selection import train_test_split
 
+    labels = np.asarray(labels)
+    n_rows = len(labels)
     n_test = math.ceil(test_size * n_rows)
     if not 0 < n_test < n_rows:
         raise DataValidationError(
-            [f"test_size {test_size} of {n_rows} rows leaves no training or no test rows"]
+            [f"split.test_size {test_size} of {n_rows} rows leaves no training or no test rows"]
         )
-    train, test = train_test_split(np.arange(n_rows), test_size=test_size, random_state=random_state)
+    try:
+        train, test = train_test_split(
+            np.arange(n_rows),
+            test_size=test_size,
+            random_state=random_state,
+            stratify=labels if stratify else None,
+        )
+    except ValueError as error:
+        # Only a stratified split can fail here: a class too small to stand on both sides.
+        raise DataValidationError(
+            [
+                f"split.stratify: {error}; set split.stratify to false, or a test_size that "
+                "leaves every class rows on both sides"
+            ]
+        ) from None
     return train, test
 
 
 def split_table(
-    table: pd.DataFrame, label: str, test_size: float, random_state: int
+    table: pd.DataFrame, label: str, test_size: float, random_state: int, stratify: bool = False
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Unstratified train/test split as the report did; each part starts with a 0-based "row"."""
+    """The train/test split (the report's: unstratified); each part starts with a 0-based "row"."""
     if label not in table.columns:
         raise DataValidationError([f"label column {label!r} not in the table"])
     if ROW_COLUMN in table.columns:
@@ -341,7 +393,7 @@ def split_table(
         )
     others = [c for c in table.columns if c != label]
     parts = []
-    for positions in split_positions(len(table), test_size, random_state):
+    for positions in split_positions(table[label].to_numpy(), test_size, random_state, stratify):
         # One copy per part: the rows taken, numbered by their position in the input.
         part = table.iloc[positions][[label, *others]].reset_index(drop=True)
         part.insert(0, ROW_COLUMN, positions.astype(np.int64))
@@ -368,33 +420,55 @@ def normalisation_parameters(x: np.ndarray, method: str) -> tuple[np.ndarray, np
 
 
 def fit_normalisation(train: pd.DataFrame, features: list[str], method: str) -> dict:
-    """Offset and scale per feature from the (n_train, n_features) training rows; JSON-able."""
+    """Offset and scale per feature from the (n_train, n_features) training rows; JSON-able.
+
+    A feature the method cannot scale on these rows (constant over them, or all zero for l2norm),
+    which happens in a small fold of cross-validation or on a small split, is listed in
+    ``constant``: ``apply_normalisation`` sets it to 0 in every row, training or not. A model
+    cannot learn from a feature that never varied while it trained, and 0 is the value that
+    leaves the rest of its input as it would be without it.
+    """
     if method not in NORMALISATION_METHODS:
         raise ValueError(f"unknown normalisation method {method!r}; choose one of {NORMALISATION_METHODS}")
     if len(train) == 0:
         raise DataValidationError(["no training rows to fit the normalisation on"])
     features = list(features)
     offset, scale = normalisation_parameters(train[features].to_numpy(dtype=np.float64), method)
-    useless = scale == 0
-    reason = {
-        "l2norm": "is zero in every training row (its L2 norm is 0)",
-        "standard": "is constant over the training rows (its standard deviation is 0)",
-        "minmax": "is constant over the training rows (its range is 0)",
-    }[method]
-    if useless.any():
-        raise DataValidationError(
-            [
-                f"feature {f!r} {reason}; drop it from the features"
-                for f, u in zip(features, useless, strict=True)
-                if u
-            ]
-        )
+    constant = scale == 0
     return {
         "method": method,
         "features": features,
         "offset": [float(v) for v in offset],
-        "scale": [float(v) for v in scale],
+        "scale": [float(v) if v else 1.0 for v in scale],
+        "constant": [f for f, flat in zip(features, constant, strict=True) if flat],
     }
+
+
+def split_notes(train: pd.DataFrame, normalisation: dict) -> list[str]:
+    """What the split left the models to work with that a reader must know, one sentence each.
+
+    Classes without a training row (the report's split is not stratified, so a small table can
+    leave one out) and features constant over the training rows (set to 0, see
+    ``fit_normalisation``); empty when there is nothing to say.
+    """
+    notes = []
+    present = set(train[normalisation["label"]].tolist())
+    missing = [cls for cls in normalisation["classes"] if cls not in present]
+    if missing:
+        listed = ", ".join(repr(cls) for cls in missing)
+        notes.append(
+            f"**Classes without training rows:** {listed} have no row among the {len(train)} training "
+            "rows of the split, so no model can learn them; set ``split.stratify: true`` to keep every "
+            "class on both sides."
+        )
+    if normalisation.get("constant"):
+        listed = ", ".join(normalisation["constant"])
+        notes.append(
+            f"**Constant over the training rows:** {listed} hold one value in every training row, "
+            f"which the {normalisation['method']} normalisation cannot scale; they are set to 0 in every "
+            "row, so the models do not use them."
+        )
+    return notes
 
 
 # The report's l2norm scaling divides by a norm that grows with the square root of the row count:
@@ -432,6 +506,8 @@ def apply_normalisation(table: pd.DataFrame, normalisation: dict) -> pd.DataFram
     values = table[features].to_numpy(dtype=np.float64, copy=True)
     values -= offset
     values /= scale
+    # Models saved before the key existed have no constant features.
+    values[:, [f in normalisation.get("constant", ()) for f in features]] = 0.0
     result = table.copy(deep=False)
     result[features] = values
     return result
@@ -444,10 +520,11 @@ def split_normalise(
     test_size: float,
     random_state: int,
     method: str,
+    stratify: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Split, fit the normalisation on the training rows only, apply it to both parts."""
     features = resolve_features(list(table.columns), label, features)
-    train, test = split_table(table, label, test_size, random_state)
+    train, test = split_table(table, label, test_size, random_state, stratify)
     normalisation = fit_normalisation(train, features, method)
     classes = sorted(table[label].unique().tolist())
     return (

@@ -24,6 +24,7 @@ from winenet.data import (
     header_problems,
     record_values,
 )
+from winenet.errors import WinenetError
 from winenet.network import Network, load_parameters
 
 
@@ -60,9 +61,24 @@ def model_description(normalisation: dict, sizes: Sequence[int], penalty: str, c
     }
 
 
+class ModelNotFound(WinenetError):
+    """A folder given as a model is not one a run of the pipeline wrote; str() says which are."""
+
+
+def _models_beside(directory: Path) -> str:
+    found = sorted(path.parent.name for path in directory.parent.glob("*/model.json"))
+    if found:
+        return f"the models in {directory.parent} are {', '.join(found)}"
+    return "a model folder is results/models/<model> of a complete run, holding model.json and weights.npz"
+
+
 def load_model(directory) -> tuple[Network, dict]:
     """The trained network of a model folder and its description (see ``model_description``)."""
     directory = Path(directory)
+    if not directory.is_dir():
+        raise ModelNotFound(f"{directory}: no such folder; {_models_beside(directory)}")
+    if not (directory / "model.json").is_file():
+        raise ModelNotFound(f"{directory}: not a model folder (no model.json); {_models_beside(directory)}")
     description = read_json(directory / "model.json")
     network = Network.from_parameters(load_parameters(directory / "weights.npz"))
     return network, description
@@ -91,6 +107,15 @@ def read_samples(path, features: Sequence[str], id_column: str | None = None) ->
     ]
     unique = {name: found[0] - 1 for name, found in positions.items() if len(found) == 1}
     feature_index = [(f, unique[f]) for f in features if f in unique]
+    if not feature_index:
+        # Nothing to read: the file is not one of this model's samples.
+        problems.append(
+            f"{at_header}: none of the model's features is a column of this file (its columns: "
+            f"{', '.join(name for name in columns if name) or 'none'}); the model needs "
+            f"{', '.join(features)}"
+        )
+        count = len(problems)
+        raise DataValidationError(problems, f"{where}: {count} problem{'s' * (count != 1)} found:")
     id_index = (id_column, unique[id_column]) if id_column in unique else None
     # The id column is read like a label (any text, not empty), the features as finite numbers.
     ids, values, row_problems, count = record_values(records, len(columns), where, feature_index, id_index)

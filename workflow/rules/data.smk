@@ -12,6 +12,7 @@ rule validate:
     params:
         label=config["data"]["label"],
         features=config["data"]["features"],
+        exclude=config["data"]["exclude"],
     script:
         adapter("validate")
 

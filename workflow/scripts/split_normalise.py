@@ -7,7 +7,7 @@ from winenet.job import start_job
 start_job(snakemake)
 
 from winenet.artifacts import read_parquet, write_json  # noqa: E402
-from winenet.data import scale_warning, split_normalise  # noqa: E402
+from winenet.data import scale_warning, split_normalise, split_notes  # noqa: E402
 
 table = read_parquet(snakemake.input.table)
 label = snakemake.params.label
@@ -18,13 +18,14 @@ train, test, normalisation = split_normalise(
     test_size=snakemake.params.split["test_size"],
     random_state=snakemake.params.split["random_state"],
     method=snakemake.wildcards.normalisation,
+    stratify=snakemake.params.split["stratify"],
 )
 train.to_parquet(snakemake.output.train, index=False)
 test.to_parquet(snakemake.output.test, index=False)
 write_json(snakemake.output.normalisation, normalisation)
-warning = scale_warning(train, normalisation)
+notes = [note for note in [scale_warning(train, normalisation), *split_notes(train, normalisation)] if note]
 with open(snakemake.output.notes, "w") as handle:
-    handle.write(warning + "\n" if warning else "")
+    handle.write("".join(f"{note}\n\n" for note in notes))
 print(f"train {len(train)} rows, test {len(test)} rows", file=sys.stderr)
-if warning:
-    print(f"warning: {warning}", file=sys.stderr)
+for note in notes:
+    print(f"warning: {note}", file=sys.stderr)

@@ -9,7 +9,8 @@ start_job(snakemake)
 from winenet.artifacts import write_json  # noqa: E402
 from winenet.data import load_table, table_summary  # noqa: E402
 
-table = load_table(snakemake.input.table, snakemake.params.label, snakemake.params.features)
+params = snakemake.params
+table = load_table(snakemake.input.table, params.label, params.features, params.exclude)
 table.to_parquet(snakemake.output.table, index=False)
 write_json(snakemake.output.summary, table_summary(table, snakemake.params.label, snakemake.input.table))
 print(f"{len(table)} rows, {table.shape[1] - 1} features: valid", file=sys.stderr)
