@@ -24,6 +24,15 @@ def test_documentation_points_at_nothing_outside_the_repository():
             assert linked.exists(), f"{name} links to a missing {target}"
 
 
+def test_the_readme_is_read_in_five_minutes_and_its_pages_exist():
+    readme = (REPO / "README.md").read_text()
+    assert len(readme.splitlines()) < 200
+    for section in ("Quick start", "What it concludes", "Your own data", "New samples", "Where results land"):
+        assert f"## {section}" in readme
+    for page in ("claims", "results", "configuration", "own-data", "reruns", "cluster", "performance"):
+        assert f"(docs/{page}.md)" in readme
+
+
 def test_the_architecture_is_documented_in_the_repository():
     text = (REPO / "docs" / "architecture.md").read_text()
     for topic in ("Data flow", "replica axis", "What reruns when"):

@@ -11,9 +11,11 @@ pytestmark = pytest.mark.workflow
 
 
 def readme_overrides() -> list[str]:
-    """The README's snakemake command lines that override the configuration, as written."""
-    readme = (REPO / "README.md").read_text()
-    blocks = re.findall(r"```bash\n(.*?)```", readme, re.DOTALL)
+    """The snakemake command lines of the README and docs/ that override the configuration, as written."""
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    blocks = [
+        block for page in pages for block in re.findall(r"```bash\n(.*?)```", page.read_text(), re.DOTALL)
+    ]
     lines = [line.strip() for block in blocks for line in block.splitlines()]
     return [line for line in lines if "snakemake" in line and ("--config" in line or "--configfile" in line)]
 

@@ -23,6 +23,7 @@ prose in between
 def results(tmp_path):
     root = tmp_path / "results"
     (root / "importance" / "l2norm").mkdir(parents=True)
+    (root / "verdicts.csv").write_text("claim,under,verdict\nA is better,l2norm,holds\n")
     (root / "claims.csv").write_text(
         "claim,verdict,evidence,conditions\n"
         'A is better,holds,"difference +0.05 (0.01 to 0.09), P 0.99",5 folds\n'
@@ -41,6 +42,8 @@ def test_render_fills_each_block_from_the_results_and_keeps_the_rest(results):
     assert r"B has \|w\| spikes" in text
     assert "- **l2norm**: Most important: **X**." in text
     assert render(text, results) == text
+    glance = render("<!-- results:verdicts -->\n<!-- /results:verdicts -->\n", results)
+    assert "| A is better | l2norm | **holds** |" in glance
 
 
 def test_check_names_the_stale_blocks_and_the_command_exits_accordingly(results, tmp_path, capsys):

@@ -43,8 +43,8 @@ def test_a_dry_run_writes_nothing(project):
 
 
 def readme_rebuild_command() -> list[str]:
-    readme = (REPO / "README.md").read_text()
-    (command,) = set(re.findall(r"`(snakemake --report [^`]+)`", readme))
+    pages = [REPO / "README.md", *(REPO / "docs").glob("*.md")]
+    (command,) = {c for page in pages for c in re.findall(r"`(snakemake --report [^`]+)`", page.read_text())}
     return shlex.split(command)
 
 

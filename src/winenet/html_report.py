@@ -18,16 +18,17 @@ class ReportFailed(WinenetError):
     """Snakemake could not build the HTML report; its own message is in the job's log."""
 
 
-def build_report(output, config: dict, snakefile, stylesheet, log) -> None:
+def build_report(output, config: dict, settings, snakefile, stylesheet, log) -> None:
     """Write Snakemake's HTML report of the default target to ``output``, with ``config`` as the config.
 
-    ``snakefile`` and ``stylesheet`` are absolute: the working directory (``--directory``) may be
-    anywhere, and a profile's relative stylesheet path would be read from there.
+    ``config`` is first written to ``settings`` (``results/config.yaml``): the effective config of
+    the complete run, which a later command can pass again to keep it. ``snakefile`` and
+    ``stylesheet`` are absolute: the working directory (``--directory``) may be anywhere, and a
+    profile's relative stylesheet path would be read from there.
     """
     import yaml
 
-    settings = Path(log).with_suffix(".config.yaml")
-    settings.write_text(yaml.safe_dump(config, sort_keys=False))
+    Path(settings).write_text(yaml.safe_dump(config, sort_keys=False))
     command = [
         sys.executable,
         "-m",

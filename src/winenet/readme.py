@@ -1,11 +1,12 @@
-"""The README's result blocks, regenerated from a run's outputs, so that no result in it is typed by hand.
+"""The result blocks of the README and docs/, regenerated from a run's outputs: no result is typed by hand.
 
-A block sits between ``<!-- results:NAME -->`` and ``<!-- /results:NAME -->``. ``write`` replaces
-every block's body with what the run's outputs say; ``check`` lists the blocks whose body differs,
-so that CI fails when the README no longer matches what a full default run produces.
+A block sits between ``<!-- results:NAME -->`` and ``<!-- /results:NAME -->``, in README.md or
+any page of docs/. ``write`` replaces every block's body with what the run's outputs say; ``check``
+lists the blocks whose body differs, so that CI fails when a page no longer matches what a full
+default run produces.
 
-    python -m winenet.readme --check [--results results] [README.md]
-    python -m winenet.readme --write [--results results] [README.md]
+    python -m winenet.readme --check [--results results] [PAGE.md ...]
+    python -m winenet.readme --write [--results results] [PAGE.md ...]
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
+
+
+def verdicts_block(results: Path) -> str:
+    """The verdicts at a glance of ``results/verdicts.csv``: claim, what the row covers, verdict."""
+    rows = _rows(results / "verdicts.csv")
+    body = [[row["claim"], row["under"], f"**{row['verdict']}**"] for row in rows]
+    return _table(["claim", "under", "verdict"], body)
 
 
 def claims_block(results: Path) -> str:
@@ -91,6 +99,7 @@ def importance_block(results: Path) -> str:
 
 
 BLOCKS: dict[str, Callable[[Path], str]] = {
+    "verdicts": verdicts_block,
     "claims": claims_block,
     "accuracy": accuracy_block,
     "importance": importance_block,
@@ -124,22 +133,28 @@ def main(argv: list[str] | None = None) -> int:
     action.add_argument("--check", action="store_true", help="exit 1 when a block differs from the results")
     action.add_argument("--write", action="store_true", help="rewrite the blocks from the results")
     parser.add_argument("--results", type=Path, default=Path("results"))
-    parser.add_argument("readme", type=Path, nargs="?", default=Path("README.md"))
+    parser.add_argument(
+        "pages", type=Path, nargs="*", help="Markdown pages (default: README.md and docs/*.md)"
+    )
     args = parser.parse_args(argv)
-    text = args.readme.read_text()
-    if args.write:
-        args.readme.write_text(render(text, args.results))
-        return 0
-    stale = stale_blocks(text, args.results)
-    if stale:
-        print(
-            f"{args.readme}: result blocks {', '.join(stale)} differ from {args.results}/; "
-            f"run `python -m winenet.readme --write` after a full default run and commit",
-            file=sys.stderr,
-        )
-        return 1
-    print(f"{args.readme}: every result block matches {args.results}/")
-    return 0
+    pages = args.pages or [Path("README.md"), *sorted(Path("docs").glob("*.md"))]
+    failed = False
+    for page in pages:
+        text = page.read_text()
+        if args.write:
+            page.write_text(render(text, args.results))
+            continue
+        stale = stale_blocks(text, args.results)
+        if stale:
+            failed = True
+            print(
+                f"{page}: result blocks {', '.join(stale)} differ from {args.results}/; "
+                f"run `python -m winenet.readme --write` after a full default run and commit",
+                file=sys.stderr,
+            )
+    if not args.write and not failed:
+        print(f"{', '.join(map(str, pages))}: every result block matches {args.results}/")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ rule report:
         final_targets(),
         code=code("report"),
     output:
-        "results/report.html",
+        report="results/report.html",
+        # The effective config of this complete run: pass it again to keep its settings.
+        config="results/config.yaml",
     log:
         "results/logs/report.log",
     benchmark:
@@ -14,8 +16,5 @@ rule report:
     params:
         # The captions quote the settings, any of them.
         config=config,
-        # Scripts run from a copy under .snakemake/scripts/: the workflow is found from here.
-        snakefile=os.path.join(workflow.basedir, "Snakefile"),
-        stylesheet=os.path.join(workflow.basedir, "workflow", "report", "style.css"),
     script:
         adapter("report")

@@ -1,4 +1,6 @@
-"""Rule report: every result of the default run -> results/report.html."""
+"""Rule report: every result of the default run -> results/report.html and results/config.yaml."""
+
+from pathlib import Path
 
 from winenet.job import start_job
 
@@ -6,5 +8,16 @@ start_job(snakemake)
 
 from winenet.html_report import build_report  # noqa: E402
 
-params = snakemake.params
-build_report(snakemake.output[0], params.config, params.snakefile, params.stylesheet, snakemake.log[0])
+# The script runs from a copy under .snakemake/scripts/; scriptdir is where its source lies, in
+# workflow/scripts/ beside the Snakefile, whatever the working directory (--directory).
+workflow_dir = Path(snakemake.scriptdir).resolve().parents[1]
+stylesheet = workflow_dir / "workflow" / "report" / "style.css"
+output = snakemake.output
+build_report(
+    output.report,
+    snakemake.params.config,
+    output.config,
+    workflow_dir / "Snakefile",
+    stylesheet,
+    snakemake.log[0],
+)

@@ -1,0 +1,186 @@
+"""A newcomer's own data: every slip is one line saying what to do; follow-ups keep the settings."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from conftest import REPO, TINY, make_project, merge, run_snakemake
+
+from winenet.config import changed_training_keys, rerun_note
+from winenet.data import (
+    DataValidationError,
+    apply_normalisation,
+    fit_normalisation,
+    load_table,
+    split_normalise,
+    split_notes,
+)
+from winenet.predict import ModelNotFound, load_model, read_samples
+
+WINE_FEATURES = yaml.safe_load((REPO / "config.yaml").read_text())["data"]["features"]
+
+
+def write_csv(path, columns: dict) -> None:
+    pd.DataFrame(columns).to_csv(path, index=False)
+
+
+def own_table(rows_per_class=10, seed=0) -> dict:
+    rng = np.random.default_rng(seed)
+    labels = np.repeat(["north", "south", "east"], rows_per_class)
+    shift = np.repeat([0.0, 3.0, 6.0], rows_per_class)
+    return {
+        "kind": labels,
+        "a": rng.normal(size=len(labels)) + shift,
+        "b": rng.normal(size=len(labels)) - shift,
+        "batch_id": np.arange(len(labels)) % 4,
+    }
+
+
+def test_none_of_the_configured_features_in_the_file_is_one_problem_naming_its_columns(tmp_path):
+    path = tmp_path / "mine.csv"
+    write_csv(path, own_table())
+    with pytest.raises(DataValidationError) as caught:
+        load_table(path, "kind", WINE_FEATURES)
+    last = caught.value.problems[-1]
+    assert "none of the configured features is a column of this file" in last
+    assert "its columns are a, b, batch_id" in last and "data.features to all" in last
+    # Each configured feature that is missing is named too, as before.
+    assert any("'Proline' not found" in problem for problem in caught.value.problems)
+
+
+def test_exclude_leaves_columns_out_of_all_and_names_an_unknown_one(tmp_path):
+    path = tmp_path / "mine.csv"
+    write_csv(path, own_table())
+    table = load_table(path, "kind", "all", exclude=["batch_id"])
+    assert list(table.columns) == ["kind", "a", "b"]
+    with pytest.raises(DataValidationError, match="data.exclude: column 'batchid' not found"):
+        load_table(path, "kind", "all", exclude=["batchid"])
+
+
+def test_constant_and_all_zero_columns_are_found_by_validate_all_at_once(tmp_path):
+    path = tmp_path / "pixels.csv"
+    columns = own_table()
+    columns |= {"pixel_0": np.zeros(30), "pixel_1": np.full(30, 16.0), "pixel_2": np.arange(30.0)}
+    write_csv(path, columns)
+    with pytest.raises(DataValidationError) as caught:
+        load_table(path, "kind", "all")
+    problems = caught.value.problems
+    assert len(problems) == 2
+    assert "column 'pixel_0': every row holds 0" in problems[0] and "data.exclude" in problems[0]
+    assert "column 'pixel_1': every row holds 16" in problems[1]
+    assert list(load_table(path, "kind", "all", exclude=["pixel_0", "pixel_1"]).columns)[-1] == "pixel_2"
+
+
+def test_a_feature_constant_over_the_training_rows_becomes_zero_everywhere():
+    train = pd.DataFrame({"y": [0, 1, 0, 1], "a": [1.0, 2.0, 3.0, 4.0], "b": [5.0, 5.0, 5.0, 5.0]})
+    test = pd.DataFrame({"y": [0, 1], "a": [2.0, 3.0], "b": [7.0, 5.0]})
+    for method in ("l2norm", "standard", "minmax"):
+        fitted = fit_normalisation(train, ["a", "b"], method)
+        normalisation = {"label": "y", "classes": [0, 1], **fitted}
+        assert normalisation["constant"] == [] if method == "l2norm" else ["b"]
+        if normalisation["constant"]:
+            assert (apply_normalisation(test, normalisation)["b"] == 0).all()
+            assert "**Constant over the training rows:** b" in " ".join(split_notes(train, normalisation))
+        assert np.isfinite(apply_normalisation(test, normalisation)[["a", "b"]].to_numpy()).all()
+
+
+def test_a_class_missing_from_the_training_rows_is_named_and_stratify_keeps_it():
+    table = pd.DataFrame({"y": ["a"] * 12 + ["rare"] * 2, "x": np.arange(14.0)})
+    for seed in range(50):
+        train, _, normalisation = split_normalise(table, "y", ["x"], 0.25, seed, "standard")
+        if "rare" not in set(train["y"]):
+            break
+    else:
+        pytest.skip("no seed left the rare class out")
+    (note,) = split_notes(train, normalisation)
+    assert "'rare' have no row among the" in note and "split.stratify: true" in note
+    train, test, _ = split_normalise(table, "y", ["x"], 0.25, seed, "standard", stratify=True)
+    assert set(train["y"]) == set(test["y"]) == {"a", "rare"}
+
+
+def test_a_stratified_split_a_class_is_too_small_for_is_one_line():
+    table = pd.DataFrame({"y": ["a"] * 12 + ["rare"], "x": np.arange(13.0)})
+    with pytest.raises(DataValidationError, match="split.stratify: .*set split.stratify to false"):
+        split_normalise(table, "y", ["x"], 0.25, 0, "standard", stratify=True)
+
+
+def test_a_model_folder_that_is_not_there_names_the_models_that_are(tmp_path):
+    models = tmp_path / "results" / "models"
+    (models / "l1").mkdir(parents=True)
+    (models / "l1" / "model.json").write_text("{}")
+    with pytest.raises(ModelNotFound) as caught:
+        load_model(models / "l3")
+    message = str(caught.value)
+    assert "no such folder" in message and "are l1" in message and "snakemake" not in message.lower()
+    with pytest.raises(ModelNotFound, match="not a model folder"):
+        load_model(tmp_path)
+
+
+def test_samples_that_share_no_column_with_the_model_are_one_line(tmp_path):
+    path = tmp_path / "new.csv"
+    write_csv(path, {"colour": [1.0], "weight": [2.0]})
+    with pytest.raises(DataValidationError) as caught:
+        read_samples(path, ["a", "b"])
+    problem = caught.value.problems[-1]
+    assert "none of the model's features is a column of this file (its columns: colour, weight)" in problem
+    assert "feature column 'a' not found" in caught.value.problems[0]
+
+
+def test_a_config_that_retrains_is_named_in_one_line(tmp_path):
+    previous = {
+        "training": {"epochs": 1000, "seed": 0},
+        "figures": {"dpi": 120},
+        "models": {"l1": {"coefficient": 0.008}},
+    }
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(previous))
+    assert rerun_note(previous, path) == ""
+    assert rerun_note(merge(previous, {"figures": {"dpi": 60}}), path) == ""
+    changed = merge(previous, {"training": {"epochs": 200}, "models": {"l1": {"coefficient": 0.02}}})
+    assert changed_training_keys(changed, previous) == ["models.l1.coefficient", "training.epochs"]
+    note = rerun_note(changed, path)
+    assert "\n" not in note and "models.l1.coefficient, training.epochs" in note
+    assert f"--configfile {path}" in note
+    assert rerun_note(changed, tmp_path / "none.yaml") == ""
+
+
+def tiny_own_project(tmp_path, columns: dict, **overrides):
+    data = {"path": "data/mine.csv", "label": "kind", "features": "all"}
+    project = make_project(tmp_path / "project", merge(TINY, {"data": data, **overrides}))
+    write_csv(project / "data/mine.csv", columns)
+    return project
+
+
+@pytest.mark.workflow
+def test_features_left_at_the_wine_names_stop_validate_in_words(tmp_path):
+    project = tiny_own_project(tmp_path, own_table())
+    config = yaml.safe_load((project / "config.yaml").read_text())
+    config["data"]["features"] = WINE_FEATURES
+    (project / "config.yaml").write_text(yaml.safe_dump(config))
+    result = run_snakemake(project, check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "none of the configured features is a column of this file" in output
+    assert "Traceback" not in output and "reshape" not in output
+
+
+@pytest.mark.workflow
+def test_a_twelve_row_table_gives_a_report(tmp_path):
+    project = tiny_own_project(tmp_path, own_table(rows_per_class=4))
+    run_snakemake(project)
+    assert (project / "results/report.html").exists()
+    claims = pd.read_csv(project / "results/claims.csv")
+    assert len(claims) > 0
+    for column in ("evidence", "conditions", "rule"):
+        assert not claims[column].str.contains(r"\bnan\b|\binf\b", case=False).any()
+
+
+@pytest.mark.workflow
+def test_a_complete_run_keeps_its_config_and_a_follow_up_that_retrains_says_so(complete_run, project):
+    kept = yaml.safe_load((project / "results/config.yaml").read_text())
+    assert kept["training"]["epochs"] == TINY["training"]["epochs"]
+    result = run_snakemake(project, "--dry-run", "--config", 'training={"epochs": 4}')
+    assert "training.epochs" in result.stderr and "--configfile results/config.yaml" in result.stderr
+    same = run_snakemake(project, "--dry-run", "--configfile", "results/config.yaml")
+    assert "winenet: this config differs" not in same.stderr
+    assert "Nothing to be done" in same.stdout + same.stderr
