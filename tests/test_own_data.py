@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from conftest import TINY, make_project, merge, run_snakemake
 
-from winenet import plots
+from winenet import plots, stat_plots
 from winenet.data import DataValidationError, load_table, model_arrays, split_normalise
 from winenet.evaluation import classification_metrics, classification_report_text, roc_points
 from winenet.importance import excluded_runs, rank_features, train_importance_runs
@@ -105,8 +105,10 @@ def test_every_stage_runs_on_other_data(tmp_path, case):
     claims = judge_claims(statements, evidence)
     assert claims["claim"].tolist() == ["equal influence"]
     figures = [
-        plots.feature_distributions(table, "class", features),
-        plots.confusion_matrix_figure(metrics["confusion_matrix"], normalisation["classes"], "c", "class"),
+        stat_plots.feature_distributions(table, "class", features),
+        stat_plots.confusion_matrix_figure(
+            metrics["confusion_matrix"], normalisation["classes"], "c", "class"
+        ),
         plots.roc_curves(
             points, {c: s["roc_auc"] for c, s in metrics["classes"].items()}, normalisation["classes"], "r"
         ),

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from winenet import plots
+from winenet import plots, stat_plots
 from winenet.evaluation import classification_metrics, roc_points
 from winenet.predict import probability_column
 
@@ -115,22 +115,22 @@ def path_table() -> pd.DataFrame:
 
 
 BUILDERS = {
-    "feature_distributions": lambda: plots.feature_distributions(
+    "feature_distributions": lambda: stat_plots.feature_distributions(
         wine_like_table(), "Producer", FEATURES, order=FEATURES[::-1], title="by rank"
     ),
     "training_curves": lambda: plots.training_curves(*history(), annotation="learning rate 0.01"),
     "roc_curves": lambda: plots.roc_curves(*roc_inputs(*predictions()), CLASSES, "ROC"),
-    "confusion_matrix_figure": lambda: plots.confusion_matrix_figure(
+    "confusion_matrix_figure": lambda: stat_plots.confusion_matrix_figure(
         [[5, 1, 0], [2, 7, 1], [0, 0, 4]], CLASSES, "confusion"
     ),
-    "rank_heatmap": lambda: plots.rank_heatmap(rank_counts(), "ranks"),
+    "rank_heatmap": lambda: stat_plots.rank_heatmap(rank_counts(), "ranks"),
     "metric_bars": lambda: plots.metric_bars(
         pd.DataFrame({"model": ["none", "l1", "l2"], "accuracy": [0.9, 0.95, 1.0]}),
         "accuracy",
         "model",
         "acc",
     ),
-    "accuracy_spread": lambda: plots.accuracy_spread(
+    "accuracy_spread": lambda: stat_plots.accuracy_spread(
         {"plain": np.array([0.9, 0.95, 0.93]), "l2": np.array([0.7, 0.9, 0.92])},
         pd.DataFrame(
             {"model": ["plain", "l2"], "mean": [0.927, 0.84], "ci_low": [0.86, 0.5], "ci_high": [0.99, 1]}
@@ -233,24 +233,24 @@ def test_figures_leave_pyplot_and_rcparams_alone_and_ignore_the_callers_style(tm
 
 def test_feature_distributions_titles_follow_order_with_rank_prefix():
     order = ["Proline", "Flavanoids", "Hue", "Alcohol", "Ash", "Mg", "Colour"]
-    figure = plots.feature_distributions(wine_like_table(), "Producer", FEATURES, order=order)
+    figure = stat_plots.feature_distributions(wine_like_table(), "Producer", FEATURES, order=order)
     assert [ax.get_title() for ax in panels(figure)] == [f"{i}. {f}" for i, f in enumerate(order, 1)]
 
 
 def test_feature_distributions_without_order_keeps_feature_order_and_plain_titles():
-    figure = plots.feature_distributions(wine_like_table(), "Producer", FEATURES, title="raw data")
+    figure = stat_plots.feature_distributions(wine_like_table(), "Producer", FEATURES, title="raw data")
     assert [ax.get_title() for ax in panels(figure)] == FEATURES
     assert figure.get_suptitle() == "raw data"
 
 
 def test_feature_distributions_rejects_an_order_that_is_not_a_permutation():
     with pytest.raises(ValueError, match="permutation"):
-        plots.feature_distributions(wine_like_table(), "Producer", FEATURES, order=["Proline"])
+        stat_plots.feature_distributions(wine_like_table(), "Producer", FEATURES, order=["Proline"])
 
 
 def test_feature_distributions_names_missing_columns():
     with pytest.raises(ValueError, match="Nope"):
-        plots.feature_distributions(wine_like_table(), "Producer", ["Nope"])
+        stat_plots.feature_distributions(wine_like_table(), "Producer", ["Nope"])
 
 
 def test_training_curves_show_annotation_both_phases_and_labelled_panels():
@@ -308,14 +308,14 @@ def test_roc_draws_the_points_it_is_given():
 
 def test_confusion_matrix_must_be_square_in_the_classes():
     with pytest.raises(ValueError, match="must be square"):
-        plots.confusion_matrix_figure([[1, 2], [3, 4]], CLASSES, "confusion")
+        stat_plots.confusion_matrix_figure([[1, 2], [3, 4]], CLASSES, "confusion")
 
 
 def test_confusion_matrix_annotates_counts_with_the_label_on_the_axes():
     from sklearn.metrics import confusion_matrix
 
     counts = confusion_matrix([1, 1, 2, 3, 3], [1, 2, 2, 3, 1], labels=CLASSES)
-    figure = plots.confusion_matrix_figure(counts, CLASSES, "confusion", "Producer")
+    figure = stat_plots.confusion_matrix_figure(counts, CLASSES, "confusion", "Producer")
     ax = panels(figure)[0]
     assert [text.get_text() for text in ax.texts] == ["1", "1", "0", "0", "1", "0", "1", "0", "1"]
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted Producer", "true Producer")
@@ -324,7 +324,7 @@ def test_confusion_matrix_annotates_counts_with_the_label_on_the_axes():
 
 def test_rank_heatmap_annotates_integer_counts_with_a_runs_colorbar():
     counts = rank_counts()
-    figure = plots.rank_heatmap(counts, "ranks")
+    figure = stat_plots.rank_heatmap(counts, "ranks")
     ax = panels(figure)[0]
     assert [text.get_text() for text in ax.texts][: len(FEATURES)] == [str(int(v)) for v in counts.iloc[0]]
     assert ax.get_xlabel() == "rank (1 = most important)"
@@ -335,7 +335,7 @@ def test_rank_heatmap_annotates_integer_counts_with_a_runs_colorbar():
 
 def test_rank_heatmap_rejects_fractional_counts():
     with pytest.raises(ValueError, match="whole numbers"):
-        plots.rank_heatmap(rank_counts() / 3, "ranks")
+        stat_plots.rank_heatmap(rank_counts() / 3, "ranks")
 
 
 def test_metric_bars_print_each_value():

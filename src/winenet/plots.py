@@ -1,8 +1,11 @@
-"""Figure functions: tables and arrays in, a matplotlib Figure out, plus a byte-reproducible PNG saver."""
+"""Figure functions: tables and arrays in, a matplotlib Figure out, plus a byte-reproducible PNG saver.
+
+The house style (``house_style``) and the PNG writer (``save_figure``) serve every figure, those of
+``stat_plots.py`` too.
+"""
 
 from __future__ import annotations
 
-import math
 import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -11,24 +14,19 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-# Statistical plots (violins of the features by class, annotated count heatmaps, the seeds' swarm)
-# are seaborn's, drawn on axes of a Figure this module makes; lines, intervals and bars are
-# matplotlib's. The evaluate stage computes the ROC points and the confusion matrix they draw.
+# Lines, intervals and bars, drawn by matplotlib; the statistical figures, drawn by seaborn, are in
+# stat_plots.py, so that a job drawing only these does not import seaborn (about 1.5 s). The
+# evaluate stage computes the ROC points the ROC figure draws.
 
 __all__ = [
-    "accuracy_spread",
-    "confusion_matrix_figure",
     "difference_intervals",
-    "feature_distributions",
     "importance_rankings",
     "interval_comparison",
     "method_curves",
     "metric_bars",
-    "rank_heatmap",
     "regularisation_path_figure",
     "roc_curves",
     "save_figure",
@@ -57,7 +55,7 @@ _PHASE_ORDER = ("train", "validation")
 
 
 @contextmanager
-def _house_style() -> Iterator[None]:
+def house_style() -> Iterator[None]:
     # rc_context restores the caller's rcParams on exit, so the defaults reset below never leaks.
     with matplotlib.rc_context():
         matplotlib.rcdefaults()
@@ -65,12 +63,12 @@ def _house_style() -> Iterator[None]:
         yield
 
 
-def _class_colours(classes: Sequence) -> dict:
+def class_colours(classes: Sequence) -> dict:
     # One fixed colour per class position, so class k looks the same in every figure of the run.
     return {cls: _PALETTE[i % len(_PALETTE)] for i, cls in enumerate(classes)}
 
 
-def _require_columns(table: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+def require_columns(table: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     missing = [column for column in columns if column not in table.columns]
     if missing:
         raise ValueError(f"{what} lacks column(s) {missing}; it has {list(table.columns)}")
@@ -82,61 +80,9 @@ def save_figure(figure: Figure, path, dpi: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # An explicit Agg canvas: the figure renders the same whatever backend pyplot would have chosen.
     FigureCanvasAgg(figure)
-    with _house_style():
+    with house_style():
         # Software=None drops the only text chunk matplotlib writes to a PNG (it names the version).
         figure.savefig(path, format="png", dpi=dpi, metadata={"Software": None})
-
-
-@_house_style()
-def feature_distributions(
-    table: pd.DataFrame,
-    label: str,
-    features: list[str],
-    order: list[str] | None = None,
-    title: str | None = None,
-) -> Figure:
-    """One panel per feature showing its raw values per class as violins; ``order`` ranks the panels."""
-    _require_columns(table, [label, *features], "table")
-    if order is not None and sorted(order) != sorted(features):
-        raise ValueError(f"order must be a permutation of features; got {order} for {features}")
-    drawn = list(order) if order is not None else list(features)
-    if not drawn:
-        raise ValueError("features is empty: nothing to draw")
-    classes = sorted(table[label].dropna().unique().tolist())
-    colours = _class_colours(classes)
-
-    columns = min(5, len(drawn))
-    rows = math.ceil(len(drawn) / columns)
-    figure = Figure(figsize=(2.6 * columns, 2.3 * rows + 0.7), layout="constrained")
-    axes = figure.subplots(rows, columns, squeeze=False).ravel()
-    for position, (ax, feature) in enumerate(zip(axes, drawn, strict=False)):
-        # Each violin spans its class's observed range (measurements have physical bounds) and has
-        # the same largest width, whatever its class's size; the box marks the quartiles.
-        sns.violinplot(
-            data=table,
-            x=label,
-            y=feature,
-            hue=label,
-            order=classes,
-            hue_order=classes,
-            palette=colours,
-            cut=0,
-            density_norm="width",
-            inner="box",
-            linewidth=0.8,
-            legend=False,
-            ax=ax,
-        )
-        ax.set_title(f"{position + 1}. {feature}" if order is not None else feature)
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-    # Unused grid cells are removed, not hidden, so figure.axes lists one axes per feature.
-    for ax in axes[len(drawn) :]:
-        figure.delaxes(ax)
-    figure.supxlabel(label)
-    if title:
-        figure.suptitle(title)
-    return figure
 
 
 def _batch_positions(batches: pd.DataFrame) -> pd.DataFrame:
@@ -154,15 +100,15 @@ def _phases(*tables: pd.DataFrame) -> list[str]:
     return [p for p in _PHASE_ORDER if p in present] + sorted(present - set(_PHASE_ORDER))
 
 
-@_house_style()
+@house_style()
 def training_curves(epochs: pd.DataFrame, batches: pd.DataFrame, annotation: str) -> Figure:
     """Six panels (3x2): per-epoch loss, accuracy and their volatilities, then per-batch loss and accuracy."""
-    _require_columns(
+    require_columns(
         epochs,
         ["phase", "epoch", "loss", "accuracy", "loss_volatility", "accuracy_volatility"],
         "epochs",
     )
-    _require_columns(batches, ["phase", "epoch", "batch", "loss", "accuracy"], "batches")
+    require_columns(batches, ["phase", "epoch", "batch", "loss", "accuracy"], "batches")
     placed = _batch_positions(batches)
     phases = _phases(epochs, batches)
     colours = {p: PHASE_COLOURS.get(p, f"C{2 + i}") for i, p in enumerate(phases)}
@@ -226,14 +172,14 @@ def training_curves(epochs: pd.DataFrame, batches: pd.DataFrame, annotation: str
     return figure
 
 
-@_house_style()
+@house_style()
 def roc_curves(points: pd.DataFrame, aucs: dict, classes: list, title: str) -> Figure:
     """One-vs-rest ROC curve per class from ``points`` (class, fpr, tpr; see ``evaluation.roc_points``).
 
     ``aucs`` maps each class's string form (the keys of metrics.json) to its AUC, None when undefined.
     """
-    _require_columns(points, ["class", "fpr", "tpr"], "points")
-    colours = _class_colours(classes)
+    require_columns(points, ["class", "fpr", "tpr"], "points")
+    colours = class_colours(classes)
     figure = Figure(figsize=(5.5, 5), layout="constrained")
     ax = figure.subplots()
     ax.plot([0, 1], [0, 1], linestyle="--", color="0.6", linewidth=1, label="chance")
@@ -258,71 +204,10 @@ def roc_curves(points: pd.DataFrame, aucs: dict, classes: list, title: str) -> F
     return figure
 
 
-def _count_heatmap(ax, counts: pd.DataFrame, cmap: str, colorbar: str | None, fontsize: float | None = None):
-    """Integer ``counts`` (rows x columns, labelled) as a heatmap with each cell's count printed in it."""
-    sns.heatmap(
-        counts,
-        annot=True,
-        fmt="d",
-        cmap=cmap,
-        vmin=0,
-        vmax=max(int(counts.to_numpy().max()), 1),
-        linewidths=0.5,
-        linecolor="white",
-        cbar=colorbar is not None,
-        cbar_kws={"label": colorbar} if colorbar else None,
-        annot_kws={"fontsize": fontsize} if fontsize else None,
-        ax=ax,
-    )
-    ax.tick_params(axis="y", labelrotation=0)
-
-
-@_house_style()
-def confusion_matrix_figure(counts, classes: list, title: str, label: str = "class") -> Figure:
-    """Annotated heatmap of the (K, K) confusion-matrix counts, rows true and columns predicted."""
-    counts = np.asarray(counts, dtype=np.int64)
-    if counts.shape != (len(classes), len(classes)):
-        raise ValueError(
-            f"the confusion matrix of {len(classes)} classes must be square in them, got {counts.shape}"
-        )
-    side = 2.5 + 0.6 * len(classes)
-    figure = Figure(figsize=(side + 0.5, side), layout="constrained")
-    ax = figure.subplots()
-    labels = [str(c) for c in classes]
-    # No colorbar: every cell carries its count, so a colour scale would only repeat it.
-    _count_heatmap(ax, pd.DataFrame(counts, index=labels, columns=labels), "Blues", None)
-    ax.set_xlabel(f"predicted {label}")
-    ax.set_ylabel(f"true {label}")
-    ax.set_title(title)
-    return figure
-
-
-@_house_style()
-def rank_heatmap(rank_counts: pd.DataFrame, title: str) -> Figure:
-    """Annotated heatmap of runs per (feature, rank) from ``rank_counts`` (features x ranks)."""
-    values = rank_counts.fillna(0).to_numpy(dtype=float)
-    # Counts often arrive as floats from a pivot or a sum; anything fractional is not a count.
-    if not np.array_equal(values, np.round(values)):
-        raise ValueError("rank_counts must hold whole numbers of runs")
-    rows, columns = values.shape
-    counts = pd.DataFrame(
-        values.astype(np.int64),
-        index=[str(label) for label in rank_counts.index],
-        columns=[str(label) for label in rank_counts.columns],
-    )
-    figure = Figure(figsize=(2.5 + 0.55 * columns, 1.3 + 0.4 * rows), layout="constrained")
-    ax = figure.subplots()
-    _count_heatmap(ax, counts, "viridis", "runs", fontsize=8)
-    ax.set_xlabel("rank (1 = most important)")
-    ax.set_ylabel("feature")
-    ax.set_title(title)
-    return figure
-
-
-@_house_style()
+@house_style()
 def metric_bars(values: pd.DataFrame, value: str, group: str, title: str) -> Figure:
     """One bar per row of ``values`` (x = ``group``, height = ``value``) with the value printed on it."""
-    _require_columns(values, [group, value], "values")
+    require_columns(values, [group, value], "values")
     names = values[group].astype(str).tolist()
     heights = values[value].to_numpy(dtype=float)
     figure = Figure(figsize=(max(4.0, 1.0 + 0.9 * len(names)), 4), layout="constrained")
@@ -345,7 +230,7 @@ def metric_bars(values: pd.DataFrame, value: str, group: str, title: str) -> Fig
     return figure
 
 
-@_house_style()
+@house_style()
 def method_curves(epochs_by_method: dict[str, pd.DataFrame], zero_shares: pd.Series, title: str) -> Figure:
     """Two training methods side by side: per-epoch loss and loss volatility by phase, and weight sparsity.
 
@@ -356,7 +241,7 @@ def method_curves(epochs_by_method: dict[str, pd.DataFrame], zero_shares: pd.Ser
     loss_axis, volatility_axis, zero_axis = figure.subplots(1, 3)
     styles = {"train": "-", "validation": "--"}
     for i, (method, epochs) in enumerate(epochs_by_method.items()):
-        _require_columns(epochs, ["phase", "epoch", "loss", "loss_volatility"], "epochs")
+        require_columns(epochs, ["phase", "epoch", "loss", "loss_volatility"], "epochs")
         for phase, rows in epochs.groupby("phase", sort=True):
             style = dict(color=f"C{i}", linestyle=styles.get(phase, ":"), linewidth=1)
             loss_axis.plot(rows["epoch"], rows["loss"], label=f"{method}, {phase}", **style)
@@ -372,56 +257,13 @@ def method_curves(epochs_by_method: dict[str, pd.DataFrame], zero_shares: pd.Ser
     return figure
 
 
-@_house_style()
-def accuracy_spread(values: dict[str, np.ndarray], intervals: pd.DataFrame, title: str) -> Figure:
-    """Per group, each value as a point (a swarm: no two on top of each other), its mean and interval.
-
-    ``intervals`` has one row per group (column ``model``) with ``mean``, ``ci_low`` and ``ci_high``.
-    """
-    _require_columns(intervals, ["model", "mean", "ci_low", "ci_high"], "intervals")
-    figure = Figure(figsize=(max(5, 1.3 * len(values) + 2), 4.5), layout="constrained")
-    axis = figure.subplots()
-    groups = list(values)
-    points = pd.DataFrame(
-        [
-            (group, float(value))
-            for group in groups
-            for value in np.sort(np.asarray(values[group], dtype=float))
-        ],
-        columns=["model", "accuracy"],
-    )
-    palette = {group: f"C{i}" for i, group in enumerate(groups)}
-    sns.swarmplot(
-        data=points,
-        x="model",
-        y="accuracy",
-        hue="model",
-        order=groups,
-        palette=palette,
-        size=3.5,
-        alpha=0.7,
-        legend=False,
-        ax=axis,
-    )
-    indexed = intervals.set_index("model")
-    for i, group in enumerate(groups):
-        row = indexed.loc[group]
-        if np.isfinite(row["mean"]):
-            error = [[row["mean"] - row["ci_low"]], [row["ci_high"] - row["mean"]]]
-            axis.errorbar(i + 0.38, row["mean"], yerr=error, fmt="o", color="black", capsize=4, markersize=4)
-            axis.annotate(f"{row['mean']:.3f}", (i + 0.45, row["mean"]), fontsize=8, va="center")
-    axis.set(title=title, xlabel="", ylabel="accuracy", xlim=(-0.6, len(groups) - 0.1))
-    axis.grid(axis="y", alpha=0.3)
-    return figure
-
-
-@_house_style()
+@house_style()
 def interval_comparison(table: pd.DataFrame, title: str) -> Figure:
     """Each model's mean with its interval, one marker per normalisation, models along the x axis.
 
     ``table`` has columns model, normalisation, mean, ci_low, ci_high (e.g. ``crossval.accuracy_table``).
     """
-    _require_columns(table, ["model", "normalisation", "mean", "ci_low", "ci_high"], "table")
+    require_columns(table, ["model", "normalisation", "mean", "ci_low", "ci_high"], "table")
     models = list(dict.fromkeys(table["model"]))
     normalisations = list(dict.fromkeys(table["normalisation"]))
     figure = Figure(figsize=(max(6, 1.1 * len(models) + 2.5), 4.5), layout="constrained")
@@ -446,13 +288,13 @@ def interval_comparison(table: pd.DataFrame, title: str) -> Figure:
     return figure
 
 
-@_house_style()
+@house_style()
 def difference_intervals(differences: pd.DataFrame, title: str, xlabel: str) -> Figure:
     """Paired differences ``model_a - model_b`` with their intervals, one row per pair; zero marked.
 
     With a ``normalisation`` column the pairs are coloured by it.
     """
-    _require_columns(
+    require_columns(
         differences, ["model_a", "model_b", "mean_difference", "ci_low", "ci_high"], "differences"
     )
     figure = Figure(figsize=(7.5, 0.3 * len(differences) + 1.6), layout="constrained")
@@ -480,7 +322,7 @@ def difference_intervals(differences: pd.DataFrame, title: str, xlabel: str) -> 
     return figure
 
 
-@_house_style()
+@house_style()
 def importance_rankings(summaries: dict[str, pd.DataFrame], measures: Sequence[str], title: str) -> Figure:
     """Mean rank of every feature with its interval, one panel per measure, one colour per normalisation.
 
@@ -517,13 +359,13 @@ def importance_rankings(summaries: dict[str, pd.DataFrame], measures: Sequence[s
     return figure
 
 
-@_house_style()
+@house_style()
 def regularisation_path_figure(table: pd.DataFrame, title: str) -> Figure:
     """Accuracy with its interval and first-layer zero share against the coefficient, per penalty and method.
 
     ``table`` has columns normalisation, penalty, coefficient, mean, ci_low, ci_high, zero_share.
     """
-    _require_columns(
+    require_columns(
         table, ["normalisation", "penalty", "coefficient", "mean", "ci_low", "ci_high", "zero_share"], "table"
     )
     normalisations = list(dict.fromkeys(table["normalisation"]))

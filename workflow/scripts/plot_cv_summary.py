@@ -7,7 +7,8 @@ start_job(snakemake)
 import pandas as pd  # noqa: E402
 
 from winenet.artifacts import read_csv, read_parquet  # noqa: E402
-from winenet.plots import accuracy_spread, difference_intervals, interval_comparison, save_figure  # noqa: E402
+from winenet.plots import difference_intervals, interval_comparison, save_figure  # noqa: E402
+from winenet.stat_plots import accuracy_spread  # noqa: E402
 
 dpi = snakemake.params.dpi
 seeds = read_csv(snakemake.input.seed_table)

@@ -5,7 +5,8 @@ from winenet.job import start_job
 start_job(snakemake)
 
 from winenet.artifacts import read_parquet  # noqa: E402
-from winenet.plots import feature_distributions, save_figure  # noqa: E402
+from winenet.plots import save_figure  # noqa: E402
+from winenet.stat_plots import feature_distributions  # noqa: E402
 
 table = read_parquet(snakemake.input.table)
 label = snakemake.params.label

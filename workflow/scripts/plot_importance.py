@@ -6,7 +6,8 @@ start_job(snakemake)
 
 from winenet.artifacts import read_csv, read_json, read_parquet  # noqa: E402
 from winenet.importance import HEATMAP_MEASURES, frequency_matrix  # noqa: E402
-from winenet.plots import feature_distributions, rank_heatmap, save_figure  # noqa: E402
+from winenet.plots import save_figure  # noqa: E402
+from winenet.stat_plots import feature_distributions, rank_heatmap  # noqa: E402
 
 inputs, params, output = snakemake.input, snakemake.params, snakemake.output
 normalisation = read_json(inputs.normalisation)

@@ -5,7 +5,8 @@ from winenet.job import start_job
 start_job(snakemake)
 
 from winenet.artifacts import read_json, read_parquet  # noqa: E402
-from winenet.plots import confusion_matrix_figure, roc_curves, save_figure, training_curves  # noqa: E402
+from winenet.plots import roc_curves, save_figure, training_curves  # noqa: E402
+from winenet.stat_plots import confusion_matrix_figure  # noqa: E402
 from winenet.training import epoch_summary  # noqa: E402
 
 inputs, params, output = snakemake.input, snakemake.params, snakemake.output
