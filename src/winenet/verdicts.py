@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import numpy as np
@@ -56,6 +56,24 @@ class Evidence:
     settings: Mapping  # config `claims:`
     design: Mapping  # training, seeds, cross_validation, split, importance, study_runs, normalisations
     reference_sha256: str | None = None  # config `reference.table_sha256`
+    _phases: dict = field(default_factory=dict, repr=False)  # (model, phase) -> seed_phase's arrays
+
+    def seed_phase(self, model: str, phase: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Run numbers ``(R,)`` and one phase's loss and accuracy ``(R, epochs, batches)`` of a model's seeds.
+
+        Read from the seed study's history once per model and phase, whichever claims ask.
+        """
+        if (model, phase) not in self._phases:
+            history = self.seed_histories[model]
+            chosen = history[history["phase"] == phase].sort_values(["run", "epoch", "batch"], kind="stable")
+            runs = chosen["run"].unique()
+            shape = (len(runs), int(chosen["epoch"].max()), int(chosen["batch"].max()))
+            values = {
+                column: chosen[column].to_numpy(dtype=np.float64).reshape(shape)
+                for column in ("loss", "accuracy")
+            }
+            self._phases[(model, phase)] = runs, values
+        return self._phases[(model, phase)]
 
     @property
     def is_reference_data(self) -> bool:
@@ -123,18 +141,11 @@ def _listed(values: Sequence) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def _interval(interval) -> str:
+def _interval(interval, digits: int = 3) -> str:
     if interval.method == "point":
         return "every value the same, so no spread"
     label = "BCa" if interval.method == "BCa" else "percentile"
-    return f"{label} 95 % interval {_number(interval.low, 3)} to {_number(interval.high, 3)}"
-
-
-def _ratio_interval(interval) -> str:
-    if interval.method == "point":
-        return "the same in every seed"
-    label = "BCa" if interval.method == "BCa" else "percentile"
-    return f"{label} 95 % interval {_number(interval.low, 2)} to {_number(interval.high, 2)}"
+    return f"{label} 95 % interval {_number(interval.low, digits)} to {_number(interval.high, digits)}"
 
 
 def by_interval(interval, low: float = -math.inf, high: float = math.inf) -> str:
@@ -241,14 +252,6 @@ def judge_accuracy(statement: Mapping, evidence: Evidence) -> list[Judgement]:
 # --- the seeds' recorded trainings: overfitting, volatility and spikes ---------------------------------
 
 
-def _phase_arrays(history: pd.DataFrame, phase: str, column: str) -> tuple[np.ndarray, np.ndarray]:
-    """Run numbers ``(R,)`` and one phase's values ``(R, epochs, batches)`` of a seed study's history."""
-    chosen = history[history["phase"] == phase].sort_values(["run", "epoch", "batch"], kind="stable")
-    runs = chosen["run"].unique()
-    epochs, batches = int(chosen["epoch"].max()), int(chosen["batch"].max())
-    return runs, chosen[column].to_numpy(dtype=np.float64).reshape(len(runs), epochs, batches)
-
-
 def _trained_runs(evidence: Evidence, models: Sequence[str]) -> tuple[np.ndarray, str]:
     """Runs that no model of ``models`` lost to divergence, and a phrase naming those left out."""
     tables = [evidence.seeds[model] for model in models]
@@ -266,11 +269,10 @@ def judge_overfitting(statement: Mapping, evidence: Evidence) -> list[Judgement]
     """Over seeds, does the validation loss end above its lowest stretch by more than the margin?"""
     model, overfits = statement["model"], bool(statement["overfits"])
     limit = 1.0 + float(evidence.settings["ratio_margin"])
-    history = evidence.seed_histories[model]
-    runs, validation = _phase_arrays(history, "validation", "loss")
-    _, validation_accuracy = _phase_arrays(history, "validation", "accuracy")
-    _, train = _phase_arrays(history, "train", "loss")
-    _, train_accuracy = _phase_arrays(history, "train", "accuracy")
+    runs, validation_phase = evidence.seed_phase(model, "validation")
+    _, train_phase = evidence.seed_phase(model, "train")
+    validation, validation_accuracy = validation_phase["loss"], validation_phase["accuracy"]
+    train, train_accuracy = train_phase["loss"], train_phase["accuracy"]
     epochs = validation.shape[1]
     window = max(1, epochs // 10)
     rule = (
@@ -302,7 +304,7 @@ def judge_overfitting(statement: Mapping, evidence: Evidence) -> list[Judgement]
     lowest_epoch = int(np.median(lowest)) + window // 2 + 1
     judgement.evidence = (
         f"validation loss at the end over its lowest stretch (median seed: around epoch {lowest_epoch}), "
-        f"mean over {len(rise)} seeds {_number(interval.estimate, 2)} ({_ratio_interval(interval)}); "
+        f"mean over {len(rise)} seeds {_number(interval.estimate, 2)} ({_interval(interval, 2)}); "
         f"overfitting means above {limit:.2f}; the training loss meanwhile went to "
         f"{_number(np.mean(fall), 3)} times its value then; over the last {window} epochs training "
         f"accuracy {_number(per_epoch(train_accuracy)[:, -window:].mean())}, validation accuracy "
@@ -342,7 +344,8 @@ def judge_volatility(statement: Mapping, evidence: Evidence) -> list[Judgement]:
     usable, left_out = _trained_runs(evidence, [a, b])
     values = {}
     for model in (a, b):
-        runs, losses = _phase_arrays(evidence.seed_histories[model], "train", "loss")
+        runs, train = evidence.seed_phase(model, "train")
+        losses = train["loss"]
         # The second half of training, where the curves the report described have settled.
         half = losses[np.isin(runs, usable), losses.shape[1] // 2 :, :]
         values[model] = relative_ranges(half) if measure == "range" else spike_rates(half, factor)
@@ -386,7 +389,7 @@ def judge_volatility(statement: Mapping, evidence: Evidence) -> list[Judgement]:
         judgement.verdict = "undecided"
         return [judgement]
     judgement.evidence += (
-        f"; ratio {_number(interval.estimate, 2)} ({_ratio_interval(interval)}); "
+        f"; ratio {_number(interval.estimate, 2)} ({_interval(interval, 2)}); "
         f"{'lower' if relation == 'lower' else 'higher'} means {'below' if relation == 'lower' else 'above'} "
         f"{bound:.2f}{left_out}"
     )
@@ -718,7 +721,7 @@ def judge_normalisation(statement: Mapping, evidence: Evidence) -> list[Judgemen
             judgement.verdict = "undecided"
             continue
         judgement.evidence += (
-            f"; least over most {_number(interval.estimate, 2)} ({_ratio_interval(interval)}); equal "
+            f"; least over most {_number(interval.estimate, 2)} ({_interval(interval, 2)}); equal "
             f"influence means at least {bound:.2f}. That normalised features share a range is what "
             "the method does, not a finding about their influence"
         )
