@@ -14,7 +14,15 @@ from other.winenet import nothing
 def later():
     from winenet.stats import within
 """
-    assert imported_modules(source) == {"network", "training", "plots", "stats"}
+    # `from a import b`: b may be a module or a name inside a; module_closure tells them apart.
+    assert imported_modules(source) == {
+        "network",
+        "training",
+        "training.train_runs",
+        "plots",
+        "stats",
+        "stats.within",
+    }
 
 
 def test_module_closure_follows_imports_of_imports(tmp_path):
@@ -32,3 +40,17 @@ def test_module_closure_follows_imports_of_imports(tmp_path):
     nothing = tmp_path / "bare.py"
     nothing.write_text("import sys\n")
     assert module_closure(nothing, package) == []
+
+
+def test_module_closure_reaches_subpackages_and_their_init(tmp_path):
+    package = tmp_path / "winenet"
+    (package / "judges").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "judges" / "__init__.py").write_text("from winenet.judges.one import judge\n")
+    (package / "judges" / "one.py").write_text("from winenet.stats import t\n")
+    (package / "judges" / "two.py").write_text("")
+    (package / "stats.py").write_text("")
+    script = tmp_path / "script.py"
+    script.write_text("from winenet.judges import judge  # noqa\n")
+    closure = [path.relative_to(package).as_posix() for path in module_closure(script, package)]
+    assert closure == ["__init__.py", "judges/__init__.py", "judges/one.py", "stats.py"]

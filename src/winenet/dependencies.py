@@ -16,7 +16,11 @@ PACKAGE = "winenet"
 
 
 def imported_modules(source: str) -> set[str]:
-    """Names of the winenet modules a Python source imports anywhere (``winenet.network`` -> ``network``)."""
+    """Dotted names inside winenet that a Python source imports anywhere (``winenet.network`` -> ``network``).
+
+    ``from winenet.a import b`` gives ``a`` and ``a.b``: b may be a submodule or only a name in a;
+    ``module_closure`` keeps the names that are files of the package.
+    """
     found = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -29,7 +33,7 @@ def imported_modules(source: str) -> set[str]:
         for name in names:
             parts = name.split(".")
             if parts[0] == PACKAGE and len(parts) > 1:
-                found.add(parts[1])
+                found.add(".".join(parts[1:]))
     return found
 
 
@@ -39,26 +43,36 @@ def _imports_of_file(path: Path) -> frozenset[str]:
     return frozenset(imported_modules(path.read_text()))
 
 
+def _module_file(package_dir: Path, name: str) -> Path | None:
+    """The file of module ``name`` (dotted, in the package): a ``.py`` or a subpackage's ``__init__.py``."""
+    base = package_dir.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
 def module_closure(script: Path, package_dir: Path) -> list[Path]:
     """The package's ``.py`` files ``script`` runs: its winenet imports and theirs, sorted.
 
-    ``package_dir`` is the ``src/winenet`` folder; ``__init__.py`` always runs on import.
+    ``package_dir`` is the ``src/winenet`` folder; ``__init__.py`` always runs on import, and so
+    does the ``__init__.py`` of every subpackage a module lies in.
     """
     package_dir = Path(package_dir)
     pending = set(imported_modules(Path(script).read_text()))
-    seen: set[str] = set()
+    seen: dict[str, Path] = {}
     while pending:
         name = pending.pop()
         if name in seen:
             continue
-        path = package_dir / f"{name}.py"
-        if not path.exists():
-            # `from winenet.network import Linear` also yields "network.Linear"-style names that
-            # are attributes, not modules; only files in the package count.
+        path = _module_file(package_dir, name)
+        if path is None:
+            # `from winenet.network import Network` also yields "network.Network", an attribute,
+            # not a module; only files in the package count.
             continue
-        seen.add(name)
-        pending |= _imports_of_file(path) - seen
-    modules = [package_dir / f"{name}.py" for name in sorted(seen)]
-    if seen:
-        modules.insert(0, package_dir / "__init__.py")
-    return modules
+        seen[name] = path
+        parents = {".".join(name.split(".")[:depth]) for depth in range(1, name.count(".") + 1)}
+        pending |= (_imports_of_file(path) | parents) - seen.keys()
+    if not seen:
+        return []
+    return [package_dir / "__init__.py", *sorted(seen.values())]
