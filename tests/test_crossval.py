@@ -103,14 +103,34 @@ def test_cross_validate_network_equals_a_hand_made_fold_loop(wine_table):
 def test_baselines_are_accuracies_and_deterministic(wine_table):
     table, features = wine_table
     folds = cv_folds(table[LABEL], n_splits=2, n_repeats=1, random_state=0)[:1]
-    first = cross_validate_baselines(table, LABEL, features, folds, normalisation_method="standard", seed=0)
-    second = cross_validate_baselines(table, LABEL, features, folds, normalisation_method="standard", seed=0)
+    settings = {"normalisation_method": "standard", "seed": 0, "hidden": [16]}
+    first = cross_validate_baselines(table, LABEL, features, folds, **settings)
+    second = cross_validate_baselines(table, LABEL, features, folds, **settings)
     assert list(first) == ["logistic_regression", "mlp", "random_forest"]
     for name, (values, status) in first.items():
         assert values.shape == (1,) and 0 <= values[0] <= 1 and status.tolist() == ["ok"]
         np.testing.assert_array_equal(values, second[name][0])
     # Standardised Wine is easy for all three.
     assert min(values[0] for values, _ in first.values()) > 0.85
+
+
+def test_baselines_are_tuned_on_the_training_fold_with_the_normalisation_inside():
+    from sklearn.model_selection import GridSearchCV
+
+    from winenet.baselines import Normaliser, baseline_pipelines
+
+    pipelines = baseline_pipelines("l2norm", 0, [7, 5], smallest_class=2)
+    assert list(pipelines) == ["logistic_regression", "mlp", "random_forest"]
+    for search in pipelines.values():
+        assert isinstance(search, GridSearchCV) and search.cv.n_splits == 2
+        assert isinstance(search.estimator.steps[0][1], Normaliser)
+    # The MLP has the networks' own hidden layers.
+    assert pipelines["mlp"].estimator.steps[-1][1].hidden_layer_sizes == (7, 5)
+    x = np.array([[3.0, 1.0, 5.0], [4.0, 1.0, 0.0]])
+    np.testing.assert_allclose(Normaliser("l2norm").fit(x).transform(x)[:, 0], [0.6, 0.8])
+    standard = Normaliser("standard").fit(x).transform(x)
+    assert (standard[:, 1] == 0).all()  # constant over the rows: 0, as the networks' inputs
+    np.testing.assert_allclose(Normaliser("none").fit(x).transform(x)[:, [0, 2]], x[:, [0, 2]])
 
 
 def per_fold_table(accuracies: dict, n_train=80, n_test=20, status=None) -> pd.DataFrame:
@@ -165,7 +185,7 @@ def test_paired_differences_corrected_with_posterior_and_holm():
             ("forest", "standard"): [0.99, 0.98, 0.97, 0.99, 0.98, 0.99],
         }
     )
-    table = paired_differences(per_fold, ["good", "bad"], rope=0.01)
+    table = paired_differences(per_fold, ["good", "bad"], margin=0.01)
     pairs = list(zip(table["normalisation"], table["model_a"], table["model_b"], strict=True))
     # Networks with each other and with the baseline under the same normalisation; never baseline
     # with itself, never across normalisations.
@@ -187,9 +207,8 @@ def test_paired_differences_corrected_with_posterior_and_holm():
     # Identical folds: no difference, certainly equivalent.
     same = table.iloc[3]
     assert same["mean_difference"] == 0 and same["p_equivalent"] == 1 and same["p_value"] == 1
-    # Without a rope, one held-out row of the smallest fold is the rope.
-    assert (table["rope"] == 0.01).all()
-    assert (paired_differences(per_fold, ["good", "bad"])["rope"] == 1 / 20).all()
+    # The margin is the one given (claims.margin), whatever the folds' size.
+    assert (table["margin"] == 0.01).all()
     # Holm: adjusted p-values are never smaller than the raw ones and keep their order.
     assert (table["p_holm"] >= table["p_value"] - 1e-15).all()
     order = np.argsort(table["p_value"].to_numpy(), kind="stable")
@@ -199,7 +218,7 @@ def test_paired_differences_corrected_with_posterior_and_holm():
 def test_paired_differences_refuse_models_scored_on_different_folds():
     per_fold = per_fold_table({("a", "n"): [0.9, 0.8, 0.9, 0.8], ("b", "n"): [0.9, 0.8, 0.9, 0.8, 0.9, 0.8]})
     with pytest.raises(ValueError, match="same folds"):
-        paired_differences(per_fold, ["a", "b"], rope=0.01)
+        paired_differences(per_fold, ["a", "b"], margin=0.01)
 
 
 def test_coefficient_grid_is_logarithmic():

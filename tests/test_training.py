@@ -5,14 +5,13 @@ import pandas as pd
 import pytest
 
 from winenet.network import Network, load_parameters, save_parameters
+from winenet.outcomes import majority_share, run_status
 from winenet.training import (
     batch_count,
     epoch_order,
     epoch_summary,
     history_table,
-    majority_share,
     run_generators,
-    run_status,
     train_network,
 )
 

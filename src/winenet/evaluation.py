@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn import metrics as sk_metrics
 
+from winenet.outcomes import run_status
 from winenet.predict import probability_column
 
 
@@ -71,7 +72,7 @@ def learning_status(predictions: pd.DataFrame) -> dict:
     """
     majority = float(predictions["true"].value_counts().max() / len(predictions))
     accuracy = float((predictions["true"] == predictions["predicted"]).mean())
-    return {"majority_share": majority, "status": "ok" if accuracy > majority + 1e-9 else "chance"}
+    return {"majority_share": majority, "status": str(run_status(accuracy, 0, majority))}
 
 
 def status_note(model: str, metrics: dict) -> str:

@@ -86,7 +86,7 @@ def train_importance_runs(
     """Train runs ``runs`` and score every feature: one row per run and feature.
 
     Columns run, feature, weight_score, gradient_score, permutation_score (see ``MEASURES``),
-    accuracy (the run's final validation accuracy) and status (``training.STATUSES``: a diverged
+    accuracy (the run's final validation accuracy) and status (``outcomes.STATUSES``: a diverged
     run's scores are NaN). Runs are trained ``stack_size`` at a time on the replica axis; the
     result does not depend on ``stack_size``.
     """

@@ -16,11 +16,9 @@ import pandas as pd
 from winenet.data import model_arrays
 from winenet.errors import WinenetError
 from winenet.network import Network, mean_cross_entropy, one_hot, row_cross_entropy, softmax
+from winenet.outcomes import majority_share, run_status
 
 PHASES = ("train", "validation")
-# What became of a training run: it learned something, it learned no more than always answering the
-# most common class ("chance"), or its loss or weights stopped being finite numbers ("diverged").
-STATUSES = ("ok", "chance", "diverged")
 
 
 class TrainingDiverged(WinenetError):
@@ -90,26 +88,6 @@ class TrainingResult:
     def status(self) -> np.ndarray:
         """One of ``STATUSES`` per replica ``(...)``."""
         return run_status(self.validation_accuracy, self.diverged_epoch, self.majority_share)
-
-
-def run_status(validation_accuracy, diverged_epoch, majority_share) -> np.ndarray:
-    """ "diverged", "chance" (no better than the majority class) or "ok", elementwise over runs ``(...)``."""
-    accuracy = np.asarray(validation_accuracy, dtype=np.float64)
-    # A small tolerance: accuracies and shares are both ratios of row counts, computed differently.
-    at_chance = ~(accuracy > np.asarray(majority_share) + 1e-9)
-    return np.where(np.asarray(diverged_epoch) > 0, "diverged", np.where(at_chance, "chance", "ok"))
-
-
-def majority_share(labels: np.ndarray, sizes: np.ndarray | None = None) -> np.ndarray:
-    """Share of the most common class among labels ``(rows,)`` -> ``()``, or ``(R, rows)`` -> ``(R,)``.
-
-    With ``sizes`` ``(R,)`` only each replica's first ``sizes[r]`` labels count (the rest is padding).
-    """
-    labels = np.asarray(labels)
-    if labels.ndim == 1:
-        return np.asarray(np.bincount(labels).max() / len(labels))
-    sizes = np.full(labels.shape[0], labels.shape[1]) if sizes is None else np.asarray(sizes)
-    return np.array([np.bincount(row[:n]).max() / n for row, n in zip(labels, sizes, strict=True)])
 
 
 def _not_finite(network: Network) -> np.ndarray:

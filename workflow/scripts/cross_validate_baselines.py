@@ -17,7 +17,13 @@ label = snakemake.params.label
 normalisation = snakemake.wildcards.normalisation
 splits = folds_from_table(read_parquet(snakemake.input.folds), len(table))
 scores = cross_validate_baselines(
-    table, label, "all", splits, normalisation_method=normalisation, seed=snakemake.params.seed
+    table,
+    label,
+    "all",
+    splits,
+    normalisation_method=normalisation,
+    seed=snakemake.params.seed,
+    hidden=snakemake.params.hidden,
 )
 result = pd.concat(
     [fold_table(name, normalisation, splits, *values) for name, values in scores.items()], ignore_index=True
