@@ -79,7 +79,7 @@ def folds(config: dict, grid: str) -> None:
         seconds = time.process_time() - start
         per_fold = pd.concat(frames, ignore_index=True)
         intervals = accuracy_table(per_fold)
-        differences = paired_differences(per_fold, list(models), cv["rope"])
+        differences = paired_differences(per_fold, list(models), config["claims"]["margin"])
         model_width = float(np.median((intervals["ci_high"] - intervals["ci_low"]) / 2))
         difference_width = float(np.median((differences["ci_high"] - differences["ci_low"]) / 2))
         print(

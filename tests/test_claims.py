@@ -97,6 +97,7 @@ def test_defaults_fill_what_a_kind_leaves_out():
         "networks": None,
         "relation": "not_worse",
         "normalisation": None,
+        "margin": None,
     }
 
 
@@ -112,3 +113,61 @@ def test_shape_problems_are_one_line_each_naming_the_claim():
     assert any("'valu' is not one of" in problem for problem in problems)
     assert not any("[2]" in problem for problem in problems)
     assert all("\n" not in problem for problem in problems)
+
+
+@pytest.mark.parametrize(
+    "statement, names, message",
+    [
+        (
+            {"text": "r", "kind": "normalisation", "effect": "common_range", "normalisation": "standard"},
+            {},
+            "standard: its definition sets every training feature's standard deviation to 1, so a common "
+            "range is no finding to judge",
+        ),
+        (
+            {"text": "r", "kind": "normalisation", "effect": "common_range"},
+            {"normalisations": ["standard"]},
+            "no normalisation of normalisation.methods (standard) leaves the features' spread to be judged",
+        ),
+        (
+            {"text": "i", "kind": "normalisation", "normalisation": "none"},
+            {"normalisations": ["l2norm", "none"]},
+            "normalisation 'none' is the raw features, which every normalisation is compared with",
+        ),
+        (
+            {"text": "i", "kind": "normalisation"},
+            {"normalisations": ["none"]},
+            "normalisation.methods lists no normalisation to compare with the raw features",
+        ),
+    ],
+)
+def test_a_normalisation_claim_that_is_no_finding_is_refused(statement, names, message):
+    problems = statement_problems([statement], **{**NAMES, **names})
+    assert len(problems) == 1 and message in problems[0], problems
+
+
+def test_margins_and_factors_are_the_claims_own_numbers():
+    assert (
+        schema_errors(
+            {
+                "text": "m",
+                "kind": "comparison",
+                "model_a": "l1",
+                "model_b": "plain",
+                "relation": "not_worse",
+                "margin": 0.05,
+            }
+        )
+        == []
+    )
+    assert any(
+        "0 is less than or equal to the minimum" in error
+        for error in schema_errors({"text": "m", "kind": "baselines", "margin": 0})
+    )
+    assert any(
+        "'margin'" in error
+        for error in schema_errors(
+            {"text": "m", "kind": "accuracy", "model": "plain", "value": 0.9, "margin": 0.05}
+        )
+    )
+    assert schema_errors({"text": "r", "kind": "normalisation", "effect": "common_range", "factor": 3}) == []

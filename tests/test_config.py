@@ -58,7 +58,8 @@ BAD_VALUES = {
     "test size of one": ({"split": {"test_size": 1.0}}, "test_size"),
     "unknown normalisation": ({"normalisation": {"methods": ["zscore"]}}, "zscore"),
     "no normalisation": ({"normalisation": {"methods": []}}, "methods"),
-    "rope above one": ({"beyond": {"cross_validation": {"rope": 2}}}, "rope"),
+    "margin above one": ({"claims": {"margin": 2}}, "margin"),
+    "range factor of one": ({"claims": {"range_factor": 1}}, "range_factor"),
     "posterior threshold of one half": ({"claims": {"posterior_threshold": 0.5}}, "posterior_threshold"),
     "zero shards": ({"importance": {"shards": 0}}, "shards"),
     "features neither list nor all": ({"data": {"features": "some"}}, "features"),
@@ -75,6 +76,17 @@ def test_schema_rejects_bad_values_naming_the_key(overrides, key):
     problems = schema_problems(merge(default_config(), overrides), schema())
     assert problems and any(key in problem for problem in problems)
     assert all("\n" not in problem for problem in problems)
+
+
+def test_a_setting_that_moved_says_where_to():
+    from winenet.config import schema_problems
+
+    config = merge(default_config(), {"beyond": {"cross_validation": {"rope": None}}})
+    problems = schema_problems(config, schema())
+    assert problems == [
+        "beyond.cross_validation.rope: no longer a setting; use claims.margin, an accuracy difference "
+        "the claim fixes (the folds no longer set it)"
+    ]
 
 
 def test_bad_config_stops_snakemake_before_any_job(tmp_path):

@@ -84,22 +84,23 @@ def test_every_stage_runs_on_other_data(tmp_path, case):
         table={"sha256": "0" * 64, "features": features},
         metrics={},
         seeds={},
-        seed_histories={},
+        curves={},
         per_fold=pd.DataFrame(),
         networks=[],
         ranks={"standard": ranks},
-        scores={"standard": scores},
-        settings={"posterior_threshold": 0.95, "influence_ratio": 2.0, "min_concordance": 0.3},
+        scores={"standard": scores, "none": scores},
+        features={"standard": train},
+        settings={"posterior_threshold": 0.95, "ratio_margin": 0.1, "min_concordance": 0.3},
         design={
             "normalisations": ["standard"],
-            "study_runs": {"standard": 3},
+            "study_runs": {"standard": 3, "none": 3},
             "importance": {"epochs": 2, "penalty": "l1", "coefficient": 0.01},
         },
         reference_sha256="f" * 64,
     )
     statements = [
         {"text": "x and y on top", "kind": "top_features", "features": ["x", "y"], "reference_only": True},
-        {"text": "equal influence", "kind": "normalisation"},
+        {"text": "equal influence", "kind": "normalisation", "effect": "equal_influence"},
     ]
     # Not the report's data: no claim about the report's features; the method claims still judge.
     claims = judge_claims(statements, evidence)

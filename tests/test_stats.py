@@ -275,16 +275,6 @@ def test_independent_interval_of_equal_values_has_no_width():
     assert result["ci_low"] == result["ci_high"] == result["pi_low"] == result["pi_high"] == 0.5
 
 
-def test_equivalence_spread_limit_is_where_the_posterior_meets_the_threshold():
-    from winenet.stats import equivalence_spread_limit
-
-    limit = equivalence_spread_limit(0.03, 10, 142, 36, 0.95)
-    # Ten differences with mean 0 and exactly that standard deviation.
-    differences = np.r_[np.full(5, 1.0), np.full(5, -1.0)] * limit * np.sqrt(9 / 10)
-    assert differences.std(ddof=1) == pytest.approx(limit)
-    assert correlated_t_posterior(differences, 142, 36, 0.03)["p_equivalent"] == pytest.approx(0.95)
-
-
 def test_bootstrap_interval_is_scipys_bca_and_a_point_without_spread():
     from scipy import stats
 

@@ -35,7 +35,7 @@ def test_a_users_own_claims_are_judged_by_the_same_rules(project):
     comparison, accuracy = claims.to_dict("records")
     assert "standard normalisation for both sides" in comparison["conditions"]
     assert comparison["rule"].startswith("correlated Bayesian t-test")
-    assert "the window the reported 0.8 rounds from" in accuracy["rule"]
+    assert "the window the reported value stands for on these validation rows" in accuracy["rule"]
 
 
 @pytest.mark.parametrize(

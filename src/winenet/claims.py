@@ -18,15 +18,23 @@ from winenet.errors import WinenetError
 
 # Per kind, the parameters a statement may leave out and what they then mean. None stands for
 # "every one there is": every normalisation the run compares, every network, every measure.
+# A margin or factor left out is the one of ``claims:`` (``margin``, ``range_factor``).
 KIND_DEFAULTS: dict[str, dict] = {
     "accuracy": {},
-    "comparison": {"normalisation": None},
-    "baselines": {"networks": None, "relation": "not_worse", "normalisation": None},
+    "comparison": {"normalisation": None, "margin": None},
+    "baselines": {"networks": None, "relation": "not_worse", "normalisation": None, "margin": None},
     "overfitting": {"overfits": True},
     "volatility": {},
     "top_features": {"measures": None, "normalisation": None},
-    "normalisation": {"normalisation": None},
+    "normalisation": {"normalisation": None, "effect": "equal_influence", "factor": None},
 }
+# The scikit-learn baselines every network is compared with (``baselines.py`` trains them).
+BASELINES = ("logistic_regression", "mlp", "random_forest")
+# The raw features, which the effect of a normalisation is judged against.
+RAW = "none"
+# Normalisations whose definition fixes the spread of the training features, and how: under them a
+# common range is no finding to judge.
+SPREAD_BY_DEFINITION = {"standard": "its definition sets every training feature's standard deviation to 1"}
 COMMON_DEFAULTS = {"reference_only": False}
 
 
@@ -37,6 +45,14 @@ class ClaimsError(WinenetError, ValueError):
 def with_defaults(statement: Mapping) -> dict:
     """The statement with every parameter its kind leaves out filled in (``KIND_DEFAULTS``)."""
     return {**COMMON_DEFAULTS, **KIND_DEFAULTS[statement["kind"]], **statement}
+
+
+def needs_raw_reference(statements: Sequence[Mapping]) -> bool:
+    """Whether a statement compares a normalisation with the raw features (the study must run on them)."""
+    return any(
+        statement["kind"] == "normalisation" and with_defaults(statement)["effect"] == "equal_influence"
+        for statement in statements
+    )
 
 
 def _named_models(statement: Mapping) -> list[tuple[str, str]]:
@@ -88,6 +104,8 @@ def statement_problems(
                 f"{where}: normalisation {normalisation!r} is not among normalisation.methods "
                 f"({', '.join(normalisations)})"
             )
+        if kind == "normalisation":
+            problems += _normalisation_problems(statement, where, normalisations)
         if kind == "top_features" and features is not None and not statement["reference_only"]:
             problems += [
                 f"{where}: feature {name!r} is not a feature of the data ({', '.join(features)})"
@@ -100,6 +118,33 @@ def statement_problems(
                     "a ranking claim needs features left below them"
                 )
     return problems
+
+
+def _normalisation_problems(statement: Mapping, where: str, normalisations: Sequence[str]) -> list[str]:
+    """What keeps a normalisation claim from being judged: a normalisation that is no finding to judge."""
+    chosen = statement["normalisation"]
+    listed = [chosen] if chosen else list(normalisations)
+    if statement["effect"] == "equal_influence":
+        if chosen == RAW:
+            return [
+                f"{where}: normalisation {RAW!r} is the raw features, which every normalisation is "
+                "compared with"
+            ]
+        if not [m for m in listed if m != RAW]:
+            return [f"{where}: normalisation.methods lists no normalisation to compare with the raw features"]
+        return []
+    if chosen == RAW:
+        return [f"{where}: normalisation {RAW!r} is the raw features: no normalisation to judge"]
+    if chosen in SPREAD_BY_DEFINITION:
+        return [
+            f"{where}: {chosen}: {SPREAD_BY_DEFINITION[chosen]}, so a common range is no finding to judge"
+        ]
+    if not [m for m in listed if m != RAW and m not in SPREAD_BY_DEFINITION]:
+        return [
+            f"{where}: no normalisation of normalisation.methods ({', '.join(normalisations)}) leaves the "
+            "features' spread to be judged (the others fix it by definition)"
+        ]
+    return []
 
 
 def check_statements(statements: Sequence[Mapping], **names) -> None:

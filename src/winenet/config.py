@@ -134,17 +134,48 @@ def _place(path, config) -> str:
     return ".".join(str(part) for part in parts) or "the configuration"
 
 
+# Settings earlier releases had, and what takes their place: a config that still sets one is told so.
+MOVED = {
+    ("beyond", "cross_validation", "rope"): (
+        "claims.margin, an accuracy difference the claim fixes (the folds no longer set it)"
+    ),
+    ("claims", "influence_ratio"): (
+        "claims.range_factor for a common range; equal influence is judged against raw features"
+    ),
+}
+
+
+def _moved(config: Mapping) -> dict[tuple, str]:
+    """The settings of ``MOVED`` that ``config`` still sets, with what replaces each."""
+    found = {}
+    for path, instead in MOVED.items():
+        section = config
+        for key in path[:-1]:
+            section = section.get(key) if isinstance(section, Mapping) else None
+        if isinstance(section, Mapping) and path[-1] in section:
+            found[path] = instead
+    return found
+
+
 def schema_problems(config: Mapping, schema: Mapping) -> list[str]:
     """One line per place where ``config`` departs from ``schema``: the key, then what is wrong.
 
     Snakemake's own validation reports the first problem over many lines, quoting the schema;
-    this names every problem, each on a line of its own.
+    this names every problem, each on a line of its own, and a setting that moved says where to.
     """
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(config), key=lambda error: [str(part) for part in error.path])
-    return [f"{_place(error.path, config)}: {error.message}" for error in errors]
+    moved = _moved(config)
+    problems = [f"{'.'.join(path)}: no longer a setting; use {instead}" for path, instead in moved.items()]
+    for error in errors:
+        unexpected = error.validator == "additionalProperties" and any(
+            tuple(error.path) == path[:-1] and repr(path[-1]) in error.message for path in moved
+        )
+        if not unexpected:
+            problems.append(f"{_place(error.path, config)}: {error.message}")
+    return problems
 
 
 def check_config(config: Mapping, schema_path) -> None:

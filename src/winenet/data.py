@@ -31,7 +31,8 @@ __all__ = [
 ]
 
 ROW_COLUMN = "row"
-NORMALISATION_METHODS = ("l2norm", "standard", "minmax")
+# none: the raw features, the reference a normalisation is judged against.
+NORMALISATION_METHODS = ("l2norm", "standard", "minmax", "none")
 
 # A plain decimal number; Python's float() also takes '1_000', 'inf', 'nan' and non-ASCII digits,
 # none of which a CSV of measurements should contain.
@@ -416,6 +417,10 @@ def normalisation_parameters(x: np.ndarray, method: str) -> tuple[np.ndarray, np
     if method == "minmax":
         low, high = x.min(axis=0), x.max(axis=0)
         return low, high - low
+    if method == "none":
+        # Only a feature that never varies is set aside (scale 0), as every method does.
+        constant = x.max(axis=0) == x.min(axis=0)
+        return np.zeros(x.shape[1]), np.where(constant, 0.0, 1.0)
     raise ValueError(f"unknown normalisation method {method!r}; choose one of {NORMALISATION_METHODS}")
 
 

@@ -27,7 +27,6 @@ __all__ = [
     "independent_interval",
     "corrected_paired_test",
     "correlated_t_posterior",
-    "equivalence_spread_limit",
     "holm_adjust",
     "within",
 ]
@@ -206,6 +205,7 @@ class Interval:
     low: float
     high: float
     method: str
+    confidence: float = 0.95
 
 
 def bootstrap_interval(
@@ -228,7 +228,9 @@ def bootstrap_interval(
     arrays = [np.asarray(sample, dtype=np.float64) for sample in samples]
     estimate = float(statistic(*arrays, axis=-1))
     if all(np.ptp(array) == 0 for array in arrays):
-        return Interval(estimate, estimate, estimate, "point") if math.isfinite(estimate) else None
+        return (
+            Interval(estimate, estimate, estimate, "point", confidence) if math.isfinite(estimate) else None
+        )
     for method in ("BCa", "percentile"):
         with warnings.catch_warnings():
             # scipy warns and returns NaN where BCa's jackknife has no spread; that is handled here.
@@ -246,7 +248,7 @@ def bootstrap_interval(
             )
         low, high = (float(value) for value in result.confidence_interval)
         if math.isfinite(low) and math.isfinite(high) and math.isfinite(estimate):
-            return Interval(estimate, low, high, method)
+            return Interval(estimate, low, high, method, confidence)
     return None
 
 
@@ -285,14 +287,3 @@ def one_sided_p(differences, alternative: str) -> np.ndarray:
         p = np.asarray(scipy_stats.ttest_1samp(values, 0.0, axis=0, alternative=alternative).pvalue)
     side = values[0] > 0 if alternative == "greater" else values[0] < 0
     return np.where(constant, np.where(side, 0.0, 1.0), p)
-
-
-def equivalence_spread_limit(rope: float, n: int, n_train: float, n_test: float, threshold: float) -> float:
-    """The largest standard deviation of n fold differences at which equivalence can still be shown.
-
-    With a mean difference of exactly 0 (the most favourable outcome), the correlated t posterior
-    puts at least ``threshold`` within ±``rope`` only while the corrected standard error is at most
-    ``rope / t_{(1+threshold)/2, n-1}``; this is the fold differences' spread that allows.
-    """
-    quantile = float(scipy_stats.t.ppf((1 + threshold) / 2, n - 1))
-    return rope / (quantile * math.sqrt(1.0 / n + n_test / n_train))

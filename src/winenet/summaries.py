@@ -26,7 +26,6 @@ __all__ = [
     "DIFFERENCE_COLUMNS",
     "accuracy_table",
     "fold_differences",
-    "one_row_rope",
     "paired_differences",
     "path_summary",
     "seed_table",
@@ -140,7 +139,7 @@ DIFFERENCE_COLUMNS = [
     "model_a",
     "model_b",
     "normalisation",
-    "rope",
+    "margin",
     "mean_difference",
     "ci_low",
     "ci_high",
@@ -170,11 +169,6 @@ def _comparisons(per_fold: pd.DataFrame, networks: Sequence[str]) -> list[tuple[
     return pairs
 
 
-def one_row_rope(per_fold: pd.DataFrame) -> float:
-    """The accuracy one held-out row is worth in the smallest test fold: the finest difference folds show."""
-    return 1.0 / float(per_fold["n_test"].min())
-
-
 def fold_differences(per_fold: pd.DataFrame, a: str, b: str, normalisation: str) -> pd.DataFrame:
     """Model a minus model b fold by fold under one normalisation: columns difference, n_train, n_test.
 
@@ -196,7 +190,7 @@ def fold_differences(per_fold: pd.DataFrame, a: str, b: str, normalisation: str)
 
 
 def paired_differences(
-    per_fold: pd.DataFrame, networks: Sequence[str], rope: float | None = None, confidence: float = 0.95
+    per_fold: pd.DataFrame, networks: Sequence[str], margin: float, confidence: float = 0.95
 ) -> pd.DataFrame:
     """Model a minus model b on the same folds and normalisation; corrected statistics.
 
@@ -204,15 +198,14 @@ def paired_differences(
     baseline (the other models of ``per_fold``) under the same normalisation. Columns
     ``DIFFERENCE_COLUMNS``: the mean difference with its corrected interval, the corrected paired
     t-test with its two-sided p-value and the Holm-adjusted one (over every row of the table), and
-    the correlated-t posterior probabilities that a is better by more than ``rope``, that the two
-    are within ``rope``, and that b is better. ``rope`` None is one held-out row
-    (``one_row_rope``). Pairs with a diverged fold get NaN.
+    the correlated-t posterior probabilities that a is better by more than ``margin`` (an accuracy
+    difference, ``claims.margin``), that the two are within it, and that b is better. Pairs with a
+    diverged fold get NaN.
     """
-    rope = one_row_rope(per_fold) if rope is None else rope
     rows = []
     for normalisation, a, b in _comparisons(per_fold, networks):
         paired = fold_differences(per_fold, a, b, normalisation)
-        row = {"model_a": a, "model_b": b, "normalisation": normalisation, "rope": rope}
+        row = {"model_a": a, "model_b": b, "normalisation": normalisation, "margin": margin}
         difference = paired["difference"].to_numpy()
         if np.isnan(difference).any():
             row |= dict.fromkeys(DIFFERENCE_COLUMNS[4:], float("nan"))
@@ -228,7 +221,7 @@ def paired_differences(
                 "t": test["t"],
                 "p_value": test["p_value"],
             }
-            row |= correlated_t_posterior(difference, n_train, n_test, rope)
+            row |= correlated_t_posterior(difference, n_train, n_test, margin)
         rows.append(row)
     table = pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
     tested = table["p_value"].notna()

@@ -145,6 +145,7 @@ rule cross_validate_baselines:
     params:
         label=config["data"]["label"],
         seed=config["beyond"]["cross_validation"]["seed"],
+        hidden=config["network"]["hidden"],
     script:
         adapter("cross_validate_baselines")
 
@@ -189,7 +190,7 @@ rule cv_summary:
         "results/benchmarks/cv_summary.tsv"
     params:
         models=MODELS,
-        rope=config["beyond"]["cross_validation"]["rope"],
+        margin=config["claims"]["margin"],
     script:
         adapter("cv_summary")
 
@@ -275,8 +276,9 @@ rule claims:
         baselines=rules.cv_summary.input.baselines,
         ranks=expand(rules.importance_gather.output.ranks, normalisation=NORMALISATIONS),
         scores=expand(
-            rules.importance_gather.output.scores, normalisation=NORMALISATIONS
+            rules.importance_gather.output.scores, normalisation=STUDY_NORMALISATIONS
         ),
+        features=[data_file("train.parquet", n) for n in NORMALISATIONS],
         code=code("claims"),
     output:
         table=report(
@@ -305,6 +307,7 @@ rule claims:
         models=MODELS,
         seed_models=SEED_MODELS,
         normalisations=NORMALISATIONS,
+        study_normalisations=STUDY_NORMALISATIONS,
         design=claims_design(),
         reference_sha256=config["reference"].get("table_sha256"),
     script:

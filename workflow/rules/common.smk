@@ -2,8 +2,7 @@
 import os
 import sys
 
-from winenet.baselines import BASELINES
-from winenet.claims import check_statements
+from winenet.claims import BASELINES, RAW, check_statements, needs_raw_reference
 from winenet.config import check_l1_model, proximal_twin, refused_in_words, rerun_note
 from winenet.data import configured_features
 from winenet.dependencies import module_closure
@@ -13,6 +12,14 @@ MODELS = list(config["models"])
 # (cross-validation, the importance study) run under each.
 NORMALISATIONS = list(config["normalisation"]["methods"])
 MODEL_NORMALISATION = NORMALISATIONS[0]
+# The claim that normalisation evens out the features' influence compares every normalisation with
+# the raw features, run by run: the importance study then also runs on them, as its reference.
+RAW_REFERENCE = (
+    [RAW]
+    if RAW not in NORMALISATIONS and needs_raw_reference(config["claims"]["statements"])
+    else []
+)
+STUDY_NORMALISATIONS = [*NORMALISATIONS, *RAW_REFERENCE]
 L1_MODEL = config["beyond"]["l1_methods"]["model"]
 with refused_in_words():
     check_l1_model(config)
@@ -45,7 +52,7 @@ SCRIPTS_DIR = os.path.join(workflow.basedir, "workflow", "scripts")
 
 wildcard_constraints:
     model="|".join(MODELS),
-    normalisation="|".join(NORMALISATIONS),
+    normalisation="|".join(STUDY_NORMALISATIONS),
     shard=r"\d+",
 
 
@@ -86,13 +93,13 @@ def claims_design():
         "split": config["split"],
         "seeds": beyond["seeds"],
         "cross_validation": {
-            key: beyond["cross_validation"][key] for key in ("folds", "repeats", "rope")
+            key: beyond["cross_validation"][key] for key in ("folds", "repeats")
         },
         "importance": {
             key: config["importance"][key]
             for key in ("epochs", "penalty", "coefficient")
         },
-        "study_runs": {n: study_settings(n)["runs"] for n in NORMALISATIONS},
+        "study_runs": {n: study_settings(n)["runs"] for n in STUDY_NORMALISATIONS},
         "normalisations": NORMALISATIONS,
     }
 

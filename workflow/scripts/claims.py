@@ -9,13 +9,13 @@ start_job(snakemake)
 import pandas as pd  # noqa: E402
 
 from winenet.artifacts import read_json, read_parquet  # noqa: E402
-from winenet.verdicts import COLUMNS, GLANCE_COLUMNS, Evidence, judge_claims  # noqa: E402
+from winenet.verdicts import COLUMNS, GLANCE_COLUMNS, Evidence, judge_claims, seed_curves  # noqa: E402
 
 inputs, params = snakemake.input, snakemake.params
 
 
-def by_name(names, paths):
-    return {name: read_parquet(path) for name, path in zip(names, paths, strict=True)}
+def by_name(names, paths, read=read_parquet):
+    return {name: read(path) for name, path in zip(names, paths, strict=True)}
 
 
 folds = [read_parquet(path) for path in [*inputs.models, *inputs.baselines]]
@@ -23,11 +23,12 @@ evidence = Evidence(
     table=read_json(inputs.table),
     metrics=read_json(inputs.metrics),
     seeds=by_name(params.seed_models, inputs.seeds),
-    seed_histories=by_name(params.seed_models, inputs.seed_histories),
+    curves=by_name(params.seed_models, inputs.seed_histories, lambda path: seed_curves(read_parquet(path))),
     per_fold=pd.concat(folds, ignore_index=True),
     networks=params.models,
     ranks=by_name(params.normalisations, inputs.ranks),
-    scores=by_name(params.normalisations, inputs.scores),
+    scores=by_name(params.study_normalisations, inputs.scores),
+    features=by_name(params.normalisations, inputs.features),
     settings=params.settings,
     design=params.design,
     reference_sha256=params.reference_sha256,

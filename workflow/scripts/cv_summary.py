@@ -15,7 +15,7 @@ per_seed = pd.concat([read_parquet(path) for path in snakemake.input.seeds], ign
 paths = [*snakemake.input.models, *snakemake.input.baselines]
 per_fold = pd.concat([read_parquet(path) for path in paths], ignore_index=True)
 accuracy = accuracy_table(per_fold)
-differences = paired_differences(per_fold, snakemake.params.models, snakemake.params.rope)
+differences = paired_differences(per_fold, snakemake.params.models, snakemake.params.margin)
 seed_table(per_seed).to_csv(snakemake.output.seeds, index=False, float_format="%.4f")
 accuracy.to_csv(snakemake.output.cross_validation, index=False, float_format="%.4f")
 differences.to_csv(snakemake.output.differences, index=False, float_format="%.4f")
