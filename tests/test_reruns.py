@@ -35,7 +35,13 @@ def study(normalisations=NORMALISATIONS):
     return shards | per_normalisation(*rules, normalisations=normalisations)
 
 
-DATA = {"validate", "cv_folds", "plot_feature_distributions"} | per_normalisation("split_normalise")
+# The importance study on raw features, which the claim about normalisation's influence compares with.
+RAW_REFERENCE = {f"importance_shard[normalisation=none, shard={s}]" for s in SHARDS} | {
+    "importance_gather[normalisation=none]"
+}
+DATA = {"validate", "cv_folds", "plot_feature_distributions"} | per_normalisation(
+    "split_normalise", normalisations=(*NORMALISATIONS, "none")
+)
 MODEL_JOBS = per_model("train", "evaluate", "plot_model")
 COMPARISON = {"compare", "plot_model_comparison"}
 L1_METHODS = {"l1_methods", "plot_l1_methods"}
@@ -46,7 +52,7 @@ UNCERTAINTY = (
     | BASELINES
     | {"cv_summary", "plot_cv_summary"}
 )
-STUDY = study()
+STUDY = study() | RAW_REFERENCE
 SENSITIVITY = {"importance_sensitivity"}
 CLAIMS = {"claims"}
 FIGURES = {
