@@ -33,7 +33,8 @@ def claims_settings() -> dict:
 
 
 def main() -> int:
-    from winenet.calibration import default_design, failures, markdown_table, operating_characteristics
+    from winenet.calibration import failures, markdown_table, operating_characteristics
+    from winenet.synthetic_evidence import default_design
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(

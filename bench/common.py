@@ -19,7 +19,8 @@ def report_split(config: dict, method: str | None = None):
 
     ``method`` defaults to the normalisation the models train with (the first configured).
     """
-    from winenet.data import load_table, split_normalise
+    from winenet.preprocessing import split_normalise
+    from winenet.tables import load_table
 
     data = config["data"]
     table = load_table(ROOT / data["path"], data["label"], data["features"])
@@ -29,7 +30,7 @@ def report_split(config: dict, method: str | None = None):
 
 def report_arrays(config: dict, method: str | None = None):
     """The report's split under ``method``: ``(x_train, y_train, x_test, y_test)`` and its normalisation."""
-    from winenet.data import model_arrays
+    from winenet.preprocessing import model_arrays
 
     train, test, normalisation = report_split(config, method)
     return (*model_arrays(train, normalisation), *model_arrays(test, normalisation)), normalisation

@@ -30,13 +30,13 @@ import pandas as pd  # noqa: E402
 from common import ROOT, load_config, report_arrays, study_settings  # noqa: E402
 
 from winenet.crossval import cross_validate_network  # noqa: E402
-from winenet.data import load_table  # noqa: E402
 from winenet.folds import cv_folds, fold_table  # noqa: E402
 from winenet.importance import MEASURES, rank_features, train_importance_runs  # noqa: E402
 from winenet.ranking import importance_summary  # noqa: E402
 from winenet.seeds import seed_runs  # noqa: E402
 from winenet.stats import bootstrap_interval  # noqa: E402
 from winenet.summaries import accuracy_table, paired_differences  # noqa: E402
+from winenet.tables import load_table  # noqa: E402
 
 
 def load(config: dict) -> pd.DataFrame:

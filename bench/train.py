@@ -9,7 +9,7 @@ import time
 
 from common import load_config, report_split
 
-from winenet.data import model_arrays
+from winenet.preprocessing import model_arrays
 from winenet.training import accuracy, fit_model
 
 

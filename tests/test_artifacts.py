@@ -1,6 +1,7 @@
 """Reading earlier outputs: a damaged file is one line and goes; a bug in the reading code is a bug."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -8,7 +9,7 @@ import pytest
 
 from winenet.artifacts import read_arrays, read_csv, read_json, read_parquet
 from winenet.errors import BrokenIntermediate
-from winenet.network import save_parameters
+from winenet.model_files import save_parameters
 
 
 def truncated(path):
@@ -54,3 +55,44 @@ def test_asking_a_good_file_for_a_column_it_lacks_is_a_bug_not_a_broken_file(fil
     assert not isinstance(caught.value, BrokenIntermediate)
     # The job would have removed a broken file; a good one stays and reads.
     assert read_parquet(files["parquet"])["a"].tolist() == [1, 2]
+
+
+def test_an_unreadable_good_file_is_reported_as_such_and_never_deleted(tmp_path):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    path = tmp_path / "table.parquet"
+    pd.DataFrame({"a": [1, 2]}).to_parquet(path)
+    path.chmod(0o000)
+    script = (
+        "import sys\n"
+        "from winenet.artifacts import read_parquet\n"
+        "from winenet.errors import UnreadableFile\n"
+        "try:\n"
+        f"    read_parquet({str(path)!r})\n"
+        "except UnreadableFile as error:\n"
+        "    error.act()\n"
+        "    print(error)\n"
+        "    sys.exit(0)\n"
+        "sys.exit('read an unreadable file')\n"
+    )
+    command = [sys.executable, "-c", script]
+    if os.geteuid() == 0:
+        # Root reads any file; without the capabilities that let it, mode 000 means what it says.
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root, and util-linux's setpriv is not installed to drop root's overrides")
+        command = [
+            "setpriv",
+            "--bounding-set=-dac_override,-dac_read_search",
+            "--inh-caps=-all",
+            "--",
+            *command,
+        ]
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    result = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "table.parquet cannot be read (Permission denied); it was left as it is" in result.stdout
+    path.chmod(0o644)
+    assert read_parquet(path)["a"].tolist() == [1, 2]

@@ -11,15 +11,8 @@ import pytest
 import yaml
 from conftest import REPO
 
-from winenet.calibration import (
-    CASES,
-    default_design,
-    failures,
-    influence_gain,
-    markdown_table,
-    operating_characteristics,
-    rules,
-)
+from winenet.calibration import failures, markdown_table, operating_characteristics, rules
+from winenet.synthetic_evidence import CASES, InfluenceTruth, default_design, influence_gain
 from winenet.verdicts import VERDICTS
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text())
@@ -55,8 +48,6 @@ def test_the_checks_catch_a_rule_that_is_wrong_too_often():
 
 
 def test_the_simulated_influence_gain_is_what_the_boundary_is_set_to():
-    from winenet.calibration import InfluenceTruth
-
     truth = InfluenceTruth(0.1)
     assert influence_gain(truth.share("at the boundary"), seed=1) == pytest.approx(np.log(1.1), abs=0.01)
     assert truth.share("false") == 0.0

@@ -9,6 +9,8 @@ import sys
 import pytest
 from conftest import REPO, TINY, make_project, run_snakemake
 
+from winenet.dependencies import MACHINERY
+
 # Third-party packages are not followed: only which winenet modules a script reaches matters.
 THIRD_PARTY = ["numpy", "pandas", "matplotlib", "sklearn", "scipy", "seaborn", "pyarrow", "snakemake", "yaml"]
 
@@ -26,13 +28,14 @@ def rule_scripts() -> dict[str, str]:
 
 
 def modules_found_by_python(script: str) -> set[str]:
-    """The src/winenet files Python's own module finder reaches from a script."""
+    """The src/winenet files Python's own module finder reaches from a script, but the job machinery."""
     finder = modulefinder.ModuleFinder(path=[str(REPO / "src"), *sys.path], excludes=THIRD_PARTY)
     finder.run_script(str(REPO / "workflow" / "scripts" / f"{script}.py"))
     found = set()
     for name, module in finder.modules.items():
         if (name == "winenet" or name.startswith("winenet.")) and module.__file__:
-            found.add(os.path.relpath(module.__file__, REPO))
+            if name.removeprefix("winenet.") not in MACHINERY:
+                found.add(os.path.relpath(module.__file__, REPO))
     return found
 
 

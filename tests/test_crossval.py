@@ -8,9 +8,9 @@ from sklearn.datasets import load_wine
 import winenet.folds as folds_module
 from winenet.baselines import cross_validate_baselines
 from winenet.crossval import coefficient_grid, cross_validate_network, regularisation_path
-from winenet.data import apply_normalisation, fit_normalisation, model_arrays
 from winenet.folds import FOLD_COLUMNS, Fold, cv_folds, fold_table
 from winenet.network import Network
+from winenet.preprocessing import apply_normalisation, fit_normalisation, model_arrays
 from winenet.stats import corrected_interval
 from winenet.summaries import accuracy_table, paired_differences, path_summary
 from winenet.training import run_generators, train_network

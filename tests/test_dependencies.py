@@ -54,3 +54,15 @@ def test_module_closure_reaches_subpackages_and_their_init(tmp_path):
     script.write_text("from winenet.judges import judge  # noqa\n")
     closure = [path.relative_to(package).as_posix() for path in module_closure(script, package)]
     assert closure == ["__init__.py", "judges/__init__.py", "judges/one.py", "stats.py"]
+
+
+def test_the_job_machinery_is_no_code_input(tmp_path):
+    package = tmp_path / "winenet"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "job.py").write_text("from winenet.errors import WinenetError\n")
+    (package / "errors.py").write_text("")
+    (package / "training.py").write_text("from winenet.errors import WinenetError\n")
+    script = tmp_path / "script.py"
+    script.write_text("from winenet.job import start_job\nfrom winenet.training import fit\n")
+    assert [path.name for path in module_closure(script, package)] == ["__init__.py", "training.py"]

@@ -10,8 +10,8 @@ from winenet.evaluation import (
     classification_report_text,
     roc_points,
 )
+from winenet.model_files import predict_table, probability_column
 from winenet.network import Network
-from winenet.predict import predict_table, probability_column
 
 CLASSES = [1, 2, 3]
 

@@ -7,15 +7,11 @@ import yaml
 from conftest import REPO, TINY, make_project, merge, run_snakemake
 
 from winenet.config import changed_training_keys, rerun_note
-from winenet.data import (
-    DataValidationError,
-    apply_normalisation,
-    fit_normalisation,
-    load_table,
-    split_normalise,
-    split_notes,
-)
-from winenet.predict import ModelNotFound, load_model, read_samples
+from winenet.errors import DataValidationError
+from winenet.model_files import ModelNotFound, load_model
+from winenet.predict import read_samples
+from winenet.preprocessing import apply_normalisation, fit_normalisation, split_normalise, split_notes
+from winenet.tables import load_table
 
 WINE_FEATURES = yaml.safe_load((REPO / "config.yaml").read_text())["data"]["features"]
 

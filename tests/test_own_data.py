@@ -6,11 +6,13 @@ import pytest
 from conftest import TINY, make_project, merge, run_snakemake
 
 from winenet import plots, stat_plots
-from winenet.data import DataValidationError, load_table, model_arrays, split_normalise
+from winenet.errors import DataValidationError
 from winenet.evaluation import classification_metrics, classification_report_text, roc_points
 from winenet.importance import excluded_runs, rank_features, train_importance_runs
-from winenet.predict import predict_table
+from winenet.model_files import predict_table
+from winenet.preprocessing import model_arrays, split_normalise
 from winenet.ranking import conclusion, importance_summary
+from winenet.tables import load_table
 from winenet.training import fit_model
 from winenet.verdicts import VERDICTS, Evidence, judge_claims
 

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from winenet import plots, stat_plots
 from winenet.evaluation import classification_metrics, roc_points
-from winenet.predict import probability_column
+from winenet.model_files import probability_column
 
 DPI = 40
 CLASSES = [1, 2, 3]

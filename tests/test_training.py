@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from winenet.network import Network, load_parameters, save_parameters
+from winenet.model_files import load_parameters, save_parameters
+from winenet.network import Network
 from winenet.outcomes import majority_share, run_status
 from winenet.training import (
     batch_count,

@@ -1,10 +1,13 @@
-"""Reading the files earlier stages wrote, with one clear error when one is broken.
+"""Reading the files earlier stages wrote, with one clear error when one is broken or cannot be read.
 
-A truncated Parquet file, a half-written JSON or a damaged ``.npz`` raises ``BrokenIntermediate``
+Only real damage to a file this workflow wrote counts as a broken intermediate: a Parquet, JSON or
+``.npz`` that does not parse (truncated, overwritten, half-copied). It raises ``BrokenIntermediate``
 naming the file, instead of a library traceback; the job then removes the file (it lies under
-``results/``), so that the next run rebuilds it and everything that depends on it. Only errors
-that mean the file itself is damaged count: any other (a column that is not there, a wrong type)
-is a bug of the code that reads it, keeps its traceback, and leaves the good file alone.
+``results/``), so that the next run rebuilds it and everything that depends on it. A file that
+cannot be read at all (permission denied, an I/O error, a stale network-filesystem handle: an
+``OSError`` with an error number) raises ``UnreadableFile`` and is never touched: it may be
+intact, and sibling jobs may be reading it. Any other error (a column that is not there, a wrong
+type) is a bug of the code that reads it, keeps its traceback, and leaves the file alone.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ from __future__ import annotations
 import json
 import zipfile
 
-from winenet.errors import BrokenIntermediate
+from winenet.errors import BrokenIntermediate, UnreadableFile
 
 
-def _broken(path, error: Exception) -> BrokenIntermediate:
+def _broken(path, error: Exception) -> BrokenIntermediate | UnreadableFile:
+    """What a reading error means: an operating-system error (it has an errno), or a file that is damaged."""
+    if isinstance(error, OSError) and error.errno is not None:
+        return UnreadableFile(path, error)
     reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return BrokenIntermediate(path, reason)
 

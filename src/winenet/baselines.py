@@ -16,9 +16,9 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from winenet.claims import BASELINES
-from winenet.data import model_arrays, normalisation_parameters, resolve_features
 from winenet.folds import Fold, table_classes
 from winenet.outcomes import run_status
+from winenet.preprocessing import model_arrays, normalisation_parameters, resolve_features
 
 # Each grid spans what practitioners usually try, and no more: every value costs a fit per inner fold.
 MLP_ALPHAS = (1e-4, 1e-2, 1.0)

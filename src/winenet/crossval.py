@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from winenet.data import resolve_features
 from winenet.folds import Fold, fold_arrays, fold_table, table_classes
+from winenet.preprocessing import resolve_features
 from winenet.training import batch_count, train_runs
 
 __all__ = ["coefficient_grid", "cross_validate_network", "regularisation_path"]

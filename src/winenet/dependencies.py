@@ -13,6 +13,10 @@ from functools import cache
 from pathlib import Path
 
 PACKAGE = "winenet"
+# The job machinery: how a job starts, logs and words its failure, never what it writes. Every job
+# runs these modules, so counting them as code inputs would rerun every job for the wording of an
+# error message; they are left out of every rule's code inputs on purpose.
+MACHINERY = frozenset({"errors", "job"})
 
 
 def imported_modules(source: str) -> set[str]:
@@ -56,14 +60,15 @@ def module_closure(script: Path, package_dir: Path) -> list[Path]:
     """The package's ``.py`` files ``script`` runs: its winenet imports and theirs, sorted.
 
     ``package_dir`` is the ``src/winenet`` folder; ``__init__.py`` always runs on import, and so
-    does the ``__init__.py`` of every subpackage a module lies in.
+    does the ``__init__.py`` of every subpackage a module lies in. The ``MACHINERY`` modules are
+    left out: they cannot change what a job writes.
     """
     package_dir = Path(package_dir)
     pending = set(imported_modules(Path(script).read_text()))
     seen: dict[str, Path] = {}
     while pending:
         name = pending.pop()
-        if name in seen:
+        if name in seen or name in MACHINERY:
             continue
         path = _module_file(package_dir, name)
         if path is None:

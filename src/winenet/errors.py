@@ -1,7 +1,12 @@
-"""The errors a user can act on: each one's str() is one line saying what happened and what to do."""
+"""The errors a user can act on: each one's str() is one line saying what happened and what to do.
+
+Part of the job machinery (with ``job.py``): what a job says when it fails, never what it writes,
+so the workflow does not count these modules as code inputs (``dependencies.MACHINERY``).
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -39,3 +44,33 @@ class BrokenIntermediate(WinenetError):
         else:
             remedy = f"delete it, or rerun with `--forcerun {self.path}`, and run again"
         return f"{self.path} cannot be read ({self.reason}); {remedy}"
+
+
+class UnreadableFile(WinenetError):
+    """A file that cannot be opened or read (permissions, a disk or network error): not damaged, kept."""
+
+    def __init__(self, path, error: OSError):
+        self.path = Path(path)
+        # The operating system's own words for the error number; libraries wrap them in their own.
+        self.reason = os.strerror(error.errno) if error.errno else type(error).__name__
+        super().__init__(str(path))
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path} cannot be read ({self.reason}); it was left as it is: check that this user may "
+            "read it and that its disk or network share answers, then run the same command again"
+        )
+
+
+class DataValidationError(WinenetError, ValueError):
+    """Every problem found in an input table; str() is a header line plus one line per problem."""
+
+    def __init__(self, problems: list[str], header: str | None = None):
+        self.problems = list(problems)
+        count = len(self.problems)
+        self.header = header or f"{count} problem{'s' if count != 1 else ''} in the input data:"
+        super().__init__("\n".join([self.header, *(f"  - {p}" for p in self.problems)]))
+
+    def __reduce__(self):
+        # Default exception pickling would call __init__ with the joined message as `problems`.
+        return (type(self), (self.problems, self.header))

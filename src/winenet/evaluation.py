@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 from sklearn import metrics as sk_metrics
 
+from winenet.model_files import probability_column
 from winenet.outcomes import run_status
-from winenet.predict import probability_column
 
 
 def _scores(precision, recall, f1, support) -> dict:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from winenet.data import apply_normalisation, fit_normalisation, model_arrays
+from winenet.preprocessing import apply_normalisation, fit_normalisation, model_arrays
 
 FOLD_COLUMNS = ["model", "normalisation", "repeat", "fold", "accuracy", "n_train", "n_test", "status"]
 

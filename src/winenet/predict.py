@@ -15,73 +15,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from winenet.artifacts import read_json
-from winenet.data import (
-    ROW_COLUMN,
-    DataValidationError,
-    apply_normalisation,
-    csv_header,
-    header_problems,
-    record_values,
-)
-from winenet.errors import WinenetError
-from winenet.network import Network, load_parameters
-
-
-def probability_column(cls) -> str:
-    """Name of the predictions column that holds the probability of class ``cls``."""
-    return f"p_{cls}"
-
-
-def predict_table(
-    network: Network, x: np.ndarray, rows: np.ndarray, labels: np.ndarray, classes: list
-) -> pd.DataFrame:
-    """One row per validation row: its input row, true label, predicted label, one probability per class."""
-    probabilities = network.predict_proba(x)
-    predicted = np.asarray(classes, dtype=object)[probabilities.argmax(axis=-1)]
-    table = pd.DataFrame(
-        {"row": rows, "true": labels, "predicted": pd.Series(predicted).astype(labels.dtype)}
-    )
-    for k, cls in enumerate(classes):
-        table[probability_column(cls)] = probabilities[:, k]
-    return table
-
+from winenet.errors import DataValidationError
+from winenet.model_files import load_model, probability_column
+from winenet.network import Network
+from winenet.preprocessing import ROW_COLUMN, apply_normalisation
+from winenet.tables import csv_header, header_problems, record_values
 
 MODEL_COLUMN = "model"
 PREDICTED_COLUMN = "predicted"
-
-
-def model_description(normalisation: dict, sizes: Sequence[int], penalty: str, coefficient: float) -> dict:
-    """What ``model.json`` holds: enough, beside the weights, to apply the model to new samples."""
-    return {
-        "penalty": penalty,
-        "coefficient": coefficient,
-        "sizes": [int(size) for size in sizes],
-        "normalisation": normalisation,
-    }
-
-
-class ModelNotFound(WinenetError):
-    """A folder given as a model is not one a run of the pipeline wrote; str() says which are."""
-
-
-def _models_beside(directory: Path) -> str:
-    found = sorted(path.parent.name for path in directory.parent.glob("*/model.json"))
-    if found:
-        return f"the models in {directory.parent} are {', '.join(found)}"
-    return "a model folder is results/models/<model> of a complete run, holding model.json and weights.npz"
-
-
-def load_model(directory) -> tuple[Network, dict]:
-    """The trained network of a model folder and its description (see ``model_description``)."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise ModelNotFound(f"{directory}: no such folder; {_models_beside(directory)}")
-    if not (directory / "model.json").is_file():
-        raise ModelNotFound(f"{directory}: not a model folder (no model.json); {_models_beside(directory)}")
-    description = read_json(directory / "model.json")
-    network = Network.from_parameters(load_parameters(directory / "weights.npz"))
-    return network, description
 
 
 def read_samples(path, features: Sequence[str], id_column: str | None = None) -> pd.DataFrame:

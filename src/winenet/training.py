@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from winenet.data import model_arrays
 from winenet.errors import WinenetError
 from winenet.network import Network, mean_cross_entropy, one_hot, row_cross_entropy, softmax
 from winenet.outcomes import majority_share, run_status
+from winenet.preprocessing import model_arrays
 
 PHASES = ("train", "validation")
 

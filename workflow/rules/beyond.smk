@@ -1,10 +1,10 @@
 rule l1_methods:
     input:
-        train=data_file("train.parquet"),
-        test=data_file("test.parquet"),
-        normalisation=data_file("normalisation.json"),
-        subgradient_weights=f"results/models/{L1_MODEL}/weights.npz",
-        subgradient_history=f"results/models/{L1_MODEL}/history.parquet",
+        train=data_file("train"),
+        test=data_file("test"),
+        normalisation=data_file("normalisation"),
+        subgradient_weights=output_of(rules.train.output.weights, model=L1_MODEL),
+        subgradient_history=output_of(rules.train.output.history, model=L1_MODEL),
         code=code("l1_methods"),
     output:
         weights="results/beyond/l1_proximal/weights.npz",
@@ -57,9 +57,9 @@ rule plot_l1_methods:
 
 rule seed_study:
     input:
-        train=data_file("train.parquet"),
-        test=data_file("test.parquet"),
-        normalisation=data_file("normalisation.json"),
+        train=data_file("train"),
+        test=data_file("test"),
+        normalisation=data_file("normalisation"),
         code=code("seed_study"),
     output:
         accuracy="results/beyond/seeds/{model}/accuracy.parquet",
@@ -278,7 +278,7 @@ rule claims:
         scores=expand(
             rules.importance_gather.output.scores, normalisation=STUDY_NORMALISATIONS
         ),
-        features=[data_file("train.parquet", n) for n in NORMALISATIONS],
+        features=[data_file("train", n) for n in NORMALISATIONS],
         code=code("claims"),
     output:
         table=report(

@@ -4,7 +4,7 @@ import sys
 
 from winenet.claims import BASELINES, RAW, check_statements, needs_raw_reference
 from winenet.config import check_l1_model, proximal_twin, refused_in_words, rerun_note
-from winenet.data import configured_features
+from winenet.tables import configured_features
 from winenet.dependencies import module_closure
 
 MODELS = list(config["models"])
@@ -80,9 +80,15 @@ def model_settings(wildcards):
     return config["models"][wildcards.model]
 
 
+def output_of(pattern, **wildcards):
+    """One file of a rule's output ``pattern`` (e.g. ``rules.train.output.weights``), wildcards filled in."""
+    (path,) = expand(pattern, **wildcards)
+    return path
+
+
 def data_file(name, normalisation=MODEL_NORMALISATION):
-    """A file the data stages write for one normalisation (default: the models' own)."""
-    return f"results/data/{normalisation}/{name}"
+    """Output ``name`` of rule split_normalise for one normalisation (default: the models' own)."""
+    return output_of(rules.split_normalise.output[name], normalisation=normalisation)
 
 
 def claims_design():

@@ -1,7 +1,7 @@
 rule plot_feature_distributions:
     input:
         table=rules.validate.output.table,
-        notes=data_file("notes.rst"),
+        notes=data_file("notes"),
         code=code("plot_feature_distributions"),
     output:
         report(
@@ -28,8 +28,8 @@ rule plot_model:
         metrics=rules.evaluate.output.metrics,
         roc=rules.evaluate.output.roc,
         evaluation_notes=rules.evaluate.output.notes,
-        normalisation=data_file("normalisation.json"),
-        notes=data_file("notes.rst"),
+        normalisation=data_file("normalisation"),
+        notes=data_file("notes"),
         code=code("plot_model"),
     output:
         curves=report(
@@ -94,7 +94,7 @@ rule plot_importance:
         summary=rules.importance_gather.output.summary,
         conclusion=rules.importance_gather.output.conclusion,
         table=rules.validate.output.table,
-        normalisation=data_file("normalisation.json", "{normalisation}"),
+        normalisation=data_file("normalisation", "{normalisation}"),
         code=code("plot_importance"),
     output:
         weight=report(

@@ -1,8 +1,8 @@
 rule importance_shard:
     input:
-        train=data_file("train.parquet", "{normalisation}"),
-        test=data_file("test.parquet", "{normalisation}"),
-        normalisation=data_file("normalisation.json", "{normalisation}"),
+        train=data_file("train", "{normalisation}"),
+        test=data_file("test", "{normalisation}"),
+        normalisation=data_file("normalisation", "{normalisation}"),
         code=code("importance_shard"),
     output:
         "results/importance/{normalisation}/shards/{shard}.parquet",
@@ -28,8 +28,8 @@ rule importance_gather:
             normalisation=wildcards.normalisation,
             shard=study_shards(wildcards.normalisation),
         ),
-        normalisation=data_file("normalisation.json", "{normalisation}"),
-        notes=data_file("notes.rst", "{normalisation}"),
+        normalisation=data_file("normalisation", "{normalisation}"),
+        notes=data_file("notes", "{normalisation}"),
         code=code("importance_gather"),
     output:
         scores="results/importance/{normalisation}/scores.parquet",

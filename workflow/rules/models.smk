@@ -1,8 +1,8 @@
 rule train:
     input:
-        train=data_file("train.parquet"),
-        test=data_file("test.parquet"),
-        normalisation=data_file("normalisation.json"),
+        train=data_file("train"),
+        test=data_file("test"),
+        normalisation=data_file("normalisation"),
         code=code("train"),
     output:
         weights="results/models/{model}/weights.npz",
@@ -25,8 +25,8 @@ rule train:
 rule evaluate:
     input:
         weights=rules.train.output.weights,
-        test=data_file("test.parquet"),
-        normalisation=data_file("normalisation.json"),
+        test=data_file("test"),
+        normalisation=data_file("normalisation"),
         code=code("evaluate"),
     output:
         predictions="results/models/{model}/predictions.parquet",

@@ -7,7 +7,6 @@ from winenet.job import start_job
 start_job(snakemake)
 
 from winenet.artifacts import read_json, read_parquet, write_json  # noqa: E402
-from winenet.data import model_arrays  # noqa: E402
 from winenet.evaluation import (  # noqa: E402
     classification_metrics,
     classification_report_text,
@@ -15,8 +14,9 @@ from winenet.evaluation import (  # noqa: E402
     roc_points,
     status_note,
 )
-from winenet.network import Network, load_parameters  # noqa: E402
-from winenet.predict import predict_table  # noqa: E402
+from winenet.model_files import load_parameters, predict_table  # noqa: E402
+from winenet.network import Network  # noqa: E402
+from winenet.preprocessing import model_arrays  # noqa: E402
 
 normalisation = read_json(snakemake.input.normalisation)
 test = read_parquet(snakemake.input.test)

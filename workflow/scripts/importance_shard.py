@@ -9,14 +9,14 @@ start_job(snakemake)
 import time  # noqa: E402
 
 from winenet.artifacts import read_json, read_parquet  # noqa: E402
-from winenet.data import model_arrays  # noqa: E402
 from winenet.importance import shard_runs, train_importance_runs  # noqa: E402
+from winenet.preprocessing import model_arrays  # noqa: E402
 
 normalisation = read_json(snakemake.input.normalisation)
 x_train, y_train = model_arrays(read_parquet(snakemake.input.train), normalisation)
 x_test, y_test = model_arrays(read_parquet(snakemake.input.test), normalisation)
 study = snakemake.params.importance
-runs = shard_runs(study["runs"], min(study["shards"], study["runs"]), int(snakemake.wildcards.shard))
+runs = shard_runs(study["runs"], study["shards"], int(snakemake.wildcards.shard))
 start = time.perf_counter()
 scores = train_importance_runs(
     x_train,

@@ -7,9 +7,9 @@ from winenet.job import start_job
 start_job(snakemake)
 
 from winenet.artifacts import read_json, read_parquet  # noqa: E402
-from winenet.data import model_arrays  # noqa: E402
 from winenet.l1_methods import method_table  # noqa: E402
-from winenet.network import load_parameters, save_parameters  # noqa: E402
+from winenet.model_files import load_parameters, save_parameters  # noqa: E402
+from winenet.preprocessing import model_arrays  # noqa: E402
 from winenet.training import fit_model  # noqa: E402
 
 normalisation = read_json(snakemake.input.normalisation)

@@ -7,7 +7,7 @@ from winenet.job import start_job
 start_job(snakemake)
 
 from winenet.artifacts import read_json, read_parquet  # noqa: E402
-from winenet.data import model_arrays  # noqa: E402
+from winenet.preprocessing import model_arrays  # noqa: E402
 from winenet.seeds import seed_runs  # noqa: E402
 
 normalisation = read_json(snakemake.input.normalisation)

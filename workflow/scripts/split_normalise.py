@@ -7,7 +7,7 @@ from winenet.job import start_job
 start_job(snakemake)
 
 from winenet.artifacts import read_parquet, write_json  # noqa: E402
-from winenet.data import scale_warning, split_normalise, split_notes  # noqa: E402
+from winenet.preprocessing import scale_warning, split_normalise, split_notes  # noqa: E402
 
 table = read_parquet(snakemake.input.table)
 label = snakemake.params.label

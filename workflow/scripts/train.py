@@ -11,8 +11,7 @@ from winenet.artifacts import (  # noqa: E402
     read_parquet,
     write_json,  # noqa: E402
 )
-from winenet.network import save_parameters  # noqa: E402
-from winenet.predict import model_description  # noqa: E402
+from winenet.model_files import model_description, save_parameters  # noqa: E402
 from winenet.training import epoch_summary, fit_model  # noqa: E402
 
 normalisation = read_json(snakemake.input.normalisation)

@@ -7,7 +7,7 @@ from winenet.job import start_job
 start_job(snakemake)
 
 from winenet.artifacts import write_json  # noqa: E402
-from winenet.data import load_table, table_summary  # noqa: E402
+from winenet.tables import load_table, table_summary  # noqa: E402
 
 params = snakemake.params
 table = load_table(snakemake.input.table, params.label, params.features, params.exclude)
