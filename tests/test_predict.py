@@ -50,6 +50,27 @@ def test_the_predict_stage_reproduces_the_validation_predictions(project):
     assert_same_as_the_pipeline(project, predictions)
 
 
+def test_a_prediction_under_other_settings_stops_before_retraining_anything(project):
+    (project / "data/new").mkdir()
+    validation_samples(project).drop(columns="sample").to_csv(project / "data/new/x.csv", index=False)
+    (project / "mine.yaml").write_text("training:\n  epochs: 4\n")
+    weights = (project / "results/models/l1/weights.npz").read_bytes()
+    result = run_snakemake(project, "results/predictions/x.csv", "--configfile", "mine.yaml", check=False)
+    assert result.returncode != 0
+    refusal = [line for line in result.stderr.splitlines() if line.startswith("ConfigError")]
+    assert refusal == [
+        "ConfigError: predictions use the models of the last complete run, and this config differs from "
+        "its (results/config.yaml) in training.epochs, which would train them again: predict with "
+        "--configfile results/config.yaml, or run the whole workflow first"
+    ]
+    assert "Traceback" not in result.stderr and not (project / "results/predictions").exists()
+    assert (project / "results/models/l1/weights.npz").read_bytes() == weights
+    # The documented way: the last run's own settings, which predict with its models as they are.
+    run_snakemake(project, "results/predictions/x.csv", "--configfile", "results/config.yaml")
+    assert (project / "results/predictions/x.csv").exists()
+    assert (project / "results/models/l1/weights.npz").read_bytes() == weights
+
+
 def test_the_winenet_command_predicts_the_same(project, tmp_path):
     samples = tmp_path / "new.csv"
     validation_samples(project).to_csv(samples, index=False)

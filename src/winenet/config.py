@@ -259,25 +259,48 @@ def changed_training_keys(config: Mapping, previous: Mapping) -> list[str]:
     return sorted(key for key in now.keys() | before.keys() if now.get(key) != before.get(key))
 
 
+def _changed_since(config: Mapping, previous_path) -> tuple[Path, list[str]]:
+    """The last complete run's config file and the training keys ``config`` sets otherwise ([] if none)."""
+    import yaml
+
+    path = Path(previous_path)
+    if not path.is_file():
+        return path, []
+    try:
+        previous = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError:
+        return path, []
+    return path, changed_training_keys(config, previous)
+
+
+def _listed_keys(changed: list[str]) -> str:
+    return ", ".join(changed[:6]) + (f" and {len(changed) - 6} more" if len(changed) > 6 else "")
+
+
 def rerun_note(config: Mapping, previous_path) -> str:
     """One line when ``config`` would retrain what the last complete run (``previous_path``) trained.
 
     Empty when there was no complete run yet, or nothing that trains differs.
     """
-    import yaml
-
-    path = Path(previous_path)
-    if not path.is_file():
-        return ""
-    try:
-        previous = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError:
-        return ""
-    changed = changed_training_keys(config, previous)
+    path, changed = _changed_since(config, previous_path)
     if not changed:
         return ""
-    shown = ", ".join(changed[:6]) + (f" and {len(changed) - 6} more" if len(changed) > 6 else "")
     return (
-        f"winenet: this config differs from the last complete run's ({path}) in {shown}, so what they "
-        f"feed is trained again; to keep that run's settings, pass --configfile {path}"
+        f"winenet: this config differs from the last complete run's ({path}) in {_listed_keys(changed)}, "
+        f"so what they feed is trained again; to keep that run's settings, pass --configfile {path}"
     )
+
+
+def check_models_kept(config: Mapping, previous_path) -> None:
+    """Raise ``ConfigError`` when predicting would retrain the models of the last complete run.
+
+    Predictions use the models a run trained; under other settings Snakemake would train them
+    again first, replacing that run's models while its report and claims stay.
+    """
+    path, changed = _changed_since(config, previous_path)
+    if changed:
+        raise ConfigError(
+            f"predictions use the models of the last complete run, and this config differs from its "
+            f"({path}) in {_listed_keys(changed)}, which would train them again: predict with "
+            f"--configfile {path}, or run the whole workflow first"
+        )

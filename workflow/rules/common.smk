@@ -3,7 +3,13 @@ import os
 import sys
 
 from winenet.claims import BASELINES, RAW, check_statements, needs_raw_reference
-from winenet.config import check_l1_model, proximal_twin, refused_in_words, rerun_note
+from winenet.config import (
+    check_l1_model,
+    check_models_kept,
+    proximal_twin,
+    refused_in_words,
+    rerun_note,
+)
 from winenet.tables import configured_features
 from winenet.dependencies import module_closure
 
@@ -28,7 +34,8 @@ with refused_in_words():
 PROXIMAL_TWIN = proximal_twin(L1_MODEL)
 SEED_MODELS = [*MODELS, PROXIMAL_TWIN]
 # A changed setting retrains: say so before any job runs, and how to keep the last run's settings.
-if note := rerun_note(config, "results/config.yaml"):
+LAST_RUN_CONFIG = "results/config.yaml"
+if note := rerun_note(config, LAST_RUN_CONFIG):
     print(note, file=sys.stderr)
 # A claim that names a model, feature or normalisation this run lacks stops here, before any job.
 with refused_in_words():
@@ -128,6 +135,16 @@ def study_settings(normalisation):
 def study_shards(normalisation):
     """Shard numbers of the importance study under one normalisation."""
     return list(range(study_settings(normalisation)["shards"]))
+
+
+def kept_models(wildcards):
+    """The trained models' weights a prediction uses; stops first if these settings would retrain them.
+
+    Evaluated when Snakemake plans the prediction, before any job runs.
+    """
+    with refused_in_words():
+        check_models_kept(config, LAST_RUN_CONFIG)
+    return expand(rules.train.output.weights, model=MODELS)
 
 
 def final_targets():

@@ -3,7 +3,7 @@
 rule predict:
     input:
         samples="data/new/{name}.csv",
-        weights=expand(rules.train.output.weights, model=MODELS),
+        weights=kept_models,
         descriptions=expand(rules.train.output.description, model=MODELS),
         code=code("predict"),
     output:

@@ -7,7 +7,7 @@ rule report:
     output:
         report="results/report.html",
         # The effective config of this complete run: pass it again to keep its settings.
-        config="results/config.yaml",
+        config=LAST_RUN_CONFIG,
     log:
         "results/logs/report.log",
     benchmark:
