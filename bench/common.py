@@ -1,17 +1,38 @@
-"""What the benchmarks share: the config, the report's split of the data, the importance study's settings.
+"""What the benchmarks share: the config, one BLAS thread, the report's split, and running the workflow.
 
-winenet is imported inside the functions: benchmarks pin BLAS to one thread before NumPy loads.
+Benchmarks drive the real workflow: a fresh copy of it (``winenet.sandbox``), run by Snakemake, its
+jobs measured by the ``benchmark:`` files the rules declare. Those that time library code in one
+process hold BLAS to one thread, as Snakemake does for a job with ``threads: 1``.
 """
 
+import resource
+import statistics
+import subprocess
+import sys
+import time
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from winenet.sandbox import REPOSITORY as ROOT
+from winenet.sandbox import TINY, make_project, merge  # noqa: F401
+
+BENCHMARKS = Path("results/benchmarks")
+# Snakemake's psutil samples of a job: every 0.5 s for its first 15 s, then every 30 s, so a longer
+# job's CPU and peak memory are what the samples saw.
+FULLY_SAMPLED = 15.0
 
 
 def load_config() -> dict:
     return yaml.safe_load((ROOT / "config.yaml").read_text())
+
+
+def one_thread():
+    """Hold every BLAS and OpenMP pool of this process to one thread (threadpoolctl), as one job runs."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
 
 
 def report_split(config: dict, method: str | None = None):
@@ -52,3 +73,77 @@ def study_settings(config: dict, normalisation: dict) -> dict:
         "stack_size": importance["stack_size"],
         "permutation_repeats": importance["permutation_repeats"],
     }
+
+
+class SnakemakeRun(NamedTuple):
+    wall: float  # seconds from start to exit
+    cpu: float  # seconds of Snakemake and every process it waited for (getrusage)
+    output: str  # its standard output and error, as one stream
+
+
+def snakemake(where: Path, *arguments: str) -> SnakemakeRun:
+    """Run Snakemake in ``where``; its output is also appended to ``where/bench.log``."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = usage.ru_utime + usage.ru_stime
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", *arguments], cwd=where, capture_output=True, text=True
+    )
+    wall = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    output = result.stdout + result.stderr
+    with open(where / "bench.log", "a") as log:
+        log.write(f"$ snakemake {' '.join(arguments)}\n{output}\n")
+    if result.returncode != 0:
+        sys.exit(
+            f"snakemake {' '.join(arguments)} failed in {where}; see {where / 'bench.log'}:\n{output[-3000:]}"
+        )
+    return SnakemakeRun(wall, usage.ru_utime + usage.ru_stime - before, output)
+
+
+def read_benchmark(path: Path) -> dict:
+    """A job's wall seconds (``s``), CPU seconds (``cpu_time``) and peak resident MiB (``max_rss``)
+    from its Snakemake benchmark file; None where Snakemake wrote NA (it had no sample)."""
+    header, *rows = [line.split("\t") for line in path.read_text().splitlines() if line.strip()]
+
+    def column(name: str) -> float | None:
+        values = []
+        for row in rows:
+            try:
+                values.append(float(row[header.index(name)]))
+            except (IndexError, ValueError):
+                pass
+        return statistics.fmean(values) if values else None
+
+    return {"wall": column("s"), "cpu": column("cpu_time"), "rss": column("max_rss")}
+
+
+def job_benchmarks(where: Path) -> list[dict]:
+    """Every job's benchmark file: its rule (the first name under results/benchmarks) and its figures."""
+    jobs = []
+    for path in sorted((where / BENCHMARKS).rglob("*.tsv")):
+        relative = path.relative_to(where / BENCHMARKS)
+        job = relative.with_suffix("").as_posix()
+        jobs.append({"rule": relative.parts[0].removesuffix(".tsv"), "job": job, **read_benchmark(path)})
+    return jobs
+
+
+def rule_table(jobs: list[dict]) -> str:
+    """Per rule: jobs, summed wall and CPU seconds, the longest job and the largest peak MiB."""
+    by_rule: dict[str, list[dict]] = {}
+    for job in jobs:
+        by_rule.setdefault(job["rule"], []).append(job)
+    lines = [
+        f"  {'rule':<28} {'jobs':>4} {'sum wall s':>10} {'sum CPU s':>9} {'max wall s':>10} "
+        f"{'max RSS MiB':>11}"
+    ]
+    for rule, group in sorted(by_rule.items(), key=lambda item: -sum(j["cpu"] or 0 for j in item[1])):
+        walls = [j["wall"] or 0.0 for j in group]
+        rss = max((j["rss"] for j in group if j["rss"] is not None), default=0.0)
+        long = sum(wall > FULLY_SAMPLED for wall in walls)
+        note = f"  ({long} over {FULLY_SAMPLED:.0f} s: CPU a lower bound)" if long else ""
+        lines.append(
+            f"  {rule:<28} {len(group):>4} {sum(walls):>10.1f} {sum(j['cpu'] or 0 for j in group):>9.1f} "
+            f"{max(walls):>10.1f} {rss:>11.0f}{note}"
+        )
+    return "\n".join(lines)

@@ -10,45 +10,38 @@ Reads config.yaml and data/wine.csv, runs the data stages in-process, then in on
    ``(10x128) @ (128x128)`` product: the time the study needs at best;
 3. times the parts of one training step (matrix products versus elementwise work) on arrays of
    the real shapes, next to a whole step.
-BLAS is pinned to one thread before NumPy loads: every number is one core, as one shard job uses.
+BLAS is held to one thread (common.one_thread): every number is one core, as one shard job uses.
+--quick is a seconds-long version; --smoke a few runs and epochs, to show it works.
 """
 
-import os
+import argparse
+import itertools
+import math
+import time
 
-# Before NumPy is imported: BLAS reads these once, when it loads.
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_variable] = "1"
+import numpy as np
+import pandas as pd
+from common import load_config, one_thread, report_arrays, study_settings
 
-import argparse  # noqa: E402
-import itertools  # noqa: E402
-import math  # noqa: E402
-import time  # noqa: E402
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from common import load_config, report_arrays, study_settings  # noqa: E402
-
-from winenet.importance import MEASURES, rank_features, train_importance_runs  # noqa: E402
-from winenet.network import Network, _copy_sign_bit, one_hot, row_sums, softmax  # noqa: E402
-from winenet.ranking import importance_summary  # noqa: E402
-from winenet.training import batch_count, epoch_order, run_generators  # noqa: E402
+from winenet.importance import MEASURES, rank_features, train_importance_runs
+from winenet.network import PENALTIES, Network, one_hot, row_sums, softmax
+from winenet.ranking import importance_summary
+from winenet.training import batch_count, epoch_order, run_generators
 
 QUICK_RUNS, QUICK_EPOCHS = 20, 20
 
 
 def blas_description() -> str:
-    """Which BLAS NumPy uses and with how many threads, from threadpoolctl when it is installed."""
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        return "BLAS threads pinned with OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=1 (threadpoolctl not installed)"
+    """Which BLAS NumPy uses and with how many threads (threadpoolctl)."""
+    from threadpoolctl import threadpool_info
+
     pools = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
     described = ", ".join(
         f"{pool['internal_api']} {pool.get('version') or ''} ({pool.get('architecture') or '?'} kernels) "
         f"{pool['num_threads']} thread{'s' * (pool['num_threads'] != 1)}"
         for pool in pools
     )
-    return f"BLAS: {described or 'none found'}; pinned with OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=1"
+    return f"BLAS: {described or 'none found'}"
 
 
 def per_call(function, budget: float, repeats: int = 5) -> float:
@@ -194,19 +187,9 @@ def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tu
         for g in grads:
             g * lr
 
-    def sign_pass():  # sign bits onto the magnitude, and the check for exact zeros (sign(0) = 0)
-        for w, s, zero in zip(weights, scratch, zeros, strict=True):
-            _copy_sign_bit(w, lr * coefficient, s)
-            np.equal(w, 0, out=zero)
-            zero.any()
-
-    def penalty_update():
-        for w, s in zip(updated_weights, scratch, strict=True):
-            w -= s
-
-    def l2_shrink():
-        for w in updated_weights:
-            w *= 1.0 - lr * coefficient
+    def penalty_step():  # the penalty's own step, as train_step takes it
+        for w, s, zero in zip(updated_weights, scratch, zeros, strict=True):
+            PENALTIES[penalty].gradient_step(w, lr * coefficient, s, zero)
 
     def weight_update():
         for w, dw in zip(updated_weights, d_weights, strict=True):
@@ -236,13 +219,8 @@ def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tu
         ("softmax, loss, loss gradient", "elementwise", softmax_loss, 0),
         ("gradient x learning rate", "elementwise", learning_rate_scaling, 0),
     ]
-    if penalty == "l1":
-        parts += [
-            ("L1 sign pass (sign bits, zero check)", "elementwise", sign_pass, 0),
-            ("L1 step W -= lr*c*sign(W)", "elementwise", penalty_update, 0),
-        ]
-    elif penalty == "l2":
-        parts.append(("L2 shrink W *= 1 - lr*c", "elementwise", l2_shrink, 0))
+    if penalty != "none":
+        parts.append((f"{penalty} penalty step", "elementwise", penalty_step, 0))
     parts += [
         ("weight update W -= dW", "elementwise", weight_update, 0),
         ("bias update b -= sum", "elementwise", bias_update, 0),
@@ -279,7 +257,11 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help=f"{QUICK_RUNS} runs x {QUICK_EPOCHS} epochs, short timings"
     )
+    parser.add_argument("--smoke", action="store_true", help="a few runs and epochs: does it work")
     args = parser.parse_args()
+    if args.smoke:
+        args.quick, args.runs, args.epochs, args.loop_runs = True, 4, 2, 2
+    one_thread()
     config = load_config()
     training, importance = config["training"], config["importance"]
     runs = args.runs or (QUICK_RUNS if args.quick else importance["runs"])

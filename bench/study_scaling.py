@@ -1,23 +1,19 @@
 """Benchmark: the importance study through Snakemake, its wall time against its runs and its shards.
 
 Usage: python bench/study_scaling.py [--cores 2] [--runs 75,150,300,600] [--shards 1,2,4,16,64]
-                                     [--keep DIR]
-In a fresh copy of the workflow (as bench/stages.py makes it) the data stages run once; then, for
-each setting, results/importance is removed and
-
+                                     [--repeats 1] [--keep DIR] [--smoke]
+In a fresh copy of the workflow the data stages run once; then, for each setting, results/importance
+is removed and
     snakemake --cores N results/importance/<first normalisation>/summary.csv
               --config importance='{"runs": R, "shards": S}'
-
-is timed: the study's shard jobs and its gather, with everything else of the default config.
-First the run count varies at the default shard count, then the shard count at the default run
-count. Per setting it prints the wall seconds; the study jobs' summed CPU seconds and largest peak
-memory, from the benchmark files Snakemake writes for them (results/benchmarks/importance_shard/ and
-importance_gather/; stages.read_benchmark says what cpu_time and max_rss are: psutil's samples of
-each job's process tree, every 0.5 s for its first 15 s, then every 30 s, so a job longer than 15 s
-is missing the CPU it spent after its last sample); the CPU of the whole `snakemake` command and
-every process it waited for (getrusage, exact: the jobs, the data check, Snakemake itself); the
-wall time per run and epoch times the cores (the cost of one run-epoch when every core works), and
-the wall time against the default setting's. A benchmark: it prints figures and asserts nothing.
+is timed: the study's shard jobs and its gather, with everything else of the default config. First
+the run count varies at the default shard count, then the shard count at the default run count.
+Per setting it prints the wall seconds; the shard jobs' summed CPU seconds and largest peak memory,
+from their benchmark files (psutil's samples of each job's process tree, every 0.5 s for its first
+15 s, then every 30 s, so a longer job's CPU is a lower bound); the CPU of the whole `snakemake`
+command and every process it waited for (getrusage, exact); the wall time per run and epoch times
+the cores, and the wall time against the default setting's. --smoke runs the tiny test config at
+two shard counts. A benchmark: it prints figures and asserts nothing.
 """
 
 import argparse
@@ -28,19 +24,19 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from common import load_config
-from stages import (
+from common import (
     BENCHMARKS,
     FULLY_SAMPLED,
-    LOGS,
-    beyond_sampling,
-    copy_workflow,
+    TINY,
     job_benchmarks,
-    job_cpu,
+    load_config,
+    make_project,
+    merge,
     snakemake,
 )
 
-STUDY_RULES = ("importance_shard", "importance_gather")
+# The rules that train the study: the only ones with benchmark files (the gather is seconds).
+STUDY_RULES = ("importance_shard",)
 
 
 def numbers(text: str) -> list[int]:
@@ -56,16 +52,15 @@ def time_study(where: Path, cores: int, target: str, runs: int, shards: int, rep
         shutil.rmtree(where / "results" / "importance", ignore_errors=True)
         # An earlier setting's shards would otherwise count with this one's.
         for rule in STUDY_RULES:
-            shutil.rmtree(where / LOGS / rule, ignore_errors=True)
             shutil.rmtree(where / BENCHMARKS / rule, ignore_errors=True)
         run = snakemake(where, "--cores", str(cores), target, "--config", f"importance={override}")
         study_jobs = [job for job in job_benchmarks(where) if job["rule"] in STUDY_RULES]
         walls.append(run.wall)
-        cpus.append(job_cpu(study_jobs))
+        cpus.append(sum(job["cpu"] or 0.0 for job in study_jobs))
         all_cpus.append(run.cpu)
         peaks.append(max((job["rss"] for job in study_jobs if job["rss"] is not None), default=math.nan))
         jobs = len(study_jobs)
-        long = max(long, len(beyond_sampling(study_jobs)))
+        long = max(long, sum((job["wall"] or 0.0) > FULLY_SAMPLED for job in study_jobs))
     return {
         "wall": statistics.median(walls),
         "cpu": statistics.median(cpus),
@@ -119,14 +114,18 @@ def main() -> None:
     parser.add_argument("--shards", type=numbers, default=numbers("1,2,4,16,64"))
     parser.add_argument("--repeats", type=int, default=1, help="timings per setting; the median counts")
     parser.add_argument("--keep", type=Path, help="run in this folder and keep it (default: a temporary one)")
+    parser.add_argument("--smoke", action="store_true", help="the tiny config, two settings: does it work")
     arguments = parser.parse_args()
+    overrides = TINY if arguments.smoke else {}
+    if arguments.smoke:
+        arguments.runs, arguments.shards = [TINY["importance"]["runs"]], [1, TINY["importance"]["shards"]]
 
-    config = load_config()
+    config = merge(load_config(), overrides)
     importance = config["importance"]
     normalisation = config["normalisation"]["methods"][0]
     target = f"results/importance/{normalisation}/summary.csv"
     base = arguments.keep or Path(tempfile.mkdtemp(prefix="winenet-scaling-"))
-    where = copy_workflow(base / "study")
+    where = make_project(base / "study", overrides)
     print(
         f"the importance study ({importance['epochs']} epochs, {importance['dtype']}, stacks of "
         f"{importance['stack_size']}) through snakemake --cores {arguments.cores} {target};\n"

@@ -13,30 +13,25 @@ Reads config.yaml and its data and, in one process on one core (as one job runs)
 - runs: trains the largest run count of the importance study under the second normalisation once,
   and for each smaller count (its first runs: run r is the same whatever the count) prints the
   seconds it took and the median half-width of the 95 % intervals of the features' mean ranks.
-A benchmark, not a test: it prints figures and asserts nothing.
+--smoke runs each at one small setting with a few epochs, to show it works. BLAS is held to one
+thread (common.one_thread). A benchmark, not a test: it prints figures and asserts nothing.
 """
 
-import os
+import argparse
+import time
 
-# Before NumPy is imported: BLAS reads these once, when it loads.
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_variable] = "1"
+import numpy as np
+import pandas as pd
+from common import ROOT, TINY, load_config, merge, one_thread, report_arrays, study_settings
 
-import argparse  # noqa: E402
-import time  # noqa: E402
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from common import ROOT, load_config, report_arrays, study_settings  # noqa: E402
-
-from winenet.crossval import cross_validate_network  # noqa: E402
-from winenet.folds import cv_folds, fold_table  # noqa: E402
-from winenet.importance import MEASURES, rank_features, train_importance_runs  # noqa: E402
-from winenet.ranking import importance_summary  # noqa: E402
-from winenet.seeds import seed_runs  # noqa: E402
-from winenet.stats import bootstrap_interval  # noqa: E402
-from winenet.summaries import accuracy_table, paired_differences  # noqa: E402
-from winenet.tables import load_table  # noqa: E402
+from winenet.crossval import cross_validate_network
+from winenet.folds import cv_folds, fold_table
+from winenet.importance import MEASURES, rank_features, train_importance_runs
+from winenet.ranking import importance_summary
+from winenet.seeds import seed_runs
+from winenet.stats import bootstrap_interval
+from winenet.summaries import accuracy_table, paired_differences
+from winenet.tables import load_table
 
 
 def load(config: dict) -> pd.DataFrame:
@@ -144,8 +139,13 @@ def main() -> None:
     parser.add_argument("--grid", default="5x1,5x2,5x4,10x1,10x2", help="folds x repeats to compare")
     parser.add_argument("--seeds", default="5,10,20,40", help="seed counts to compare")
     parser.add_argument("--runs", default="25,50,100,200", help="study run counts to compare")
+    parser.add_argument("--smoke", action="store_true", help="one small setting each, a few epochs")
     args = parser.parse_args()
     config = load_config()
+    if args.smoke:
+        config = merge(config, TINY)
+        args.grid, args.seeds, args.runs = "2x1", "3", "2,4"
+    one_thread()
     for which in args.which:
         {
             "folds": lambda: folds(config, args.grid),

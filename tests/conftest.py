@@ -1,6 +1,5 @@
 """Shared fixtures: a copy of the workflow in a temporary folder, run on a tiny config."""
 
-import copy
 import shutil
 import subprocess
 import sys
@@ -8,59 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 
-REPO = Path(__file__).resolve().parents[1]
-WORKFLOW_FILES = ["Snakefile", "config.yaml", "workflow", "src", "data", "profiles"]
+from winenet.sandbox import REPOSITORY, TINY, make_project, merge, write_config  # noqa: F401
 
-# The report's settings, shrunk so that the whole DAG runs in seconds.
-TINY = {
-    "training": {"epochs": 3},
-    # Equality tests (reruns, shards, cluster against local) hold the study to float64.
-    "importance": {
-        "runs": 6,
-        "runs_other_normalisations": 4,
-        "epochs": 2,
-        "shards": 2,
-        "dtype": "float64",
-        "permutation_repeats": 2,
-    },
-    "figures": {"dpi": 40},
-    "beyond": {
-        "seeds": {"count": 3},
-        "cross_validation": {"folds": 2, "repeats": 2},
-    },
-}
-
-
-def merge(base: dict, overrides: dict) -> dict:
-    """Deep-merge ``overrides`` into a copy of ``base``."""
-    merged = copy.deepcopy(base)
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
-
-
-def make_project(where: Path, overrides: dict | None = None) -> Path:
-    """Copy the workflow into ``where`` with ``config.yaml`` = defaults merged with ``overrides``."""
-    where.mkdir(parents=True, exist_ok=True)
-    for name in WORKFLOW_FILES:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, where / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, where / name)
-    write_config(where, overrides or {})
-    return where
-
-
-def write_config(project: Path, overrides: dict) -> None:
-    """Rewrite ``project/config.yaml`` as the repository's defaults merged with ``overrides``."""
-    defaults = yaml.safe_load((REPO / "config.yaml").read_text())
-    (project / "config.yaml").write_text(yaml.safe_dump(merge(defaults, overrides), sort_keys=False))
+REPO = REPOSITORY
 
 
 def run_snakemake(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:

@@ -117,7 +117,7 @@ def test_baselines_are_accuracies_and_deterministic(wine_table):
 def test_baselines_are_tuned_on_the_training_fold_with_the_normalisation_inside():
     from sklearn.model_selection import GridSearchCV
 
-    from winenet.baselines import Normaliser, baseline_pipelines
+    from winenet.pipelines import Normaliser, baseline_pipelines
 
     pipelines = baseline_pipelines("l2norm", 0, [7, 5], smallest_class=2)
     assert list(pipelines) == ["logistic_regression", "mlp", "random_forest"]

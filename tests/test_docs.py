@@ -67,3 +67,112 @@ def test_both_readme_commands_and_ci_install_through_the_pins():
     assert len(commands) == 2 and all("pip install -c constraints.txt -e " in c for c in commands)
     assert "pip install -c constraints.txt -e '.[test]'" in (REPO / ".ci" / "run").read_text()
     assert "uv pip compile" in readme
+
+
+def _code_names() -> set[str]:
+    """Every module (dotted, inside winenet), and every class, function and constant any module defines."""
+    import ast
+    import importlib
+    import inspect
+    import pkgutil
+
+    import winenet
+
+    names = set()
+    for info in pkgutil.walk_packages(winenet.__path__, "winenet."):
+        short = info.name.removeprefix("winenet.")
+        names |= {short, f"{short.rsplit('.', 1)[-1]}.py" if not info.ispkg else short}
+        tree = ast.parse(inspect.getsource(importlib.import_module(info.name)))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.ClassDef):
+                names.add(node.name)
+                if isinstance(node, ast.ClassDef):
+                    names |= {
+                        f"{node.name}.{item.name}" for item in node.body if isinstance(item, ast.FunctionDef)
+                    }
+            elif isinstance(node, ast.Assign) and node in tree.body:
+                names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+    return names
+
+
+def _rule_names() -> set[str]:
+    text = "".join(path.read_text() for path in (REPO / "workflow" / "rules").glob("*.smk"))
+    return set(re.findall(r"^rule (\w+):", text, re.MULTILINE)) | set(
+        re.findall(r"^def (\w+)\(", text, re.MULTILINE)
+    )
+
+
+def _config_keys() -> set[str]:
+    import yaml
+
+    def walk(value, prefix=""):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                yield f"{prefix}{key}"
+                yield from walk(item, f"{prefix}{key}.")
+
+    return set(walk(yaml.safe_load((REPO / "config.yaml").read_text())))
+
+
+def names_that_do_not_exist(text: str) -> list[str]:
+    """What ``text`` names in code type (module, class, function, rule, setting, file) that does not exist."""
+    text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)  # the file tree and the data flow
+    code, rules, keys = _code_names(), _rule_names(), _config_keys()
+    # Libraries' and Snakemake's own names the page quotes, which no code of ours defines.
+    theirs = {
+        "Figure",
+        "DataFrame.corr",
+        "train_test_split",
+        "RepeatedStratifiedKFold",
+        "sklearn.metrics",
+        "GridSearchCV",
+        "binomtest",
+        "stats.bootstrap",
+        "workflow.basedir",
+        "rules.<rule>.output",
+        "benchmark:",
+        "threads: 1",
+        "code",
+        "PYTHONPATH",
+        "WINENET_SRC",
+        "none",
+        "OSError",
+    }
+    missing = []
+    for token in re.findall(r"`([^`\n]+)`", text):
+        name = token.removesuffix("()")
+        if name in theirs or not re.fullmatch(r"[A-Za-z_][\w.:/*<>-]*", name):
+            continue  # an expression, a shape or a formula, not a name
+        if name.startswith(("results/", "--")):
+            continue  # an output of a run, an option
+        if "/" in name:
+            if not (REPO / name).exists():
+                missing.append(name)
+            continue
+        if name.rstrip(":") in code | rules | keys or (REPO / name).is_file():
+            continue
+        missing.append(name)
+    return missing
+
+
+def test_every_name_the_architecture_page_gives_exists():
+    missing = names_that_do_not_exist((REPO / "docs" / "architecture.md").read_text())
+    assert not missing, f"docs/architecture.md names what the code does not have: {missing}"
+    # The page once named layers that were never written; such a name is caught.
+    stale = "`Linear`, `SoftmaxCrossEntropy`, a `backward` and `step` pair, `verdicts.py`, `data.py`"
+    assert names_that_do_not_exist(stale) == [
+        "SoftmaxCrossEntropy",
+        "backward",
+        "step",
+        "verdicts.py",
+        "data.py",
+    ]
+
+
+def test_every_benchmark_has_a_smoke_mode_that_ci_runs():
+    ci = (REPO / ".ci" / "run").read_text()
+    assert 'for script in bench/*.py; do' in ci and '"$script" --smoke' in ci
+    for script in sorted((REPO / "bench").glob("*.py")):
+        if script.name != "common.py":
+            text = script.read_text()
+            assert '"--smoke"' in text and "--smoke" in text.split('"""')[1], f"{script.name} has no --smoke"

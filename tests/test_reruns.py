@@ -5,7 +5,9 @@ import re
 
 import pytest
 import yaml
-from conftest import REPO, TINY, merge, run_snakemake, write_config
+from conftest import REPO, TINY, merge, write_config
+
+from winenet.sandbox import jobs_after_edit, planned_jobs
 
 pytestmark = pytest.mark.workflow
 
@@ -63,19 +65,6 @@ FIGURES = {
 FIGURES |= per_normalisation("plot_importance")
 # It also computes (cheaply) the rank correlations beside its figure, so a figure setting reruns it.
 FIGURES |= {"plot_cv_summary", "importance_sensitivity"}
-
-
-def planned_jobs(project) -> set[str]:
-    """The jobs a dry run plans, as `rule` or `rule[wildcard=value]`, without the `all` target."""
-    output = run_snakemake(project, "--dry-run").stdout
-    jobs = set()
-    for block in re.split(r"\n(?=(?:local)?rule \w+:)", output):
-        match = re.match(r"(?:local)?rule (\w+):", block)
-        if not match or match.group(1) == "all":
-            continue
-        wildcards = re.search(r"^\s+wildcards: (.+)$", block, re.MULTILINE)
-        jobs.add(f"{match.group(1)}[{wildcards.group(1)}]" if wildcards else match.group(1))
-    return jobs
 
 
 def edit_config(project, overrides):
@@ -221,3 +210,24 @@ def test_the_documented_table_is_what_these_tests_assert():
     assert block.group(1) == readme_table(), (
         "docs/reruns.md's table differs; it should read:\n" + readme_table()
     )
+
+
+TRAINING_RULES = ("train", "seed_study", "importance_shard", "cross_validate_model", "l1_methods")
+
+
+def trainings(jobs: set[str]) -> set[str]:
+    return {job for job in jobs if job.partition("[")[0] in TRAINING_RULES}
+
+
+@pytest.mark.parametrize("module", ["predict.py", "cli.py", "errors.py", "job.py"])
+def test_editing_the_new_sample_code_or_a_message_retrains_nothing(project, module):
+    # The new-sample CLI and its module are no input of any job of a run; the job machinery
+    # (errors.py holds every data-file problem's wording) is no input of any job at all.
+    assert trainings(jobs_after_edit(project, module)) == set()
+    if module in ("errors.py", "job.py"):
+        assert jobs_after_edit(project, module) == set()
+
+
+def test_editing_the_network_still_retrains_everything(project):
+    jobs = jobs_after_edit(project, "network.py")
+    assert trainings(jobs) == trainings(STUDY | MODEL_JOBS | UNCERTAINTY | L1_METHODS)

@@ -28,8 +28,6 @@ KIND_DEFAULTS: dict[str, dict] = {
     "top_features": {"measures": None, "normalisation": None},
     "normalisation": {"normalisation": None, "effect": "equal_influence", "factor": None},
 }
-# The scikit-learn baselines every network is compared with (``baselines.py`` trains them).
-BASELINES = ("logistic_regression", "mlp", "random_forest")
 # The raw features, which the effect of a normalisation is judged against.
 RAW = "none"
 # Normalisations whose definition fixes the spread of the training features, and how: under them a

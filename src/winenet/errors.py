@@ -74,3 +74,60 @@ class DataValidationError(WinenetError, ValueError):
     def __reduce__(self):
         # Default exception pickling would call __init__ with the joined message as `problems`.
         return (type(self), (self.problems, self.header))
+
+
+# The wording of every problem a data file can have (``tables.py`` finds them). Here, with the rest
+# of what a job says when it fails, so that rewording one reruns nothing: it changes no output.
+TABLE_PROBLEMS = {
+    "cannot be read": "{where}: cannot be read:",
+    "wrong format": "{where}: wrong format:",
+    "found": "{where}: {count} problem{plural} found:",
+    "not utf-8": (
+        "{where}, line {line}: not UTF-8 text (byte 0x{byte} at byte offset {offset}); save as UTF-8"
+    ),
+    "empty cell": "is empty",
+    "infinite": "{text!r} is infinite",
+    "missing marker": "{text!r} is a missing-value marker, not a number",
+    "not a number": "{text!r} is not a number",
+    "too large": "{text!r} is too large for a 64-bit float",
+    "not found": "{where}: file not found",
+    "a directory": "{where}: is a directory, not a file",
+    "unreadable": "{where}: cannot be read ({reason})",
+    "not csv": "{where}, line {line}: not readable as CSV ({error})",
+    "empty file": "{where}: file is empty",
+    "one column": (
+        "{at_header}: the header is a single column {column!r}; the file looks {delimiter}-delimited "
+        "(expected commas)"
+    ),
+    "unnamed column": "{at_header}: column {position} has an empty name",
+    "repeated name": "{at_header}: column name {name!r} is repeated (columns {listed})",
+    "reserved name": (
+        "{at_header}, column {position}: column name {name!r} is reserved for the row number the "
+        "pipeline adds; rename that column"
+    ),
+    "field count": "{where}, line {line}: {which} fields ({count}, the header has {columns})",
+    "empty label": "{where}, line {line}, column {name!r}: label is empty",
+    "bad cell": "{where}, line {line}, column {name!r}: {problem}",
+    "one class": (
+        "{where}, column {label!r}: fewer than two classes (found {found}); a classifier needs at least two"
+    ),
+    "small class": (
+        "{where}, column {label!r}: class {value!r} has only {count} row (each class needs at least two)"
+    ),
+    "no label": "{at_header}: label column {label!r} not found",
+    "feature selection": "{at_header}: {problem}",
+    "no features": (
+        "{at_header}: none of the configured features is a column of this file; its columns are {others}: "
+        "set data.features to all (and data.exclude to the columns to leave out) or list the ones to use"
+    ),
+    "no rows": "{where}: the header (line {line}) is followed by no data rows",
+    "constant": (
+        "{where}, column {name!r}: every row holds {value:g}, so it tells the classes nothing and no "
+        "normalisation can scale it; leave it out with data.exclude"
+    ),
+}
+
+
+def table_problem(kind: str, **values) -> str:
+    """One problem of a data file, in the words of ``TABLE_PROBLEMS[kind]``."""
+    return TABLE_PROBLEMS[kind].format(**values)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from winenet.errors import DataValidationError
+from winenet.errors import DataValidationError, table_problem
 from winenet.model_files import load_model, probability_column
 from winenet.network import Network
 from winenet.preprocessing import ROW_COLUMN, apply_normalisation
@@ -56,16 +56,20 @@ def read_samples(path, features: Sequence[str], id_column: str | None = None) ->
             f"{', '.join(features)}"
         )
         count = len(problems)
-        raise DataValidationError(problems, f"{where}: {count} problem{'s' * (count != 1)} found:")
+        raise DataValidationError(
+            problems, table_problem("found", where=where, count=count, plural="s" * (count != 1))
+        )
     id_index = (id_column, unique[id_column]) if id_column in unique else None
     # The id column is read like a label (any text, not empty), the features as finite numbers.
     ids, values, row_problems, count = record_values(records, len(columns), where, feature_index, id_index)
     problems += [p.replace(": label is empty", ": id is empty") for p in row_problems]
     if not count:
-        problems.append(f"{where}: the header (line {header_line}) is followed by no data rows")
+        problems.append(table_problem("no rows", where=where, line=header_line))
     if problems:
         count = len(problems)
-        raise DataValidationError(problems, f"{where}: {count} problem{'s' * (count != 1)} found:")
+        raise DataValidationError(
+            problems, table_problem("found", where=where, count=count, plural="s" * (count != 1))
+        )
     samples = pd.DataFrame(
         np.array(values, dtype=np.float64).reshape(len(values), len(features)), columns=features
     )

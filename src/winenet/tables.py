@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from winenet.errors import DataValidationError
+from winenet.errors import DataValidationError, table_problem
 from winenet.preprocessing import ROW_COLUMN, feature_problems
 
 # A plain decimal number; Python's float() also takes '1_000', 'inf', 'nan' and non-ASCII digits,
@@ -29,6 +29,11 @@ _INFINITY = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
 _MISSING = {"nan", "+nan", "-nan", "na", "n/a", "#n/a", "null", "none", "nil", "missing", "?"}
 
 
+def _found(where: str, problems: list[str]) -> str:
+    count = len(problems)
+    return table_problem("found", where=where, count=count, plural="s" * (count != 1))
+
+
 def _not_utf8(path: Path, where: str) -> DataValidationError:
     """Where a file stops being UTF-8: its line, byte and offset, for the one message it gets."""
     raw = path.read_bytes()
@@ -38,23 +43,23 @@ def _not_utf8(path: Path, where: str) -> DataValidationError:
     except UnicodeDecodeError as error:
         offset, byte = error.start, raw[error.start : error.start + 1].hex()
     line = raw[:offset].count(b"\n") + 1
-    problem = f"{where}, line {line}: not UTF-8 text (byte 0x{byte} at byte offset {offset}); save as UTF-8"
-    return DataValidationError([problem], f"{where}: cannot be read:")
+    problem = table_problem("not utf-8", where=where, line=line, byte=byte, offset=offset)
+    return DataValidationError([problem], table_problem("cannot be read", where=where))
 
 
 def _cell_problem(text: str) -> str | None:
     """Why a stripped feature cell is not a finite number, or None when it is one."""
     if text == "":
-        return "is empty"
+        return table_problem("empty cell")
     lowered = text.lower()
     if lowered in _INFINITY:
-        return f"{text!r} is infinite"
+        return table_problem("infinite", text=text)
     if lowered in _MISSING:
-        return f"{text!r} is a missing-value marker, not a number"
+        return table_problem("missing marker", text=text)
     if not _NUMBER.fullmatch(text):
-        return f"{text!r} is not a number"
+        return table_problem("not a number", text=text)
     if not math.isfinite(float(text)):
-        return f"{text!r} is too large for a 64-bit float"
+        return table_problem("too large", text=text)
     return None
 
 
@@ -65,17 +70,18 @@ def csv_records(path, where: str) -> Iterator[tuple[int, list[str]]]:
     is not UTF-8 or is not CSV; a byte-order mark is dropped.
     """
     path = Path(path)
-    cannot = f"{where}: cannot be read:"
+    cannot = table_problem("cannot be read", where=where)
     try:
         # utf-8-sig drops the byte-order mark Excel writes in front of "CSV UTF-8" files; newline=""
         # keeps \r\n inside quoted fields intact and lets csv count physical lines.
         handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
     except FileNotFoundError:
-        raise DataValidationError([f"{where}: file not found"], cannot) from None
+        raise DataValidationError([table_problem("not found", where=where)], cannot) from None
     except IsADirectoryError:
-        raise DataValidationError([f"{where}: is a directory, not a file"], cannot) from None
+        raise DataValidationError([table_problem("a directory", where=where)], cannot) from None
     except OSError as error:
-        raise DataValidationError([f"{where}: cannot be read ({error.strerror or error})"], cannot) from None
+        problem = table_problem("unreadable", where=where, reason=error.strerror or error)
+        raise DataValidationError([problem], cannot) from None
     with handle:
         reader = csv.reader(handle, skipinitialspace=True)
         try:
@@ -93,7 +99,7 @@ def csv_records(path, where: str) -> Iterator[tuple[int, list[str]]]:
         except UnicodeDecodeError:
             raise _not_utf8(path, where) from None
         except csv.Error as error:
-            problem = f"{where}, line {reader.line_num}: not readable as CSV ({error})"
+            problem = table_problem("not csv", where=where, line=reader.line_num, error=error)
             raise DataValidationError([problem], cannot) from None
 
 
@@ -106,7 +112,8 @@ def csv_header(path) -> tuple[Iterator[tuple[int, list[str]]], int, list[str]]:
     records = csv_records(path, where)
     header = next(records, None)
     if header is None:
-        raise DataValidationError([f"{where}: file is empty"], f"{where}: cannot be read:")
+        cannot = table_problem("cannot be read", where=where)
+        raise DataValidationError([table_problem("empty file", where=where)], cannot)
     header_line, columns = header
     return records, header_line, columns
 
@@ -133,13 +140,12 @@ def header_problems(
     """Positions (from 1) of every column name, and what is wrong with the header line."""
     if len(columns) == 1 and (";" in columns[0] or "\t" in columns[0]):
         delimiter = "semicolon" if ";" in columns[0] else "tab"
-        problem = (
-            f"{at_header}: the header is a single column {columns[0]!r}; the file looks "
-            f"{delimiter}-delimited (expected commas)"
+        problem = table_problem("one column", at_header=at_header, column=columns[0], delimiter=delimiter)
+        raise DataValidationError(
+            [problem], table_problem("wrong format", where=at_header.split(", line")[0])
         )
-        raise DataValidationError([problem], f"{at_header.split(', line')[0]}: wrong format:")
     problems = [
-        f"{at_header}: column {position} has an empty name"
+        table_problem("unnamed column", at_header=at_header, position=position)
         for position, name in enumerate(columns, 1)
         if not name
     ]
@@ -149,12 +155,11 @@ def header_problems(
     for name, found in positions.items():
         if name and len(found) > 1:
             listed = ", ".join(str(p) for p in found[:-1]) + f" and {found[-1]}"
-            problems.append(f"{at_header}: column name {name!r} is repeated (columns {listed})")
+            problems.append(table_problem("repeated name", at_header=at_header, name=name, listed=listed))
     for name in reserved:
         if name in positions and name in needed:
             problems.append(
-                f"{at_header}, column {positions[name][0]}: column name {name!r} is reserved for the "
-                "row number the pipeline adds; rename that column"
+                table_problem("reserved name", at_header=at_header, position=positions[name][0], name=name)
             )
     return positions, problems
 
@@ -176,18 +181,20 @@ def record_values(
         if len(fields) != n_columns:
             kind = "too many" if len(fields) > n_columns else "too few"
             problems.append(
-                f"{where}, line {line}: {kind} fields ({len(fields)}, the header has {n_columns})"
+                table_problem(
+                    "field count", where=where, line=line, which=kind, count=len(fields), columns=n_columns
+                )
             )
             continue
         if label is not None:
             name, index = label
             if fields[index] == "":
-                problems.append(f"{where}, line {line}, column {name!r}: label is empty")
+                problems.append(table_problem("empty label", where=where, line=line, name=name))
             labels.append(fields[index])
         for name, index in features:
             problem = _cell_problem(fields[index])
             if problem is not None:
-                problems.append(f"{where}, line {line}, column {name!r}: {problem}")
+                problems.append(table_problem("bad cell", where=where, line=line, name=name, problem=problem))
             elif not problems:
                 values.append(float(fields[index]))
     matrix = (
@@ -205,16 +212,10 @@ def _typed_labels(labels: list[str], where: str, label: str) -> tuple[pd.Series,
     counts = Counter(int(v) for v in present) if integers else Counter(present)
     if labels and len(counts) < 2:
         found = ", ".join(repr(c) for c in counts) or "none"
-        problems.append(
-            f"{where}, column {label!r}: fewer than two classes (found {found}); "
-            "a classifier needs at least two"
-        )
+        problems.append(table_problem("one class", where=where, label=label, found=found))
     for value, count in sorted(counts.items()):
         if count < 2:
-            problems.append(
-                f"{where}, column {label!r}: class {value!r} has only {count} row "
-                "(each class needs at least two)"
-            )
+            problems.append(table_problem("small class", where=where, label=label, value=value, count=count))
     if integers and present == labels:
         return pd.Series([int(v) for v in labels], dtype="int64", name=label), problems
     return pd.Series(labels, name=label), problems
@@ -235,8 +236,8 @@ def load_table(path, label: str, features: list[str] | str, exclude: list[str] =
     selected, unselectable = feature_problems(columns, label, features, list(exclude))
     positions, problems = header_problems(columns, at_header, [label, *selected], reserved=(ROW_COLUMN,))
     if label not in positions:
-        problems.append(f"{at_header}: label column {label!r} not found")
-    problems += [f"{at_header}: {p}" for p in unselectable]
+        problems.append(table_problem("no label", at_header=at_header, label=label))
+    problems += [table_problem("feature selection", at_header=at_header, problem=p) for p in unselectable]
 
     # Columns whose name is missing or repeated cannot be read unambiguously; their problem is
     # already reported, so their cells are not checked a second time.
@@ -247,19 +248,15 @@ def load_table(path, label: str, features: list[str] | str, exclude: list[str] =
         # Nothing to read: say what the file has, the usual slip being data.features left at
         # another table's names.
         others = [name for name in columns if name and name != label]
-        problems.append(
-            f"{at_header}: none of the configured features is a column of this file; its columns "
-            f"are {', '.join(others) or 'none but the label'}: set data.features to all (and "
-            "data.exclude to the columns to leave out) or list the ones to use"
-        )
-        count = len(problems)
-        raise DataValidationError(problems, f"{where}: {count} problem{'s' * (count != 1)} found:")
+        listed = ", ".join(others) or "none but the label"
+        problems.append(table_problem("no features", at_header=at_header, others=listed))
+        raise DataValidationError(problems, _found(where, problems))
     labels, values, row_problems, count = record_values(
         records, len(columns), where, feature_index, label_index
     )
     problems += row_problems
     if not count:
-        problems.append(f"{where}: the header (line {header_line}) is followed by no data rows")
+        problems.append(table_problem("no rows", where=where, line=header_line))
     label_column = None
     if label_index is not None and count:
         label_column, label_problems = _typed_labels(labels, where, label)
@@ -268,8 +265,7 @@ def load_table(path, label: str, features: list[str] | str, exclude: list[str] =
     if not problems:
         problems += constant_problems(where, [name for name, _ in feature_index], values)
     if problems:
-        count = len(problems)
-        raise DataValidationError(problems, f"{where}: {count} problem{'s' * (count != 1)} found:")
+        raise DataValidationError(problems, _found(where, problems))
     table = pd.DataFrame(values, columns=[name for name, _ in feature_index], copy=False)
     table.insert(0, label, label_column)
     return table
@@ -281,8 +277,7 @@ def constant_problems(where: str, names: list[str], values: np.ndarray) -> list[
         return []
     constant = values.max(axis=0) == values.min(axis=0)
     return [
-        f"{where}, column {name!r}: every row holds {value:g}, so it tells the classes nothing and no "
-        "normalisation can scale it; leave it out with data.exclude"
+        table_problem("constant", where=where, name=name, value=value)
         for name, value, flat in zip(names, values[0], constant, strict=True)
         if flat
     ]

@@ -2,7 +2,8 @@
 import os
 import sys
 
-from winenet.claims import BASELINES, RAW, check_statements, needs_raw_reference
+from winenet.baselines import BASELINES
+from winenet.claims import RAW, check_statements, needs_raw_reference
 from winenet.config import (
     check_l1_model,
     check_models_kept,
