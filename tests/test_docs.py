@@ -171,7 +171,7 @@ def test_every_name_the_architecture_page_gives_exists():
 
 def test_every_benchmark_has_a_smoke_mode_that_ci_runs():
     ci = (REPO / ".ci" / "run").read_text()
-    assert 'for script in bench/*.py; do' in ci and '"$script" --smoke' in ci
+    assert "for script in bench/*.py; do" in ci and '"$script" --smoke' in ci
     for script in sorted((REPO / "bench").glob("*.py")):
         if script.name != "common.py":
             text = script.read_text()
