@@ -52,6 +52,31 @@ include: "workflow/rules/predict.smk"
 include: "workflow/rules/report.smk"
 
 
+# On a cluster only the rules that train are submitted, each asking for what it measured (their
+# `resources:`); these light ones run on the submitting node, in seconds, rather than wait in the
+# queue (docs/cluster.md).
+localrules:
+    validate,
+    split_normalise,
+    cv_folds,
+    evaluate,
+    compare,
+    importance_gather,
+    cv_summary,
+    importance_sensitivity,
+    claims,
+    plot_feature_distributions,
+    plot_model,
+    plot_model_comparison,
+    plot_importance,
+    plot_l1_methods,
+    plot_cv_summary,
+    regularisation_path,
+    predict,
+    report,
+    all,
+
+
 rule all:
     default_target: True
     input:

@@ -176,3 +176,22 @@ def test_every_benchmark_has_a_smoke_mode_that_ci_runs():
         if script.name != "common.py":
             text = script.read_text()
             assert '"--smoke"' in text and "--smoke" in text.split('"""')[1], f"{script.name} has no --smoke"
+
+
+def test_a_rule_is_either_submitted_with_measured_resources_or_local():
+    snakefile = (REPO / "Snakefile").read_text()
+    local = set(re.findall(r"^    (\w+),$", snakefile.split("localrules:")[1].split("\n\n")[0], re.MULTILINE))
+    text = "".join(path.read_text() for path in (REPO / "workflow" / "rules").glob("*.smk"))
+    blocks = {
+        match[0]: match[1] for match in re.findall(r"^rule (\w+):\n(.*?)(?=^rule |\Z)", text, re.M | re.S)
+    }
+    import yaml
+
+    measured = set(yaml.safe_load((REPO / "workflow" / "resources.yaml").read_text()))
+    for rule, block in blocks.items():
+        submitted = f'requested("{rule}", "mem_mb")' in block and f'requested("{rule}", "runtime")' in block
+        assert submitted != (rule in local), f"rule {rule}: submitted and local, or neither"
+        # Benchmark files only where their figures are used: the submitted rules' requests.
+        assert ("benchmark:" in block) == submitted, rule
+        assert (rule in measured) == submitted, rule
+    assert local - set(blocks) == {"all"}

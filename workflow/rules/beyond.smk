@@ -22,6 +22,9 @@ rule l1_methods:
         "results/benchmarks/l1_methods.tsv"
     priority: PRIORITY_UPSTREAM
     threads: 1
+    resources:
+        mem_mb=requested("l1_methods", "mem_mb"),
+        runtime=requested("l1_methods", "runtime"),
     params:
         model=config["models"][L1_MODEL],
         network=config["network"],
@@ -46,8 +49,6 @@ rule plot_l1_methods:
         ),
     log:
         "results/logs/plot_l1_methods.log",
-    benchmark:
-        "results/benchmarks/plot_l1_methods.tsv"
     params:
         coefficient=config["models"][L1_MODEL]["coefficient"],
         dpi=config["figures"]["dpi"],
@@ -72,6 +73,9 @@ rule seed_study:
         model="|".join(SEED_MODELS),
     priority: PRIORITY_LONG
     threads: 1
+    resources:
+        mem_mb=requested("seed_study", "mem_mb"),
+        runtime=requested("seed_study", "runtime"),
     params:
         model=model_settings,
         network=config["network"],
@@ -96,8 +100,6 @@ rule cv_folds:
         "results/beyond/folds.parquet",
     log:
         "results/logs/cv_folds.log",
-    benchmark:
-        "results/benchmarks/cv_folds.tsv"
     params:
         label=config["data"]["label"],
         folds=CROSS_VALIDATION_FOLDS,
@@ -118,6 +120,9 @@ rule cross_validate_model:
         "results/benchmarks/cross_validate_model/{normalisation}/{model}.tsv"
     priority: PRIORITY_LONG
     threads: 1
+    resources:
+        mem_mb=requested("cross_validate_model", "mem_mb"),
+        runtime=requested("cross_validate_model", "runtime"),
     params:
         label=config["data"]["label"],
         model=model_settings,
@@ -142,6 +147,9 @@ rule cross_validate_baselines:
         "results/benchmarks/cross_validate_baselines/{normalisation}.tsv"
     priority: PRIORITY_LONG
     threads: 1
+    resources:
+        mem_mb=requested("cross_validate_baselines", "mem_mb"),
+        runtime=requested("cross_validate_baselines", "runtime"),
     params:
         label=config["data"]["label"],
         seed=config["beyond"]["cross_validation"]["seed"],
@@ -186,8 +194,6 @@ rule cv_summary:
         ),
     log:
         "results/logs/cv_summary.log",
-    benchmark:
-        "results/benchmarks/cv_summary.tsv"
     params:
         models=MODELS,
         margin=config["claims"]["margin"],
@@ -226,8 +232,6 @@ rule plot_cv_summary:
         ),
     log:
         "results/logs/plot_cv_summary.log",
-    benchmark:
-        "results/benchmarks/plot_cv_summary.tsv"
     params:
         dpi=config["figures"]["dpi"],
     script:
@@ -257,8 +261,6 @@ rule importance_sensitivity:
         ),
     log:
         "results/logs/importance_sensitivity.log",
-    benchmark:
-        "results/benchmarks/importance_sensitivity.tsv"
     params:
         normalisations=NORMALISATIONS,
         dpi=config["figures"]["dpi"],
@@ -295,8 +297,6 @@ rule claims:
         ),
     log:
         "results/logs/claims.log",
-    benchmark:
-        "results/benchmarks/claims.tsv"
     params:
         statements=config["claims"]["statements"],
         settings={
@@ -328,6 +328,9 @@ rule regularisation_path_stack:
     wildcard_constraints:
         penalty="|".join(config["beyond"]["regularisation_path"]["penalties"]),
     threads: 1
+    resources:
+        mem_mb=requested("regularisation_path_stack", "mem_mb"),
+        runtime=requested("regularisation_path_stack", "runtime"),
     params:
         label=config["data"]["label"],
         network=config["network"],
@@ -356,8 +359,6 @@ rule regularisation_path:
         figure="results/figures/beyond/regularisation_path.png",
     log:
         "results/logs/regularisation_path.log",
-    benchmark:
-        "results/benchmarks/regularisation_path.tsv"
     params:
         dpi=config["figures"]["dpi"],
     script:

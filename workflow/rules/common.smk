@@ -2,6 +2,8 @@
 import os
 import sys
 
+import yaml
+
 from winenet.baselines import BASELINES
 from winenet.claims import RAW, check_statements, needs_raw_reference
 from winenet.config import (
@@ -13,6 +15,7 @@ from winenet.config import (
 )
 from winenet.tables import configured_features
 from winenet.dependencies import module_closure
+from winenet.resources import request, work_units
 
 MODELS = list(config["models"])
 # The first normalisation is the one the models of `models:` train with; the sensitivity analyses
@@ -86,6 +89,28 @@ def model_settings(wildcards):
             "coefficient": config["models"][L1_MODEL]["coefficient"],
         }
     return config["models"][wildcards.model]
+
+
+# What each rule that trains measured in a default run (bench/resources.py writes it): a cluster
+# job asks for that, scaled by the settings that drive it.
+with open(os.path.join(workflow.basedir, "workflow", "resources.yaml")) as handle:
+    MEASURED = yaml.safe_load(handle)
+
+
+def requested(rule, resource):
+    """The resource function of a rule that trains: ``resource`` for one of its jobs, more on a retry."""
+
+    def function(wildcards, attempt):
+        study = (
+            study_settings(wildcards.normalisation)
+            if rule == "importance_shard"
+            else None
+        )
+        return request(
+            MEASURED[rule], resource, work_units(rule, config, study), attempt
+        )
+
+    return function
 
 
 def output_of(pattern, **wildcards):

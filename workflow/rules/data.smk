@@ -7,8 +7,6 @@ rule validate:
         summary="results/data/table.json",
     log:
         "results/logs/validate.log",
-    benchmark:
-        "results/benchmarks/validate.tsv"
     params:
         label=config["data"]["label"],
         features=config["data"]["features"],
@@ -28,8 +26,6 @@ rule split_normalise:
         notes="results/data/{normalisation}/notes.rst",
     log:
         "results/logs/split_normalise/{normalisation}.log",
-    benchmark:
-        "results/benchmarks/split_normalise/{normalisation}.tsv"
     params:
         label=config["data"]["label"],
         split=config["split"],

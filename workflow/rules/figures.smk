@@ -12,8 +12,6 @@ rule plot_feature_distributions:
         ),
     log:
         "results/logs/plot_feature_distributions.log",
-    benchmark:
-        "results/benchmarks/plot_feature_distributions.tsv"
     params:
         label=config["data"]["label"],
         dpi=config["figures"]["dpi"],
@@ -55,8 +53,6 @@ rule plot_model:
         ),
     log:
         "results/logs/plot_model/{model}.log",
-    benchmark:
-        "results/benchmarks/plot_model/{model}.tsv"
     params:
         model=model_settings,
         network=config["network"],
@@ -79,8 +75,6 @@ rule plot_model_comparison:
         ),
     log:
         "results/logs/plot_model_comparison.log",
-    benchmark:
-        "results/benchmarks/plot_model_comparison.tsv"
     params:
         dpi=config["figures"]["dpi"],
     script:
@@ -129,8 +123,6 @@ rule plot_importance:
         ),
     log:
         "results/logs/plot_importance/{normalisation}.log",
-    benchmark:
-        "results/benchmarks/plot_importance/{normalisation}.tsv"
     params:
         runs=lambda wildcards: study_settings(wildcards.normalisation)["runs"],
         penalty=config["importance"]["penalty"],

@@ -12,6 +12,9 @@ rule importance_shard:
         "results/benchmarks/importance_shard/{normalisation}/{shard}.tsv"
     priority: PRIORITY_LONG
     threads: 1
+    resources:
+        mem_mb=requested("importance_shard", "mem_mb"),
+        runtime=requested("importance_shard", "runtime"),
     params:
         importance=lambda wildcards: study_settings(wildcards.normalisation),
         hidden=config["network"]["hidden"],
@@ -45,8 +48,6 @@ rule importance_gather:
         conclusion="results/importance/{normalisation}/conclusion.rst",
     log:
         "results/logs/importance_gather/{normalisation}.log",
-    benchmark:
-        "results/benchmarks/importance_gather/{normalisation}.tsv"
     params:
         runs=lambda wildcards: study_settings(wildcards.normalisation)["runs"],
     script:

@@ -14,6 +14,9 @@ rule train:
         "results/benchmarks/train/{model}.tsv"
     priority: PRIORITY_UPSTREAM
     threads: 1
+    resources:
+        mem_mb=requested("train", "mem_mb"),
+        runtime=requested("train", "runtime"),
     params:
         model=model_settings,
         network=config["network"],
@@ -42,8 +45,6 @@ rule evaluate:
         ),
     log:
         "results/logs/evaluate/{model}.log",
-    benchmark:
-        "results/benchmarks/evaluate/{model}.tsv"
     params:
         model=model_settings,
     script:
@@ -65,8 +66,6 @@ rule compare:
         ),
     log:
         "results/logs/compare.log",
-    benchmark:
-        "results/benchmarks/compare.tsv"
     params:
         models=MODELS,
     script:

@@ -10,8 +10,6 @@ rule predict:
         "results/predictions/{name}.csv",
     log:
         "results/logs/predict/{name}.log",
-    benchmark:
-        "results/benchmarks/predict/{name}.tsv"
     wildcard_constraints:
         name=r"[^/]+",
     params:

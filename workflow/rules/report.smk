@@ -10,8 +10,6 @@ rule report:
         config=LAST_RUN_CONFIG,
     log:
         "results/logs/report.log",
-    benchmark:
-        "results/benchmarks/report.tsv"
     localrule: True
     params:
         # The captions quote the settings, any of them.
