@@ -12,23 +12,19 @@ another; both need the full run count. --smoke runs a few simulations of each, t
 
 import argparse
 import os
-import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
-import yaml
+from common import ROOT, doc_block, load_config
 
-ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "claims.md"
-BLOCK = re.compile(r"(<!-- calibration -->\n)(.*?)(<!-- /calibration -->)", re.DOTALL)
 FULL_RUNS = 400
 
 
-def claims_settings() -> dict:
-    """config.yaml's `claims:` settings, as the default run judges with them."""
-    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+def claims_settings() -> tuple[dict, dict]:
+    """config.yaml, and its `claims:` settings, as the default run judges with them."""
+    config = load_config()
     return config, {key: value for key, value in config["claims"].items() if key != "statements"}
 
 
@@ -63,11 +59,7 @@ def main() -> int:
     if args.write or args.check:
         if runs != FULL_RUNS or args.rule:
             parser.error(f"--write and --check need every rule at the full {FULL_RUNS} runs")
-        page = DOCS.read_text()
-        written = BLOCK.sub(lambda match: match[1] + text + match[3], page)
-        if args.write:
-            DOCS.write_text(written)
-        elif written != page:
+        if not doc_block(DOCS, "calibration", text, args.write):
             print(
                 f"{DOCS.relative_to(ROOT)}: its calibration table is not what the rules give now",
                 file=sys.stderr,

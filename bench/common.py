@@ -5,6 +5,8 @@ jobs measured by the ``benchmark:`` files the rules declare. Those that time lib
 process hold BLAS to one thread, as Snakemake does for a job with ``threads: 1``.
 """
 
+import os
+import re
 import resource
 import statistics
 import subprocess
@@ -22,6 +24,16 @@ BENCHMARKS = Path("results/benchmarks")
 # Snakemake's psutil samples of a job: every 0.5 s for its first 15 s, then every 30 s, so a longer
 # job's CPU and peak memory are what the samples saw.
 FULLY_SAMPLED = 15.0
+
+
+def doc_block(page: Path, name: str, text: str, write: bool) -> bool:
+    """Whether the ``<!-- name -->`` block of ``page`` holds ``text``; with ``write``, make it so first."""
+    block = re.compile(rf"(<!-- {name} -->\n)(.*?)(<!-- /{name} -->)", re.DOTALL)
+    current = page.read_text()
+    written = block.sub(lambda match: match[1] + text + match[3], current)
+    if write:
+        page.write_text(written)
+    return written == current or write
 
 
 def load_config() -> dict:
@@ -79,6 +91,16 @@ class SnakemakeRun(NamedTuple):
     wall: float  # seconds from start to exit
     cpu: float  # seconds of Snakemake and every process it waited for (getrusage)
     output: str  # its standard output and error, as one stream
+    own_cpu: float | None  # seconds of Snakemake's own process, none of its jobs (Linux /proc)
+
+
+def own_cpu(pid: int) -> float | None:
+    """User and system seconds of process ``pid`` itself (all its threads, none of its children)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def snakemake(where: Path, *arguments: str) -> SnakemakeRun:
@@ -86,19 +108,30 @@ def snakemake(where: Path, *arguments: str) -> SnakemakeRun:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before = usage.ru_utime + usage.ru_stime
     start = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "snakemake", *arguments], cwd=where, capture_output=True, text=True
+    process = subprocess.Popen(
+        [sys.executable, "-m", "snakemake", *arguments],
+        cwd=where,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
+    lines, own = [], None
+    for line in process.stdout:
+        lines.append(line)
+        # Read while the process lives: its own CPU leaves /proc with it.
+        own = own_cpu(process.pid) or own
+    process.wait()
     wall = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    output = result.stdout + result.stderr
+    output = "".join(lines)
+    result = subprocess.CompletedProcess(process.args, process.returncode)
     with open(where / "bench.log", "a") as log:
         log.write(f"$ snakemake {' '.join(arguments)}\n{output}\n")
     if result.returncode != 0:
         sys.exit(
             f"snakemake {' '.join(arguments)} failed in {where}; see {where / 'bench.log'}:\n{output[-3000:]}"
         )
-    return SnakemakeRun(wall, usage.ru_utime + usage.ru_stime - before, output)
+    return SnakemakeRun(wall, usage.ru_utime + usage.ru_stime - before, output, own)
 
 
 def read_benchmark(path: Path) -> dict:

@@ -9,19 +9,17 @@ it prints what it finds and asserts nothing (tests/test_reruns.py holds the rows
 """
 
 import argparse
-import re
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from common import ROOT, TINY, make_project, snakemake
+from common import ROOT, TINY, doc_block, make_project, snakemake
 
+from winenet.resources import SUBMITTED
 from winenet.sandbox import jobs_after_edit
 
 DOCS = ROOT / "docs" / "reruns.md"
-BLOCK = re.compile(r"(<!-- modules -->\n)(.*?)(<!-- /modules -->)", re.DOTALL)
-TRAINING_RULES = ("train", "seed_study", "importance_shard", "cross_validate_model", "l1_methods")
 SMOKE_MODULES = ["errors.py", "cli.py"]
 
 
@@ -30,7 +28,7 @@ def table(rows: list[tuple[str, set[str]]]) -> str:
     lines = ["| module | jobs | trainings | rules |", "|---|---|---|---|"]
     for module, jobs in rows:
         rules = sorted({job.partition("[")[0] for job in jobs})
-        training = sum(job.partition("[")[0] in TRAINING_RULES for job in jobs)
+        training = sum(job.partition("[")[0] in SUBMITTED for job in jobs)
         shown = ", ".join(f"`{rule}`" for rule in rules) if len(rules) <= 6 else f"{len(rules)} rules"
         lines.append(f"| `{module}` | {len(jobs)} | {training} | {shown or 'none'} |")
     return "\n".join(lines) + "\n"
@@ -62,11 +60,7 @@ def main() -> int:
     if args.write or args.check:
         if args.smoke:
             parser.error("--write and --check need every module")
-        page = DOCS.read_text()
-        written = BLOCK.sub(lambda match: match[1] + text + match[3], page)
-        if args.write:
-            DOCS.write_text(written)
-        elif written != page:
+        if not doc_block(DOCS, "modules", text, args.write):
             print(
                 f"{DOCS.relative_to(ROOT)}: its table of modules is not what an edit reruns now",
                 file=sys.stderr,

@@ -21,18 +21,10 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from common import ROOT, TINY, job_benchmarks, load_config, make_project, merge, snakemake
+from common import ROOT, TINY, doc_block, job_benchmarks, load_config, make_project, merge, snakemake
 
-from winenet.resources import FLOOR, MARGIN, request, work_units
+from winenet.resources import FLOOR, MARGIN, SUBMITTED, request, work_units
 
-SUBMITTED = (
-    "train",
-    "seed_study",
-    "importance_shard",
-    "cross_validate_model",
-    "cross_validate_baselines",
-    "l1_methods",
-)
 SCALES_WITH = {
     "train": ("epochs", "epochs (history)"),
     "seed_study": ("seeds x epochs", "seeds x epochs (history)"),
@@ -45,7 +37,6 @@ SCALES_WITH = {
 FILE = ROOT / "workflow" / "resources.yaml"
 CLUSTER = ROOT / "docs" / "cluster.md"
 PROFILE = ROOT / "profiles" / "slurm" / "config.yaml"
-DOC_BLOCK = re.compile(r"(<!-- resources -->\n)(.*?)(<!-- /resources -->)", re.DOTALL)
 PROFILE_BLOCK = re.compile(r"(# --- requests ---\n)(.*?)(# --- /requests ---)", re.DOTALL)
 
 
@@ -60,6 +51,7 @@ def measure(config: dict, jobs: list[dict]) -> dict:
     """Per submitted rule: the largest peak MiB and longest wall seconds of its jobs, and their work."""
     measured = {}
     for rule in SUBMITTED:
+        # regularisation_path_stack, not in a default run, is not here (see below).
         rule_jobs = [job for job in jobs if job["rule"] == rule]
         if not rule_jobs:
             continue
@@ -131,7 +123,7 @@ def main() -> int:
             "# then (winenet.resources.work_units). The workflow's resource functions scale these.\n"
         )
         FILE.write_text(header + yaml.safe_dump(measured, sort_keys=False))
-        CLUSTER.write_text(DOC_BLOCK.sub(lambda m: m[1] + text + m[3], CLUSTER.read_text()))
+        doc_block(CLUSTER, "resources", text, write=True)
         commented = "".join(f"# {line}\n" for line in text.splitlines())
         PROFILE.write_text(PROFILE_BLOCK.sub(lambda m: m[1] + commented + m[3], PROFILE.read_text()))
     return 0

@@ -47,7 +47,8 @@ def full_runs(base: Path, cores: int, repeats: int, overrides: dict, targets: li
         run = snakemake(where, "--cores", str(cores), *targets)
         jobs = job_benchmarks(where)
         runs.append({"wall": run.wall, "cpu": run.cpu, "jobs": jobs})
-        print(f"  run {repeat}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU (Snakemake and its jobs)")
+        itself = f", Snakemake itself {run.own_cpu:.1f} s" if run.own_cpu is not None else ""
+        print(f"  run {repeat}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU (Snakemake and its jobs{itself})")
     walls = [run["wall"] for run in runs]
     median = sorted(runs, key=lambda run: run["wall"])[(len(runs) - 1) // 2]
     usable = min(cores, len(os.sched_getaffinity(0)))
@@ -100,7 +101,7 @@ def main() -> None:
             print(
                 f"\nthe report's way, the study one run at a time (float64, one BLAS thread): {report:.1f} s;"
                 f"\n  the study through Snakemake ({target}): {study.wall:.1f} s, {report / study.wall:.1f}x "
-                f"faster;\n  the whole reproduction: {median['wall']:.1f} s, {report / median['wall']:.2f}x "
+                f"faster;\n  the whole reproduction: {median['wall']:.1f} s, {median['wall'] / report:.2f}x "
                 "the report's study alone"
             )
     if args.keep is None:

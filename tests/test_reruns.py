@@ -7,6 +7,7 @@ import pytest
 import yaml
 from conftest import REPO, TINY, merge, write_config
 
+from winenet.resources import SUBMITTED
 from winenet.sandbox import jobs_after_edit, planned_jobs
 
 pytestmark = pytest.mark.workflow
@@ -212,11 +213,8 @@ def test_the_documented_table_is_what_these_tests_assert():
     )
 
 
-TRAINING_RULES = ("train", "seed_study", "importance_shard", "cross_validate_model", "l1_methods")
-
-
 def trainings(jobs: set[str]) -> set[str]:
-    return {job for job in jobs if job.partition("[")[0] in TRAINING_RULES}
+    return {job for job in jobs if job.partition("[")[0] in SUBMITTED}
 
 
 @pytest.mark.parametrize("module", ["predict.py", "cli.py", "errors.py", "job.py"])
@@ -230,4 +228,4 @@ def test_editing_the_new_sample_code_or_a_message_retrains_nothing(project, modu
 
 def test_editing_the_network_still_retrains_everything(project):
     jobs = jobs_after_edit(project, "network.py")
-    assert trainings(jobs) == trainings(STUDY | MODEL_JOBS | UNCERTAINTY | L1_METHODS)
+    assert trainings(jobs) == trainings(STUDY | MODEL_JOBS | (UNCERTAINTY - BASELINES) | L1_METHODS)

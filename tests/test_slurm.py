@@ -13,6 +13,7 @@ import sys
 import pytest
 from conftest import TINY, make_project, run_snakemake
 
+from winenet.resources import SUBMITTED
 from winenet.sandbox import planned_jobs
 
 pytestmark = [pytest.mark.slurm, pytest.mark.workflow]
@@ -28,15 +29,6 @@ LOCAL_CLUSTER_FLAGS = [
     "--latency-wait",
     "10",
 ]
-# The rules that train: the only ones submitted to the cluster.
-SUBMITTED = {
-    "train",
-    "seed_study",
-    "importance_shard",
-    "cross_validate_model",
-    "cross_validate_baselines",
-    "l1_methods",
-}
 COMPARED = [
     "results/metrics.json",
     "results/models/summary.csv",

@@ -12,6 +12,17 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+# The rules whose jobs a cluster runs: those that train. Every other rule is one of the Snakefile's
+# localrules (tests/test_docs.py holds the two lists apart and together whole).
+SUBMITTED = (
+    "train",
+    "seed_study",
+    "importance_shard",
+    "cross_validate_model",
+    "cross_validate_baselines",
+    "l1_methods",
+    "regularisation_path_stack",
+)
 # Above what was measured: memory samples miss short peaks, and a cluster's cores may be slower.
 MARGIN = {"mem_mb": 1.5, "runtime": 2.0}
 # Below these no request goes: a job's interpreter and libraries, and a scheduler's granularity.
