@@ -91,14 +91,14 @@ def model_settings(wildcards):
     return config["models"][wildcards.model]
 
 
-# What each rule that trains measured in a default run (bench/resources.py writes it): a cluster
+# What the training rules measured in a default run, as bench/resources.py wrote it; a cluster
 # job asks for that, scaled by the settings that drive it.
 with open(os.path.join(workflow.basedir, "workflow", "resources.yaml")) as handle:
     MEASURED = yaml.safe_load(handle)
 
 
 def requested(rule, resource):
-    """The resource function of a rule that trains: ``resource`` for one of its jobs, more on a retry."""
+    """The resource function of training ``rule``, ``resource`` for one of its jobs; more on a retry."""
 
     def function(wildcards, attempt):
         study = (
@@ -120,7 +120,7 @@ def output_of(pattern, **wildcards):
 
 
 def data_file(name, normalisation=MODEL_NORMALISATION):
-    """Output ``name`` of rule split_normalise for one normalisation (default: the models' own)."""
+    """Output ``name`` of split_normalise for one normalisation (default: the models' own)."""
     return output_of(rules.split_normalise.output[name], normalisation=normalisation)
 
 
