@@ -551,4 +551,5 @@ def test_no_influence_to_compare_when_raw_features_teach_nothing():
     chance = study_scores(np.zeros((60, 4)), status="chance")
     table = judged([INFLUENCE], scores={**evidence().scores, "none": chance})
     assert table["verdict"].tolist() == ["undecided"]
+    assert table["evidence"][0].startswith("no run learned, with some feature whose shuffling costs accuracy")
     assert "raw features: 60 at chance (runs 0, 1, 2" in table["evidence"][0]

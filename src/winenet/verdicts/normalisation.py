@@ -106,6 +106,10 @@ def _usable_scores(scores: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(columns=features).sort_index()
 
 
+def _runs_learned(count: int) -> str:
+    return {0: "no run learned", 1: "only 1 run learned"}.get(count, f"only {count} runs learned")
+
+
 def judge_equal_influence(statement: Mapping, evidence: Evidence) -> list[Judgement]:
     """Do the features influence the model more equally than on raw features, run by run?"""
     margin = float(evidence.settings["ratio_margin"])
@@ -145,8 +149,8 @@ def judge_equal_influence(statement: Mapping, evidence: Evidence) -> list[Judgem
                 if left_out:
                     why.append(f"{name}: {left_out}")
             judgement.evidence = (
-                f"only {len(both)} runs learned, with some feature whose shuffling costs accuracy, under "
-                f"both {normalisation} and raw features: too few to compare the features' influence "
+                f"{_runs_learned(len(both))}, with some feature whose shuffling costs accuracy, under both "
+                f"{normalisation} and raw features: too few to compare the features' influence "
                 f"(left out: {'; '.join(why) or 'none, but no feature mattered'})"
             )
             judgement.verdict = "undecided"
