@@ -232,6 +232,15 @@ def test_a_diverged_seed_counts_below_the_figure_and_is_named():
     assert table["verdict"].tolist() == ["undecided"]
 
 
+def test_the_median_seed_counts_diverged_seeds_below_as_the_sign_tests_do():
+    # Bug: the printed median skipped diverged seeds, so it sat inside the window of a claim that
+    # did not hold because most seeds diverged.
+    runs = seeds([43 / 45] * 4 + [np.nan] * 16, status=["ok"] * 4 + ["diverged"] * 16)
+    table = judged([accuracy_claim(0.96)], seeds={"plain": runs})
+    assert table["verdict"].tolist() == ["does not hold"]
+    assert table["evidence"][0].startswith("the median seed diverged;")
+
+
 def test_reference_only_claims_need_the_reports_data():
     claim = {**accuracy_claim(0.96), "reference_only": True}
     assert verdicts([claim], table={"sha256": "b" * 64, "features": FEATURES}) == []

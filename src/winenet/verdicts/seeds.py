@@ -82,8 +82,9 @@ def judge_accuracy(statement: Mapping, evidence: Evidence) -> list[Judgement]:
         judgement.evidence = "no seed was trained"
         judgement.verdict = "undecided"
         return [judgement]
-    finite = accuracy[np.isfinite(accuracy)]
-    median = f"median seed {number(np.median(finite))}" if len(finite) else "no seed trained to the end"
+    # The median counts a diverged seed below, as the sign tests do, so the two cannot disagree.
+    typical = float(np.median(accuracy))
+    median = f"median seed {number(typical)}" if np.isfinite(typical) else "the median seed diverged"
     fewer_below, fewer_above = _sign_test(below, total, "less"), _sign_test(above, total, "less")
     more_below, more_above = _sign_test(below, total, "greater"), _sign_test(above, total, "greater")
     judgement.evidence = (
