@@ -65,6 +65,7 @@ localrules:
     cv_summary,
     importance_sensitivity,
     claims,
+    report_claims,
     plot_feature_distributions,
     plot_model,
     plot_model_comparison,

@@ -13,7 +13,7 @@ from conftest import REPO
 
 from winenet.calibration import failures, markdown_table, operating_characteristics, rules
 from winenet.synthetic_evidence import CASES, InfluenceTruth, default_design, influence_gain
-from winenet.verdicts import VERDICTS
+from winenet.verdicts.evidence import VERDICTS
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text())
 SETTINGS = {key: value for key, value in CONFIG["claims"].items() if key != "statements"}

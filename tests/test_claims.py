@@ -7,7 +7,7 @@ from conftest import REPO
 
 from winenet.claims import KIND_DEFAULTS, statement_problems, with_defaults
 from winenet.config import schema_problems
-from winenet.verdicts import JUDGES
+from winenet.verdicts.settle import JUDGES
 
 SCHEMA = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text())

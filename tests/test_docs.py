@@ -198,3 +198,15 @@ def test_a_rule_is_either_submitted_with_measured_resources_or_local():
     from winenet.resources import SUBMITTED
 
     assert set(SUBMITTED) == set(blocks) - local
+
+
+def test_every_column_of_the_claims_table_is_documented_as_it_is():
+    from winenet.verdicts.columns import COLUMNS
+
+    text = (REPO / "docs" / "claims.md").read_text()
+    block = re.search(r"<!-- claims-columns -->\n(.*?)<!-- /claims-columns -->", text, re.DOTALL).group(1)
+    kinds = {"string": "text", "Int64": "integer", "Float64": "number"}
+    documented = [
+        tuple(cell.strip() for cell in line.strip("|").split("|")) for line in block.splitlines()[2:]
+    ]
+    assert documented == [(f"`{c.name}`", kinds[c.dtype], c.meaning) for c in COLUMNS]

@@ -14,7 +14,8 @@ from winenet.preprocessing import model_arrays, split_normalise
 from winenet.ranking import conclusion, importance_summary
 from winenet.tables import load_table
 from winenet.training import fit_model
-from winenet.verdicts import VERDICTS, Evidence, judge_claims
+from winenet.verdicts.evidence import VERDICTS, Evidence
+from winenet.verdicts.settle import judge_claims
 
 
 def synthetic_csv(path, n_features: int, classes: list, rows_per_class: int = 30, seed: int = 0):

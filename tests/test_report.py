@@ -78,7 +78,7 @@ def test_the_workflow_runs_in_a_working_directory_of_its_own(tiny_project, tmp_p
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     html = (work / REPORT).read_text()
-    assert "verdicts.csv" in html and ".winenet-verdicts" in html
+    assert "verdicts.html" in html and ".winenet-verdicts" in html
     assert not (tiny_project / "results").exists()
 
 

@@ -1,13 +1,15 @@
 """Each rule reaches the verdict its synthetic evidence calls for, and says why, with no NaN anywhere."""
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from winenet.importance import rank_features
-from winenet.verdicts import COLUMNS, VERDICTS, Evidence, SeedCurves, judge_claims, seed_curves
+from winenet.verdicts.columns import NAMES
+from winenet.verdicts.evidence import VERDICTS, Evidence, SeedCurves, seed_curves
 from winenet.verdicts.normalisation import effective_features
 from winenet.verdicts.seeds import (
     accuracy_window,
@@ -16,6 +18,7 @@ from winenet.verdicts.seeds import (
     relative_ranges,
     spike_rates,
 )
+from winenet.verdicts.settle import judge_claims
 
 SHA = "a" * 64
 NETWORKS = ["plain", "l2"]
@@ -27,6 +30,7 @@ SETTINGS = {
     "range_factor": 2.0,
     "min_concordance": 0.3,
     "spike_factor": 5,
+    "correlation_threshold": 0.9,
 }
 DESIGN = {
     "training": {"epochs": 40, "learning_rate": 0.01, "batch_size": 10, "seed": 0},
@@ -148,11 +152,44 @@ def evidence(**overrides):
 
 def judged(statements, **overrides):
     table = judge_claims(statements, evidence(**overrides))
-    assert list(table.columns) == [*COLUMNS, "under"] and table["verdict"].isin(VERDICTS).all()
+    assert list(table.columns) == list(NAMES) and table["verdict"].isin(VERDICTS).all()
     assert table["under"].str.len().gt(0).all()
     for column in ("evidence", "conditions", "rule"):
         assert not table[column].str.contains(r"\bnan\b|\binf\b", case=False).any(), table[column].tolist()
+    for row in table.to_dict("records"):
+        assert_printed_numbers_are_fields(row)
     return table
+
+
+def assert_printed_numbers_are_fields(row: dict) -> None:
+    """Every number the evidence prints is the value of one of the row's numeric fields, as rounded.
+
+    Text fields the evidence quotes whole (names, notes) are taken out first: their numbers are
+    part of those fields. A number followed by " %" is a share printed in percent; "< 0.001" a
+    probability below what three decimals show.
+    """
+    text = row["evidence"]
+    quoted = [value for value in row.values() if isinstance(value, str) and value and value != text]
+    for value in sorted(quoted, key=len, reverse=True):
+        if len(value) > 3 and value in text:
+            text = text.replace(value, " ")
+    numbers = [value for value in row.values() if isinstance(value, int | float) and not pd.isna(value)]
+    for match in re.finditer(r"(<\s*)?(?<![\w.])([+-]?\d+(?:\.(\d+))?)(\s*%)?(?![\w.])", text):
+        below, printed, decimals, percent = (
+            match.group(1),
+            float(match.group(2)),
+            match.group(3),
+            match.group(4),
+        )
+        digits = len(decimals or "")
+        scale = 100 if percent else 1
+        if below:
+            assert any(0 <= value * scale < printed for value in numbers), (match.group(0), row)
+            continue
+        assert any(
+            round(value * scale, digits) == printed or f"{value * scale:.3g}" == match.group(2).lstrip("+")
+            for value in numbers
+        ), (match.group(0), row["evidence"])
 
 
 def verdicts(statements, **overrides):
@@ -201,9 +238,11 @@ def test_nineteen_of_twenty_seeds_at_the_reported_value_hold():
     accuracies = np.r_[np.full(19, 43 / 45), 42 / 45]
     table = judged([accuracy_claim(0.96)], seeds={"plain": seeds(accuracies)})
     assert table["verdict"].tolist() == ["holds"]
-    assert (
-        "median seed 0.956" in table["evidence"][0] and "19 of 20 (95 %) seeds inside" in table["evidence"][0]
-    )
+    row = table.iloc[0]
+    assert row["estimate"] == pytest.approx(43 / 45) and (row["seeds_inside"], row["sample"]) == (19, 20)
+    assert "median seed 0.956" in row["evidence"] and "19 of 20 seeds inside" in row["evidence"]
+    # The interval of the median is the two sign tests' own: inside the window exactly when it holds.
+    assert row["claim_low"] < row["ci_low"] <= row["ci_high"] < row["claim_high"]
 
 
 def test_more_seeds_from_the_same_distribution_never_turn_a_reproduced_figure_against_it():
@@ -217,7 +256,8 @@ def test_accuracy_reached_by_a_favourable_seed_but_not_typical_does_not_hold():
     accuracies = np.r_[np.full(11, 40 / 45), np.full(1, 43 / 45)]
     table = judged([accuracy_claim(0.96)], seeds={"plain": seeds(accuracies)})
     assert table["verdict"].tolist() == ["does not hold"]
-    assert "1 of 12 (8 %) seeds inside, 11 below, 0 above" in table["evidence"][0]
+    assert "1 of 12 seeds inside, 11 below, 0 above" in table["evidence"][0]
+    assert table.loc[0, ["seeds_inside", "seeds_below", "seeds_above"]].tolist() == [1, 11, 0]
 
 
 def test_accuracy_with_half_the_seeds_outside_is_undecided():
@@ -228,7 +268,8 @@ def test_accuracy_with_half_the_seeds_outside_is_undecided():
 def test_a_diverged_seed_counts_below_the_figure_and_is_named():
     runs = seeds([43 / 45, 43 / 45, np.nan], status=["ok", "ok", "diverged"])
     table = judged([accuracy_claim(0.96)], seeds={"plain": runs})
-    assert "1 below" in table["evidence"][0] and "1 diverged (seeds 2)" in table["evidence"][0]
+    assert table.loc[0, "seeds_below"] == 1 and table.loc[0, "diverged"] == 1
+    assert "1 diverged (seeds 2)" in table.loc[0, "runs_named"] and "1 below" in table["evidence"][0]
     assert table["verdict"].tolist() == ["undecided"]
 
 
@@ -238,7 +279,8 @@ def test_the_median_seed_counts_diverged_seeds_below_as_the_sign_tests_do():
     runs = seeds([43 / 45] * 4 + [np.nan] * 16, status=["ok"] * 4 + ["diverged"] * 16)
     table = judged([accuracy_claim(0.96)], seeds={"plain": runs})
     assert table["verdict"].tolist() == ["does not hold"]
-    assert table["evidence"][0].startswith("the median seed diverged;")
+    assert pd.isna(table.loc[0, "estimate"]) and table.loc[0, "note"] == "the median seed diverged"
+    assert table["evidence"][0].startswith("the reported 0.96")
 
 
 def test_reference_only_claims_need_the_reports_data():
@@ -288,11 +330,13 @@ def test_the_margin_is_the_claims_whatever_the_folds():
         cv = per_fold(plain + differences, plain, n_test=n_test, n_train=n_train)
         table = judged([comparison("equivalent")], per_fold=cv)
         assert "margin ±0.03 in accuracy (claims.margin)" in table["evidence"][0]
+        assert (table.loc[0, "margin"], table.loc[0, "margin_from"]) == (0.03, "claims.margin")
         se = math.sqrt(1 / 10 + n_test / n_train) * differences.std(ddof=1)
         posterior = stats.t.cdf((0.03 - differences.mean()) / se, 9) - stats.t.cdf(
             (-0.03 - differences.mean()) / se, 9
         )
-        assert f"P(l2 within 0.03 of plain) {posterior:.3f}" in table["evidence"][0]
+        assert table.loc[0, "statistic"] == pytest.approx(posterior)
+        assert f"P(the claim) {posterior:.3f}" in table["evidence"][0]
 
 
 def test_a_claim_may_carry_its_own_margin():
@@ -301,7 +345,8 @@ def test_a_claim_may_carry_its_own_margin():
     claim = {**comparison("equivalent"), "margin": 0.1}
     table = judged([claim], per_fold=per_fold(same, plain))
     assert table["verdict"].tolist() == ["holds"]
-    assert "margin ±0.1 in accuracy (the claim's own)" in table["evidence"][0]
+    assert (table.loc[0, "margin"], table.loc[0, "margin_from"]) == (0.1, "the claim's own")
+    assert (table.loc[0, "claim_low"], table.loc[0, "claim_high"]) == (-0.1, 0.1)
 
 
 def test_two_models_that_learned_nothing_have_no_accuracy_to_compare():
@@ -310,7 +355,8 @@ def test_two_models_that_learned_nothing_have_no_accuracy_to_compare():
     )
     table = judged([comparison("not_worse")], per_fold=chance)
     assert table["verdict"].tolist() == ["undecided"]
-    assert "both at chance on every one of 10 folds" in table["evidence"][0]
+    assert "both at chance on every fold" in table.loc[0, "note"] and table.loc[0, "at_chance"] == 20
+    assert pd.isna(table.loc[0, "estimate"])
 
 
 def test_a_claim_added_to_a_file_changes_no_other_claims_verdict():
@@ -322,8 +368,7 @@ def test_a_claim_added_to_a_file_changes_no_other_claims_verdict():
     cv = per_fold(l2, plain, twin=twin)
     alone = judged([comparison("better")], per_fold=cv)
     crowd = judged([comparison("better")] + [comparison("not_worse", "twin", "plain")] * 5, per_fold=cv)
-    assert crowd.iloc[0].to_dict() == alone.iloc[0].to_dict()
-    assert "one row, nothing to adjust" in alone["evidence"][0]
+    pd.testing.assert_frame_equal(crowd.iloc[[0]], alone)
 
 
 def test_holm_corrects_the_rows_of_one_statement_together():
@@ -344,8 +389,8 @@ def test_holm_corrects_the_rows_of_one_statement_together():
     better = [correlated_t_posterior(shift, 142, 36, 0.03)["p_a_better"] for shift in shifts.values()]
     # Each row enters with the smaller of its two errors: saying "holds" or "does not hold".
     errors = [min(p, 1 - p) for p in better]
-    for row, value in zip(table["evidence"], holm_adjust(np.array(errors)), strict=True):
-        assert f"error {value:.3f} (Holm-adjusted over the statement's 2 rows" in row
+    for row, value in zip(table.itertuples(), holm_adjust(np.array(errors)), strict=True):
+        assert row.error == pytest.approx(value) and f"error {value:.3f} (Holm within" in row.evidence
 
 
 def test_baselines_hold_only_against_every_baseline_and_fail_against_any():
@@ -357,7 +402,10 @@ def test_baselines_hold_only_against_every_baseline_and_fail_against_any():
     table = judged([{"text": "networks match baselines", "kind": "baselines"}], per_fold=cv)
     assert table["verdict"].tolist() == ["holds", "does not hold"]
     assert table["conditions"][0].startswith("network plain against mlp, forest")
-    assert "mlp 0.940, forest 0.950" in table["evidence"][0]
+    # The row shows a least favourable baseline (here every one is as unfavourable): the one that decides.
+    means = {"mlp": 0.94, "forest": 0.95}
+    for row in table.itertuples():
+        assert row.value_b == pytest.approx(means[row.side_b]) and row.models.endswith(", mlp, forest")
 
 
 # --- seeds' recorded trainings --------------------------------------------------------------------------
@@ -389,11 +437,7 @@ def test_a_curve_without_trend_is_never_called_overfitting():
         claims, curves={**evidence().curves, "plain": flat}, seeds={"plain": seeds(np.full(runs, 0.9))}
     )
     assert table["verdict"].tolist() == ["does not hold", "holds"]
-    text = table["evidence"][0]
-    crossed = float(text.split("mean over 40 seeds: ")[1].split(" ")[0])
-    own = float(
-        text.split("with the stretch where the other seeds' mean is lowest")[1].split("), ")[1].split(" ")[0]
-    )
+    crossed, own = table.loc[0, "estimate"], table.loc[0, "estimate_2"]
     assert 0.95 < crossed < 1.03 < own
 
 
@@ -448,19 +492,17 @@ def test_a_lower_loss_model_with_larger_absolute_swings_is_not_called_rougher_or
     calm_high = steady_curves(noise=0.2, seed=3, level=1.0)  # swings of 0.2 around 1
     table = judged([volatility("range", "lower")], curves={"l2": calm_high, "l1": rough_low})
     assert table["verdict"].tolist() == ["undecided"]
-    evidence_text = table["evidence"][0]
-    assert (
-        "primary, loss range within an epoch" in evidence_text
-        and "does not hold; scale-free" in evidence_text
-    )
-    assert "the absolute and the scale-free measures disagree" in evidence_text
+    row = table.iloc[0]
+    assert (row["estimate_verdict"], row["estimate_2_verdict"]) == ("does not hold", "holds")
+    assert "the absolute and the scale-free measures disagree" in row["note"]
 
 
 def test_spikes_of_one_model_against_a_model_without_any():
     quiet = steady_curves(noise=0.0, seed=1)
     assert verdicts([volatility("spikes", "higher")], curves={"l2": quiet, "l1": quiet}) == ["does not hold"]
     table = judged([volatility("spikes", "lower")], curves={"l2": quiet, "l1": quiet})
-    assert "the second model has none, so there is no ratio" in table["evidence"][0]
+    assert "the second model has none, so there is no ratio" in table.loc[0, "note"]
+    assert pd.isna(table.loc[0, "estimate"])
 
 
 # --- the importance study -------------------------------------------------------------------------------
@@ -475,14 +517,40 @@ def test_top_features_hold_by_every_measure_that_discriminates():
     assert verdicts([top_features(("a", "c"))]) == ["does not hold"]
 
 
+def test_among_the_top_k_asks_for_fewer_features_above_each_named_one():
+    # a ranks first, b second, c and d last: b is among the top 2 and the top 3, not the top 1;
+    # c is among the top 3 only if d is below it, which the runs do not show (they tie, noise).
+    assert verdicts([{**top_features(("b",)), "among": 2}]) == ["holds"]
+    assert verdicts([{**top_features(("b",)), "among": 1}]) == ["does not hold"]
+    assert verdicts([{**top_features(("a", "b")), "among": 3}]) == ["holds"]
+    table = judged([{**top_features(("c",)), "among": 2}])
+    assert table["verdict"].tolist() == ["does not hold"] and table.loc[0, "among"] == 2
+    # Naming the features in order adds the order between them.
+    assert verdicts([{**top_features(("a", "b")), "ordered": True}]) == ["holds"]
+    assert verdicts([{**top_features(("b", "a")), "ordered": True}]) == ["does not hold"]
+
+
+def test_features_that_share_a_named_ones_importance_are_named():
+    rng = np.random.default_rng(13)
+    base = rng.normal(size=(133, 3))
+    train = pd.DataFrame(
+        {"a": base[:, 0], "b": base[:, 1], "c": base[:, 0] + 0.05 * rng.normal(size=133), "d": base[:, 2]}
+    )
+    table = judged([top_features()], features={"l2norm": train})
+    correlated = table.loc[0, "correlated"]
+    assert correlated.startswith("a with c (r 0.99") and "b with" not in correlated
+    assert "their importance is shared with correlated features: a with c" in table["evidence"][0]
+    assert pd.isna(judged([top_features()]).loc[0, "correlated"])
+
+
 def test_a_non_discriminating_measure_abstains_instead_of_vetoing():
     rng = np.random.default_rng(7)
     ordered = np.tile([4.0, 3.0, 1.0, 0.9], (60, 1)) + 0.01 * rng.uniform(size=(60, 4))
     scores = study_scores(ordered / 10, rng.uniform(size=(60, 4)), ordered)
     table = judged([top_features()], ranks={"l2norm": rank_features(scores)}, scores={"l2norm": scores})
     assert table["verdict"].tolist() == ["holds"]
-    assert "by weight score: abstains, it does not discriminate" in table["evidence"][0]
-    assert "mean rank (95 % interval of the mean)" in table["evidence"][0]
+    assert table.loc[0, "measures_abstaining"] == "weight"
+    assert table.loc[0, "measures_voting"] == "gradient, permutation"
 
 
 def test_discriminating_measures_that_disagree_leave_it_undecided():
@@ -491,7 +559,7 @@ def test_discriminating_measures_that_disagree_leave_it_undecided():
     other = np.tile([4.0, 1.0, 3.0, 0.9], (60, 1)) + 0.01 * rng.uniform(size=(60, 4))
     scores = study_scores(ordered / 10, ordered, other)
     table = judged([top_features()], ranks={"l2norm": rank_features(scores)}, scores={"l2norm": scores})
-    assert table["verdict"].tolist() == ["undecided"] and "point opposite ways" in table["evidence"][0]
+    assert table["verdict"].tolist() == ["undecided"] and "point opposite ways" in table.loc[0, "note"]
 
 
 def test_kendalls_w_is_friedmans_statistic_scaled():
@@ -518,6 +586,7 @@ def test_a_common_range_is_judged_from_the_normalised_training_spread():
     assert verdicts([RANGE], features={"l2norm": close}) == ["holds"]
     table = judged([RANGE], features={"l2norm": apart})
     assert table["verdict"].tolist() == ["does not hold"]
+    assert table.loc[0, ["side_a", "side_b"]].tolist() == ["d", "a"]
     assert "largest d" in table["evidence"][0] and "smallest a" in table["evidence"][0]
     assert "share a range" not in table["evidence"][0]
 
@@ -560,5 +629,6 @@ def test_no_influence_to_compare_when_raw_features_teach_nothing():
     chance = study_scores(np.zeros((60, 4)), status="chance")
     table = judged([INFLUENCE], scores={**evidence().scores, "none": chance})
     assert table["verdict"].tolist() == ["undecided"]
-    assert table["evidence"][0].startswith("no run learned, with some feature whose shuffling costs accuracy")
-    assert "raw features: 60 at chance (runs 0, 1, 2" in table["evidence"][0]
+    assert table.loc[0, "note"].startswith("too few runs learned, with some feature whose shuffling")
+    assert "raw features: 60 at chance (runs 0, 1, 2" in table.loc[0, "runs_named"]
+    assert table.loc[0, "sample"] == 0 and pd.isna(table.loc[0, "estimate"])

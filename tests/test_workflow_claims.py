@@ -5,7 +5,7 @@ import pytest
 import yaml
 from conftest import run_snakemake
 
-from winenet.verdicts import VERDICTS
+from winenet.verdicts.evidence import VERDICTS
 
 pytestmark = pytest.mark.workflow
 

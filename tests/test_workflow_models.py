@@ -1,5 +1,6 @@
 """The whole DAG on a tiny config: every output exists, has the right shape, and is reproducible."""
 
+import html
 import json
 
 import matplotlib.image
@@ -9,7 +10,8 @@ import pytest
 import yaml
 from conftest import TINY, make_project, run_snakemake
 
-from winenet.verdicts import VERDICTS
+from winenet.verdicts.columns import COLUMNS, NAMES
+from winenet.verdicts.evidence import VERDICTS
 
 pytestmark = pytest.mark.workflow
 
@@ -159,8 +161,19 @@ def test_importance_study_under_every_normalisation(finished_runs):
 
 def test_claims_table_judges_every_declared_claim(finished_runs):
     project = finished_runs[0]
-    claims = pd.read_csv(project / "results/claims.csv")
-    assert list(claims.columns) == ["claim", "verdict", "evidence", "conditions", "rule"]
+    claims = pd.read_parquet(project / "results/claims.parquet")
+    # The verdicts as data: typed columns, numbers as numbers, the CSV the same columns.
+    assert list(claims.columns) == list(NAMES)
+    assert {column.name: str(claims[column.name].dtype) for column in COLUMNS} == {
+        column.name: column.dtype for column in COLUMNS
+    }
+    assert list(pd.read_csv(project / "results/claims.csv").columns) == list(NAMES)
+    assert (
+        not claims.select_dtypes("number")
+        .apply(lambda c: c.astype("float64").isin([np.inf, -np.inf]))
+        .any()
+        .any()
+    )
     assert claims["verdict"].isin(VERDICTS).all()
     declared = [
         s["text"] for s in yaml.safe_load((project / "config.yaml").read_text())["claims"]["statements"]
@@ -178,7 +191,22 @@ def test_report_is_written_after_the_run(finished_runs):
     html = (finished_runs[0] / "results/report.html").read_text()
     assert "training_curves.png" in html and "confusion_matrix.png" in html
     assert "rank_heatmap_gradient.png" in html and "Most important" in html
-    assert "claims.csv" in html
+    for shown in ("claims.csv", "claims.html", "verdicts.html", "claims.png"):
+        assert shown in html, shown
+
+
+def test_the_claims_are_shown_as_evidence_a_glance_and_a_figure(finished_runs):
+    project = finished_runs[0]
+    claims = pd.read_parquet(project / "results/claims.parquet")
+    page = (project / "results/claims.html").read_text()
+    glance = (project / "results/verdicts.html").read_text()
+    for row in claims.itertuples():
+        assert html.escape(row.evidence) in page
+    for claim in claims["claim"].unique():
+        assert html.escape(claim) in glance
+    # A verdict reads as its symbol and word, not its colour alone.
+    assert "✓ holds" in glance and "✗ does not hold" in glance and "? undecided" in glance
+    assert (project / "results/figures/claims.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_same_config_gives_identical_bytes(finished_runs):
@@ -189,7 +217,8 @@ def test_same_config_gives_identical_bytes(finished_runs):
     paths += [
         f"results/importance/{n}/{name}" for n in NORMALISATIONS for name in ("scores.parquet", "summary.csv")
     ]
-    paths += ["results/claims.csv"]
+    paths += ["results/claims.parquet", "results/claims.csv", "results/claims.html", "results/verdicts.html"]
+    paths += ["results/figures/claims.png"]
     paths += ["results/beyond/l1_methods.csv", "results/figures/beyond/l1_methods.png"]
     paths += [f"results/beyond/{name}.csv" for name in BEYOND_TABLES]
     paths += [f"results/figures/beyond/{name}.png" for name in BEYOND_FIGURES]

@@ -33,7 +33,8 @@ from winenet.synthetic_evidence import (
     draw_top_features,
     draw_volatility,
 )
-from winenet.verdicts import VERDICTS, judge_claims
+from winenet.verdicts.evidence import VERDICTS
+from winenet.verdicts.settle import judge_claims
 
 
 @dataclass(frozen=True)

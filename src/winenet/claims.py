@@ -25,7 +25,7 @@ KIND_DEFAULTS: dict[str, dict] = {
     "baselines": {"networks": None, "relation": "not_worse", "normalisation": None, "margin": None},
     "overfitting": {"overfits": True},
     "volatility": {},
-    "top_features": {"measures": None, "normalisation": None},
+    "top_features": {"measures": None, "normalisation": None, "among": None, "ordered": False},
     "normalisation": {"normalisation": None, "effect": "equal_influence", "factor": None},
 }
 # The raw features, which the effect of a normalisation is judged against.
@@ -110,11 +110,25 @@ def statement_problems(
                 for name in statement["features"]
                 if name not in features
             ]
-            if len(statement["features"]) >= len(features):
+            top = statement.get("among") or len(statement["features"])
+            if top >= len(features):
                 problems.append(
-                    f"{where}: names {len(statement['features'])} top features of {len(features)}; "
-                    "a ranking claim needs features left below them"
+                    f"{where}: a top {top} of {len(features)} features; a ranking claim needs features "
+                    "left below them"
                 )
+        if kind == "top_features":
+            problems += _ranking_problems(statement, where)
+    return problems
+
+
+def _ranking_problems(statement: Mapping, where: str) -> list[str]:
+    """What makes a ranking claim impossible or empty: more features than places, an order of one."""
+    named, among = len(statement["features"]), statement.get("among")
+    problems = []
+    if among is not None and among < named:
+        problems.append(f"{where}: {named} features cannot all be among the top {among}")
+    if statement.get("ordered") and named < 2:
+        problems.append(f"{where}: ordered needs at least two features to order")
     return problems
 
 

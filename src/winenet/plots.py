@@ -289,17 +289,25 @@ def interval_comparison(table: pd.DataFrame, title: str) -> Figure:
 
 
 @house_style()
-def difference_intervals(differences: pd.DataFrame, title: str, xlabel: str) -> Figure:
+def difference_intervals(
+    differences: pd.DataFrame, title: str, xlabel: str, margin: float | None = None
+) -> Figure:
     """Paired differences ``model_a - model_b`` with their intervals, one row per pair; zero marked.
 
-    With a ``normalisation`` column the pairs are coloured by it.
+    With a ``normalisation`` column the pairs are coloured by it. ``margin`` (an accuracy
+    difference, the claims' ``margin``) is drawn as the band within which two models count as the
+    same: an interval inside it shows them equivalent, one beyond it a difference a claim can use.
     """
     require_columns(
         differences, ["model_a", "model_b", "mean_difference", "ci_low", "ci_high"], "differences"
     )
-    figure = Figure(figsize=(7.5, 0.3 * len(differences) + 1.6), layout="constrained")
+    figure = Figure(figsize=(7.5, 0.3 * len(differences) + 1.9), layout="constrained")
     axis = figure.subplots()
     y = np.arange(len(differences))[::-1]
+    if margin is not None:
+        axis.axvspan(
+            -margin, margin, color="#2da44e", alpha=0.13, linewidth=0, label=f"the claims' margin ±{margin:g}"
+        )
     groups = (
         differences["normalisation"] if "normalisation" in differences else pd.Series([""] * len(differences))
     )
@@ -311,14 +319,21 @@ def difference_intervals(differences: pd.DataFrame, title: str, xlabel: str) -> 
             [mean - rows["ci_low"].to_numpy(dtype=float), rows["ci_high"].to_numpy(dtype=float) - mean]
         )
         axis.errorbar(
-            mean, y[chosen], xerr=error, fmt="o", color=f"C{k}", capsize=3, markersize=4, label=group or None
+            mean,
+            y[chosen],
+            xerr=error,
+            fmt="o",
+            color=f"C{k}",
+            capsize=3,
+            markersize=4,
+            label=f"normalisation {group}" if group else None,
         )
     axis.axvline(0, color="grey", linestyle="--", linewidth=1)
     labels = [f"{a} - {b}" for a, b in zip(differences["model_a"], differences["model_b"], strict=True)]
     axis.set_yticks(y, labels)
     axis.set(title=title, xlabel=xlabel, ylim=(-0.8, len(differences) - 0.2))
-    if "normalisation" in differences:
-        axis.legend(title="normalisation", loc="lower right", fontsize=8)
+    if "normalisation" in differences or margin is not None:
+        axis.legend(loc="lower right", fontsize=8)
     return figure
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from winenet.importance import rank_features
-from winenet.verdicts import Evidence, SeedCurves
+from winenet.verdicts.evidence import Evidence, SeedCurves
 
 CASES = ("true with a margin", "at the boundary", "false")
 # Epochs of a simulated training: the rules read the curves' shape, which more epochs only lengthen.

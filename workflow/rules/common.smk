@@ -186,7 +186,7 @@ def final_targets():
         *rules.plot_l1_methods.output,
         *rules.plot_cv_summary.output,
         *rules.importance_sensitivity.output,
-        *rules.claims.output,
+        *rules.report_claims.output,
         *expand(rules.evaluate.output.report, model=MODELS),
         *expand(rules.plot_model.output, model=MODELS),
         *expand(per_normalisation, normalisation=NORMALISATIONS),

@@ -54,9 +54,11 @@ rule plot_model:
     log:
         "results/logs/plot_model/{model}.log",
     params:
-        model=model_settings,
-        network=config["network"],
-        training=config["training"],
+        penalty=lambda wildcards: model_settings(wildcards)["penalty"],
+        coefficient=lambda wildcards: model_settings(wildcards)["coefficient"],
+        hidden=config["network"]["hidden"],
+        learning_rate=config["training"]["learning_rate"],
+        batch_size=config["training"]["batch_size"],
         dpi=config["figures"]["dpi"],
     script:
         adapter("plot_model")

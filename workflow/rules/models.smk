@@ -46,7 +46,8 @@ rule evaluate:
     log:
         "results/logs/evaluate/{model}.log",
     params:
-        model=model_settings,
+        penalty=lambda wildcards: model_settings(wildcards)["penalty"],
+        coefficient=lambda wildcards: model_settings(wildcards)["coefficient"],
     script:
         adapter("evaluate")
 

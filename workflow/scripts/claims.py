@@ -1,4 +1,4 @@
-"""Rule claims: the run's outputs -> a verdict, its evidence and its rule for each declared claim."""
+"""Rule claims: the run's outputs -> a verdict on each declared claim, with every number it rests on."""
 
 import sys
 
@@ -9,7 +9,9 @@ start_job(snakemake)
 import pandas as pd  # noqa: E402
 
 from winenet.artifacts import read_json, read_parquet  # noqa: E402
-from winenet.verdicts import COLUMNS, GLANCE_COLUMNS, Evidence, judge_claims, seed_curves  # noqa: E402
+from winenet.verdicts.columns import GLANCE_COLUMNS  # noqa: E402
+from winenet.verdicts.evidence import Evidence, seed_curves  # noqa: E402
+from winenet.verdicts.settle import judge_claims  # noqa: E402
 
 inputs, params = snakemake.input, snakemake.params
 
@@ -34,6 +36,5 @@ evidence = Evidence(
     reference_sha256=params.reference_sha256,
 )
 claims = judge_claims(params.statements, evidence)
-claims[COLUMNS].to_csv(snakemake.output.table, index=False)
-claims[GLANCE_COLUMNS].to_csv(snakemake.output.glance, index=False)
+claims.to_parquet(snakemake.output[0], index=False)
 print(claims[GLANCE_COLUMNS].to_string(index=False), file=sys.stderr)

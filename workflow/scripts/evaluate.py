@@ -21,15 +21,13 @@ from winenet.preprocessing import model_arrays  # noqa: E402
 normalisation = read_json(snakemake.input.normalisation)
 test = read_parquet(snakemake.input.test)
 x, _ = model_arrays(test, normalisation)
-model = snakemake.params.model
-network = Network.from_parameters(
-    load_parameters(snakemake.input.weights), model["penalty"], model["coefficient"]
-)
+penalty, coefficient = snakemake.params.penalty, snakemake.params.coefficient
+network = Network.from_parameters(load_parameters(snakemake.input.weights), penalty, coefficient)
 classes = normalisation["classes"]
 predictions = predict_table(
     network, x, test["row"].to_numpy(), test[normalisation["label"]].to_numpy(), classes
 )
-metrics = {"penalty": model["penalty"], "coefficient": model["coefficient"]}
+metrics = {"penalty": penalty, "coefficient": coefficient}
 metrics |= classification_metrics(predictions, classes) | learning_status(predictions)
 
 predictions.to_parquet(snakemake.output.predictions, index=False)

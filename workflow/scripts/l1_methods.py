@@ -14,13 +14,15 @@ from winenet.training import fit_model  # noqa: E402
 
 normalisation = read_json(snakemake.input.normalisation)
 train, test = read_parquet(snakemake.input.train), read_parquet(snakemake.input.test)
-coefficient = snakemake.params.model["coefficient"]
+params = snakemake.params
+coefficient = params.coefficient
+training = {key: getattr(params, key) for key in ("learning_rate", "batch_size", "epochs", "seed")}
 proximal, proximal_history = fit_model(
     train,
     test,
     normalisation,
-    hidden=snakemake.params.network["hidden"],
-    training=snakemake.params.training,
+    hidden=params.hidden,
+    training=training,
     penalty="l1_proximal",
     coefficient=coefficient,
     name="the proximal L1 model",

@@ -27,5 +27,6 @@ save_figure(interval_comparison(accuracy, title), snakemake.output.cross_validat
 
 differences = read_csv(snakemake.input.differences)
 title = "Paired differences in accuracy on the same folds"
-xlabel = "difference in accuracy (corrected 95 % interval)"
-save_figure(difference_intervals(differences, title, xlabel), snakemake.output.differences, dpi)
+xlabel = "difference in accuracy (corrected 95 % interval); the band: the claims' margin"
+figure = difference_intervals(differences, title, xlabel, margin=float(differences["margin"].iloc[0]))
+save_figure(figure, snakemake.output.differences, dpi)

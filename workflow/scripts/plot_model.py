@@ -15,12 +15,10 @@ normalisation = read_json(inputs.normalisation)
 classes = normalisation["classes"]
 
 history = read_parquet(inputs.history)
-training, settings = params.training, params.model
-sizes = [len(normalisation["features"]), *params.network["hidden"], len(classes)]
+sizes = [len(normalisation["features"]), *params.hidden, len(classes)]
 annotation = (
-    f"model {model}: learning rate {training['learning_rate']}, batch size {training['batch_size']}, "
-    f"layers {'-'.join(map(str, sizes))}, penalty {settings['penalty']}, "
-    f"coefficient {settings['coefficient']}"
+    f"model {model}: learning rate {params.learning_rate}, batch size {params.batch_size}, "
+    f"layers {'-'.join(map(str, sizes))}, penalty {params.penalty}, coefficient {params.coefficient}"
 )
 save_figure(training_curves(epoch_summary(history), history, annotation), output.curves, params.dpi)
 

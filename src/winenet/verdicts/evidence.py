@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -77,18 +77,79 @@ class Evidence:
 class Judgement:
     """One row of the claims table before its statement's rows are settled together.
 
-    A rule that decides alone (from an interval) sets ``verdict``. A rule with p-values leaves it
-    None and gives its two directional errors: ``p_claim``, the error of saying "holds", and
-    ``p_contrary``, that of saying "does not hold"; ``settle`` Holm-adjusts the smaller of the
-    two over the rows of the same statement.
+    ``fields`` holds the row's numbers and names, columns of ``columns.COLUMNS`` (the models, the
+    estimate and its interval, the claim's region, the sample, ...); a number that does not exist
+    is left out, and ``fields["note"]`` says why. A rule that decides alone (from an interval) sets
+    ``verdict``. A rule with p-values leaves it None and gives its two directional errors:
+    ``p_claim``, the error of saying "holds", and ``p_contrary``, that of saying "does not hold";
+    ``settle`` Holm-adjusts the smaller of the two over the rows of the same statement.
     """
 
     claim: str
+    kind: str
     conditions: str
     rule: str
-    evidence: str
-    under: str = ""  # a few words for what this row covers: a normalisation, a network, the seeds
+    under: str  # a few words for what this row covers: a normalisation, a network, the seeds
+    fields: dict = field(default_factory=dict)
     verdict: str | None = None
-    p_claim: float = 1.0
-    p_contrary: float = 1.0
+    p_claim: float | None = None
+    p_contrary: float | None = None
     statement: int = 0  # the index of the statement this row belongs to: its Holm family
+
+    def decide_by_tests(self, p_claim: float, p_contrary: float) -> None:
+        """Leave the verdict to ``settle``, from the two directional errors."""
+        self.p_claim, self.p_contrary = float(p_claim), float(p_contrary)
+
+    def undecided(self, note: str) -> None:
+        """No verdict can be reached: say why (in words; its numbers are fields)."""
+        self.fields["note"] = note
+        self.verdict = "undecided"
+
+
+def interval_fields(interval, suffix: str = "") -> dict:
+    """A ``stats.Interval`` as fields: ``estimate``, ``ci_low``, ``ci_high`` (with ``suffix``), its method.
+
+    A point (every value equal) has its ends at the estimate; the method says there was no spread.
+    """
+    fields = {
+        f"estimate{suffix}": interval.estimate,
+        f"ci_low{suffix}": interval.low,
+        f"ci_high{suffix}": interval.high,
+    }
+    if not suffix:
+        fields["confidence"] = interval.confidence
+        fields["interval"] = {
+            "BCa": "BCa bootstrap",
+            "percentile": "percentile bootstrap",
+            "point": "every value equal, so no spread",
+        }[interval.method]
+    return fields
+
+
+def region(low: float | None = None, high: float | None = None) -> dict:
+    """The estimate's region where the claim holds, as fields (an unbounded side is left out)."""
+    fields = {}
+    if low is not None:
+        fields["claim_low"] = low
+    if high is not None:
+        fields["claim_high"] = high
+    return fields
+
+
+def status_fields(runs: pd.DataFrame, unit: str, treatment: str = "") -> dict:
+    """How many of ``runs`` (columns run, status) diverged or stayed at chance, and which, as fields.
+
+    ``unit`` names them ("seeds", "runs"); ``treatment`` says what the rule did with them. Runs that
+    learned are not named; nothing is said when every run learned.
+    """
+    statuses = runs.drop_duplicates("run").set_index("run")["status"]
+    fields = {"diverged": int((statuses == "diverged").sum()), "at_chance": int((statuses == "chance").sum())}
+    parts = []
+    for status, label in (("diverged", "diverged"), ("chance", "at chance")):
+        named = statuses.index[statuses == status].tolist()
+        if named:
+            shown = ", ".join(str(r) for r in named[:10]) + (" ..." if len(named) > 10 else "")
+            parts.append(f"{len(named)} {label} ({unit} {shown})")
+    if parts:
+        fields["runs_named"] = "; ".join(parts) + (f": {treatment}" if treatment else "")
+    return fields

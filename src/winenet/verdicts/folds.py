@@ -16,8 +16,8 @@ import numpy as np
 
 from winenet.stats import corrected_paired_test, correlated_t_posterior, within
 from winenet.summaries import fold_differences
-from winenet.verdicts.evidence import Evidence, Judgement
-from winenet.verdicts.text import fold_conditions, listed, number, probability, signed
+from winenet.verdicts.evidence import Evidence, Judgement, region
+from winenet.verdicts.text import fold_conditions, listed
 
 # What each relation claims of a minus b.
 RELATIONS = {
@@ -34,15 +34,22 @@ def claim_probability(relation: str, posterior: Mapping) -> float:
     return {"better": a, "not_worse": a + equal, "not_better": equal + b, "equivalent": equal}[relation]
 
 
-def claim_margin(statement: Mapping, evidence: Evidence) -> float:
-    """The accuracy difference the claim tolerates: its own ``margin``, or ``claims.margin``."""
+def claim_margin(statement: Mapping, evidence: Evidence) -> tuple[float, str]:
+    """The accuracy difference the claim tolerates, and where it comes from: its own, or ``claims.margin``."""
     own = statement.get("margin")
-    return float(evidence.settings["margin"] if own is None else own)
+    if own is None:
+        return float(evidence.settings["margin"]), "claims.margin"
+    return float(own), "the claim's own"
 
 
-def _margin_phrase(statement: Mapping, margin: float) -> str:
-    source = "the claim's own" if statement.get("margin") is not None else "claims.margin"
-    return f"margin ±{margin:g} in accuracy ({source})"
+def claim_region(relation: str, margin: float) -> dict:
+    """The region of a minus b where the claim holds, as fields."""
+    return {
+        "better": region(low=margin),
+        "not_worse": region(low=-margin),
+        "not_better": region(high=margin),
+        "equivalent": region(-margin, margin),
+    }[relation]
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ class Pair:
     mean: float
     low: float
     high: float
+    confidence: float
     posterior: Mapping
     diverged: bool
     # Per model: the folds it learned nothing on, as "repeat r fold f".
@@ -79,15 +87,24 @@ def _mean_accuracy(evidence: Evidence, model: str, normalisation: str) -> float:
 
 
 def make_pair(evidence: Evidence, a: str, b: str, normalisation: str, margin: float) -> Pair:
-    """Model a against model b on the folds of one normalisation, with the posterior at ``margin``."""
+    """Model a against model b on the folds of one normalisation, with the posterior at ``margin``.
+
+    The interval has each end at the verdict's error (1 - 2 alpha in all): a one-sided claim's
+    posterior reaches its threshold exactly when the interval's end on that side clears the margin.
+    """
     paired = fold_differences(evidence.per_fold, a, b, normalisation)
     difference = paired["difference"].to_numpy()
     n_train, n_test = float(paired["n_train"].mean()), float(paired["n_test"].mean())
     at_chance = {model: _chance_folds(evidence, model, normalisation) for model in (a, b)}
     accuracy = {model: _mean_accuracy(evidence, model, normalisation) for model in (a, b)}
+    confidence = 1 - 2 * evidence.alpha
     if np.isnan(difference).any():
-        return Pair(a, b, len(difference), math.nan, math.nan, math.nan, {}, True, at_chance, accuracy)
-    test = within(corrected_paired_test(difference, n_train, n_test), ("ci_low", "ci_high"), -1, 1)
+        return Pair(
+            a, b, len(difference), math.nan, math.nan, math.nan, confidence, {}, True, at_chance, accuracy
+        )
+    test = within(
+        corrected_paired_test(difference, n_train, n_test, confidence), ("ci_low", "ci_high"), -1, 1
+    )
     posterior = correlated_t_posterior(difference, n_train, n_test, margin)
     return Pair(
         a,
@@ -96,6 +113,7 @@ def make_pair(evidence: Evidence, a: str, b: str, normalisation: str, margin: fl
         test["mean"],
         test["ci_low"],
         test["ci_high"],
+        confidence,
         posterior,
         False,
         at_chance,
@@ -103,21 +121,32 @@ def make_pair(evidence: Evidence, a: str, b: str, normalisation: str, margin: fl
     )
 
 
-def _pair_phrase(pair: Pair) -> str:
-    return (
-        f"{pair.a} minus {pair.b}: {signed(pair.mean)} (corrected 95 % interval {signed(pair.low)} to "
-        f"{signed(pair.high)})"
-    )
+def _pair_fields(pair: Pair) -> dict:
+    """The difference a minus b with its interval, and each side's mean accuracy, as fields."""
+    return {
+        "estimate": pair.mean,
+        "ci_low": pair.low,
+        "ci_high": pair.high,
+        "confidence": pair.confidence,
+        "interval": "Nadeau-Bengio corrected t",
+        "side_a": pair.a,
+        "value_a": pair.accuracy[pair.a],
+        "side_b": pair.b,
+        "value_b": pair.accuracy[pair.b],
+    }
 
 
-def _chance_phrase(at_chance: Mapping[str, list[str]], total: int) -> str:
-    """ "; plain at chance on 3 of 10 folds (repeat 0 fold 1, ...)" for each model that learned nothing."""
-    parts = [
+def _chance_fields(at_chance: Mapping[str, list[str]], total: int) -> dict:
+    """How many folds the models learned nothing on, and which, as fields."""
+    named = [
         f"{model} at chance on {len(folds)} of {total} folds ({listed(folds, 4)})"
         for model, folds in at_chance.items()
         if folds
     ]
-    return "; " + "; ".join(parts) if parts else ""
+    fields = {"at_chance": sum(len(folds) for folds in at_chance.values())}
+    if named:
+        fields["runs_named"] = "; ".join(named) + ": they count with their accuracy"
+    return fields
 
 
 def _nothing_learned(pair: Pair) -> bool:
@@ -125,59 +154,74 @@ def _nothing_learned(pair: Pair) -> bool:
     return all(len(folds) == pair.folds for folds in pair.at_chance.values())
 
 
-def _comparison_rule(evidence: Evidence, relation: str, margin_text: str) -> str:
+def _comparison_rule(evidence: Evidence, relation: str, margin: float, margin_from: str) -> str:
     threshold = float(evidence.settings["posterior_threshold"])
     claim = RELATIONS[relation].format(a="a", b="b", margin="the margin")
     return (
-        f"correlated Bayesian t-test of a minus b on the same folds (Nadeau-Bengio variance), "
-        f"{margin_text}: P({claim}) at least {threshold:g}, Holm-adjusted over the statement's rows: "
-        f"holds; at most {1 - threshold:.2g}: does not hold"
+        f"correlated Bayesian t-test of a minus b on the same folds (Nadeau-Bengio variance), margin "
+        f"±{margin:g} in accuracy ({margin_from}): P({claim}) at least {threshold:g}, Holm-adjusted over "
+        f"the statement's rows: holds; at most {1 - threshold:.2g}: does not hold"
     )
+
+
+def _common_fields(relation: str, margin: float, margin_from: str, folds: int) -> dict:
+    return {
+        **claim_region(relation, margin),
+        "margin": margin,
+        "margin_from": margin_from,
+        "test": "correlated Bayesian t-test",
+        "statistic_name": "P(claim)",
+        "sample": folds,
+        "sample_unit": "folds",
+    }
 
 
 def judge_comparison(statement: Mapping, evidence: Evidence) -> list[Judgement]:
     """Model a against model b on the same folds and normalisation, per normalisation."""
     a, b, relation = statement["model_a"], statement["model_b"], statement["relation"]
-    margin = claim_margin(statement, evidence)
-    margin_text = _margin_phrase(statement, margin)
+    margin, margin_from = claim_margin(statement, evidence)
+    rule = _comparison_rule(evidence, relation, margin, margin_from)
     judgements = []
     for normalisation in evidence.normalisations(statement):
         pair = make_pair(evidence, a, b, normalisation, margin)
-        judgement = Judgement(
-            statement["text"],
-            fold_conditions(evidence, normalisation),
-            _comparison_rule(evidence, relation, margin_text),
-            "",
-            normalisation,
-        )
+        fields = {
+            "models": f"{a}, {b}",
+            "normalisation": normalisation,
+            "quantity": f"mean accuracy difference over folds, {a} minus {b}",
+            **_common_fields(relation, margin, margin_from, pair.folds),
+            **_chance_fields(pair.at_chance, pair.folds),
+        }
+        conditions = fold_conditions(evidence, normalisation)
+        judgement = Judgement(statement["text"], "comparison", conditions, rule, normalisation, fields)
         judgements.append(judgement)
         if pair.diverged:
-            judgement.evidence = f"a fold of {a} or {b} diverged: no paired comparison; {margin_text}"
-            judgement.verdict = "undecided"
+            fields["diverged"] = 1
+            judgement.undecided(f"a fold of {a} or {b} diverged: no paired comparison")
             continue
         if _nothing_learned(pair):
-            judgement.evidence = (
-                f"{a} and {b} both at chance on every one of {pair.folds} folds: neither learned anything, "
-                f"so there is no accuracy to compare; {margin_text}"
+            judgement.undecided(
+                f"{a} and {b} both at chance on every fold: neither learned anything, so there is no "
+                "accuracy to compare"
             )
-            judgement.verdict = "undecided"
             continue
         probability_claim = claim_probability(relation, pair.posterior)
-        judgement.evidence = (
-            f"{_pair_phrase(pair)} over {pair.folds} folds; mean accuracy {a} {number(pair.accuracy[a])}, "
-            f"{b} {number(pair.accuracy[b])}; "
-            f"P({RELATIONS[relation].format(a=a, b=b, margin=f'{margin:g}')}) "
-            f"{probability(probability_claim)}; {margin_text}{_chance_phrase(pair.at_chance, pair.folds)}"
-        )
-        judgement.p_claim, judgement.p_contrary = 1.0 - probability_claim, probability_claim
+        fields |= _pair_fields(pair) | {"statistic": probability_claim}
+        judgement.decide_by_tests(1.0 - probability_claim, probability_claim)
     return judgements
 
 
 def judge_baselines(statement: Mapping, evidence: Evidence) -> list[Judgement]:
-    """Each network against every baseline under the same normalisation: one row per network."""
+    """Each network against every baseline under the same normalisation: one row per network.
+
+    The row's numbers are those of the least favourable baseline (the lowest P(claim)), which
+    decides; beyond/paired_differences.csv has every pair.
+    """
     relation = statement["relation"]
-    margin = claim_margin(statement, evidence)
-    margin_text = _margin_phrase(statement, margin)
+    margin, margin_from = claim_margin(statement, evidence)
+    rule = _comparison_rule(evidence, relation, margin, margin_from) + (
+        "; against every baseline (intersection-union) for holds, against any (Bonferroni within the "
+        "row) for does not hold; the row shows the least favourable baseline"
+    )
     networks = statement["networks"] or list(evidence.networks)
     judgements = []
     for normalisation in evidence.normalisations(statement):
@@ -187,33 +231,30 @@ def judge_baselines(statement: Mapping, evidence: Evidence) -> list[Judgement]:
             conditions = f"network {network} against {listed(baselines)}, " + fold_conditions(
                 evidence, normalisation, "every model"
             )
-            rule = _comparison_rule(evidence, relation, margin_text)
-            judgement = Judgement(statement["text"], conditions, rule, "", f"{network}, {normalisation}")
-            judgements.append(judgement)
             pairs = [make_pair(evidence, network, baseline, normalisation, margin) for baseline in baselines]
+            folds = pairs[0].folds if pairs else 0
+            fields = {
+                "models": ", ".join([network, *baselines]),
+                "normalisation": normalisation,
+                "quantity": (
+                    f"mean accuracy difference over folds, {network} minus its least favourable baseline"
+                ),
+                **_common_fields(relation, margin, margin_from, folds),
+            }
+            under = f"{network}, {normalisation}"
+            judgement = Judgement(statement["text"], "baselines", conditions, rule, under, fields)
+            judgements.append(judgement)
             if not pairs or any(pair.diverged for pair in pairs):
-                judgement.evidence = (
-                    f"a fold diverged or no baseline was scored: no comparison; {margin_text}"
-                )
-                judgement.verdict = "undecided"
+                fields["diverged"] = int(any(pair.diverged for pair in pairs))
+                judgement.undecided("a fold diverged or no baseline was scored: no comparison")
                 continue
             probabilities = [claim_probability(relation, pair.posterior) for pair in pairs]
-            accuracies = ", ".join(f"{pair.b} {number(pair.accuracy[pair.b])}" for pair in pairs)
-            judgement.evidence = (
-                f"mean accuracy over {pairs[0].folds} folds: {network} {number(pairs[0].accuracy[network])}; "
-                f"{accuracies}; "
-            )
-            judgement.evidence += "; ".join(
-                f"{_pair_phrase(pair)}, "
-                f"P({RELATIONS[relation].format(a=pair.a, b=pair.b, margin=f'{margin:g}')}) "
-                f"{probability(p)}"
-                for pair, p in zip(pairs, probabilities, strict=True)
-            )
+            deciding = int(np.argmin(probabilities))
             at_chance = {model: folds for pair in pairs for model, folds in pair.at_chance.items()}
-            judgement.evidence += f"; {margin_text}{_chance_phrase(at_chance, pairs[0].folds)}"
+            fields |= _pair_fields(pairs[deciding]) | _chance_fields(at_chance, folds)
+            fields["statistic"] = probabilities[deciding]
             # The claim is about every baseline: it holds only if it holds against each one (an
             # intersection-union test). It fails if it fails against any one, a union over the
             # baselines: Bonferroni within the row.
-            judgement.p_claim = 1.0 - min(probabilities)
-            judgement.p_contrary = min(1.0, len(pairs) * min(probabilities))
+            judgement.decide_by_tests(1.0 - min(probabilities), min(1.0, len(pairs) * min(probabilities)))
     return judgements

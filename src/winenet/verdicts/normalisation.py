@@ -15,9 +15,8 @@ import pandas as pd
 
 from winenet.claims import RAW, SPREAD_BY_DEFINITION
 from winenet.stats import bootstrap_interval, independent_interval, one_sided_p
-from winenet.verdicts.evidence import Evidence, Judgement
+from winenet.verdicts.evidence import Evidence, Judgement, interval_fields, region, status_fields
 from winenet.verdicts.seeds import by_interval
-from winenet.verdicts.text import interval_phrase, left_out_runs, number, probability, share
 
 
 def range_normalisations(statement: Mapping, normalisations) -> list[str]:
@@ -39,7 +38,8 @@ def _spread_ratio(*columns, axis=-1):
 
 def judge_common_range(statement: Mapping, evidence: Evidence) -> list[Judgement]:
     """Do the normalised training features share a common spread, within the claim's factor?"""
-    factor = float(statement.get("factor") or evidence.settings["range_factor"])
+    own = statement.get("factor")
+    factor = float(own or evidence.settings["range_factor"])
     names = list(evidence.table["features"])
     chosen = range_normalisations(statement, evidence.design["normalisations"])
     confidence = 1.0 - evidence.alpha / max(len(chosen), 1)
@@ -58,30 +58,33 @@ def judge_common_range(statement: Mapping, evidence: Evidence) -> list[Judgement
             f"{normalisation} normalisation fitted on the {len(train)} training rows of the split test_size "
             f"{split['test_size']:g}, random_state {split['random_state']}"
         )
-        judgement = Judgement(statement["text"], conditions, rule, "", normalisation)
-        judgements.append(judgement)
         values = train[names].to_numpy(dtype=np.float64)
         deviations = pd.Series(values.std(axis=0, ddof=1), index=names)
         largest, smallest = deviations.idxmax(), deviations.idxmin()
-        described = (
-            f"standard deviation of each normalised training feature over {len(train)} rows: largest "
-            f"{largest} {deviations[largest]:.3g}, smallest {smallest} {deviations[smallest]:.3g}"
-        )
+        fields = {
+            "normalisation": normalisation,
+            "quantity": "standard deviation of the normalised training features, largest over smallest",
+            **region(high=factor),
+            "margin": factor,
+            "margin_from": "the claim's own factor" if own else "claims.range_factor",
+            "test": "BCa interval of the ratio against the factor",
+            "sample": len(train),
+            "sample_unit": "training rows",
+            "side_a": largest,
+            "value_a": float(deviations[largest]),
+            "side_b": smallest,
+            "value_b": float(deviations[smallest]),
+        }
+        judgement = Judgement(statement["text"], "normalisation", conditions, rule, normalisation, fields)
+        judgements.append(judgement)
         if deviations[smallest] == 0:
-            judgement.evidence = f"{described}: {smallest} is constant over the training rows, so no ratio"
-            judgement.verdict = "undecided"
+            judgement.undecided(f"{smallest} is constant over the training rows, so there is no ratio")
             continue
         interval = bootstrap_interval(list(values.T), _spread_ratio, paired=True, confidence=confidence)
         if interval is None:
-            judgement.evidence = (
-                f"{described}; the ratio has no interval: a feature is constant in some resamples"
-            )
-            judgement.verdict = "undecided"
+            judgement.undecided("the ratio has no interval: a feature is constant in some resamples")
             continue
-        judgement.evidence = (
-            f"{described}; largest over smallest {number(interval.estimate, 2)} "
-            f"({interval_phrase(interval, 2)}); a common range means below {factor:g}"
-        )
+        fields |= interval_fields(interval)
         judgement.verdict = by_interval(interval, -math.inf, factor)
     return judgements
 
@@ -106,14 +109,11 @@ def _usable_scores(scores: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(columns=features).sort_index()
 
 
-def _runs_learned(count: int) -> str:
-    return {0: "no run learned", 1: "only 1 run learned"}.get(count, f"only {count} runs learned")
-
-
 def judge_equal_influence(statement: Mapping, evidence: Evidence) -> list[Judgement]:
     """Do the features influence the model more equally than on raw features, run by run?"""
     margin = float(evidence.settings["ratio_margin"])
     bound = math.log1p(margin)
+    confidence = 1 - 2 * evidence.alpha
     rule = (
         "per run of the importance study, the number of features the model relies on, (Σp)²/Σp² over the "
         "features' positive permutation importances p (1 when one feature carries it all, the feature "
@@ -133,8 +133,6 @@ def judge_equal_influence(statement: Mapping, evidence: Evidence) -> list[Judgem
             f"{len(normalised)} of {scores['run'].nunique()} runs learned; raw features: {len(raw)} of "
             f"{raw_scores['run'].nunique()} runs learned"
         )
-        judgement = Judgement(statement["text"], conditions, rule, "", normalisation)
-        judgements.append(judgement)
         both = pd.DataFrame(
             {
                 "normalised": effective_features(normalised.loc[runs].to_numpy()),
@@ -142,33 +140,51 @@ def judge_equal_influence(statement: Mapping, evidence: Evidence) -> list[Judgem
             },
             index=runs,
         ).dropna()
+        named = [
+            f"{name}: {status_fields(table, 'runs')['runs_named']}"
+            for name, table in ((normalisation, scores), ("raw features", raw_scores))
+            if "runs_named" in status_fields(table, "runs")
+        ]
+        fields = {
+            "normalisation": normalisation,
+            "quantity": "effective number of features the model relies on, normalised over raw, per run",
+            **region(low=1 + margin),
+            "margin": margin,
+            "margin_from": "claims.ratio_margin",
+            "test": "one-sided t-test over paired runs of the log ratio",
+            "statistic_name": "t over runs",
+            "sample": len(both),
+            "sample_unit": "paired runs with influence under both",
+            "side_a": normalisation,
+            "side_b": "raw features",
+        }
+        if named:
+            fields["runs_named"] = "; ".join(named) + ": left out"
+        judgement = Judgement(statement["text"], "normalisation", conditions, rule, normalisation, fields)
+        judgements.append(judgement)
         if len(both) < 3:
-            why = []
-            for name, table in ((normalisation, scores), ("raw features", raw_scores)):
-                left_out = left_out_runs(table)
-                if left_out:
-                    why.append(f"{name}: {left_out}")
-            judgement.evidence = (
-                f"{_runs_learned(len(both))}, with some feature whose shuffling costs accuracy, under both "
-                f"{normalisation} and raw features: too few to compare the features' influence "
-                f"(left out: {'; '.join(why) or 'none, but no feature mattered'})"
+            judgement.undecided(
+                f"too few runs learned, with some feature whose shuffling costs accuracy, under both "
+                f"{normalisation} and raw features to compare the features' influence (at least 3)"
             )
-            judgement.verdict = "undecided"
             continue
         logs = np.log(both)
         ratio = (logs["normalised"] - logs["raw"]).to_numpy()
-        interval = independent_interval(ratio)
-        p_claim = float(one_sided_p(ratio - bound, "greater"))
-        low, middle, high = (math.exp(interval[key]) for key in ("ci_low", "mean", "ci_high"))
-        judgement.evidence = (
-            f"features the model relies on, geometric mean over {share(len(both), len(runs))} paired runs "
-            f"with influence under both: {normalisation} {number(math.exp(logs['normalised'].mean()), 2)}, "
-            f"raw features {number(math.exp(logs['raw'].mean()), 2)}; ratio {number(middle, 2)} (95 % "
-            f"interval {number(low, 2)} to {number(high, 2)}); more equal means above {1 + margin:.2f}; "
-            f"one-sided p {probability(p_claim)}"
+        interval = independent_interval(ratio, confidence)
+        fields |= {
+            "estimate": math.exp(interval["mean"]),
+            "ci_low": math.exp(interval["ci_low"]),
+            "ci_high": math.exp(interval["ci_high"]),
+            "confidence": confidence,
+            "interval": "t over runs of the log ratio",
+            "value_a": math.exp(logs["normalised"].mean()),
+            "value_b": math.exp(logs["raw"].mean()),
+        }
+        if interval["se"] > 0:
+            fields["statistic"] = (interval["mean"] - bound) / interval["se"]
+        judgement.decide_by_tests(
+            float(one_sided_p(ratio - bound, "greater")), float(one_sided_p(ratio - bound, "less"))
         )
-        judgement.p_claim = p_claim
-        judgement.p_contrary = float(one_sided_p(ratio - bound, "less"))
     return judgements
 
 

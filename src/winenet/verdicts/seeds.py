@@ -15,16 +15,15 @@ import numpy as np
 from scipy import stats as scipy_stats
 
 from winenet.stats import bootstrap_interval
-from winenet.verdicts.evidence import Evidence, Judgement, SeedCurves
-from winenet.verdicts.text import (
-    excluded_seeds,
-    interval_phrase,
-    listed,
-    number,
-    probability,
-    seed_conditions,
-    share,
+from winenet.verdicts.evidence import (
+    Evidence,
+    Judgement,
+    SeedCurves,
+    interval_fields,
+    region,
+    status_fields,
 )
+from winenet.verdicts.text import listed, seed_conditions
 
 # --- accuracy: a reported value against the typical seed, at the resolution of the validation rows ----
 
@@ -53,68 +52,102 @@ def _sign_test(count: int, total: int, alternative: str) -> float:
     return float(scipy_stats.binomtest(count, total, 0.5, alternative=alternative).pvalue)
 
 
+def median_interval(values: np.ndarray, confidence: float) -> tuple[float | None, float | None]:
+    """The sign test's interval of the median of ``values`` ``(n,)`` (order statistics, scipy's).
+
+    Each end is a one-sided bound at ``(1 + confidence) / 2``; an end the values cannot give (too
+    few of them, or a diverged seed at ``-inf``) is None.
+    """
+    bounds = scipy_stats.quantile_test(values, q=0.0, p=0.5).confidence_interval(confidence)
+    return tuple(float(end) if np.isfinite(end) else None for end in (bounds.low, bounds.high))
+
+
 def judge_accuracy(statement: Mapping, evidence: Evidence) -> list[Judgement]:
     """Is the typical (median) seed's accuracy in the window the reported value stands for?"""
     model, value = statement["model"], float(statement["value"])
     rows = evidence.validation_rows
-    low, high, counts = accuracy_window(value, rows)
+    low, high, _ = accuracy_window(value, rows)
     runs = evidence.seeds[model]
     # A seed that diverged has no accuracy: it did not reach the figure, so it counts below it.
     accuracy = np.where(runs["status"] == "diverged", -np.inf, runs["accuracy"].to_numpy(dtype=np.float64))
     total = len(accuracy)
     below, above = int(np.sum(accuracy < low)), int(np.sum(accuracy > high))
-    inside = total - below - above
-    stands_for = (
-        f"the attainable {', '.join(f'{k}/{rows}' for k in counts)}"
-        if counts
-        else f"no attainable k/{rows} rounds to it"
-    )
     rule = (
         "the typical seed (the median validation accuracy over seeds) against the window the reported "
         "value stands for on these validation rows (the accuracies k/n that round to it, and half a row "
         "each side): sign tests that fewer than half the seeds fall below it and fewer than half above "
         "it, both at the required error: holds; that more than half fall on one side (Bonferroni over "
-        "the two sides): does not hold"
+        "the two sides): does not hold; the interval of the median is the two sign tests' own"
     )
     under = f"{evidence.design['seeds']['count']} seeds"
-    judgement = Judgement(statement["text"], seed_conditions(evidence, [model]), rule, "", under)
+    fields = {
+        "models": model,
+        "normalisation": evidence.design["normalisations"][0],
+        "quantity": "median validation accuracy over seeds",
+        **region(low, high),
+        "claimed": value,
+        "rows": rows,
+        "test": "sign tests on the seeds below and above the window",
+        "sample": total,
+        "sample_unit": "seeds",
+        **status_fields(runs, "seeds", "a diverged seed counts below the window"),
+    }
+    if model in evidence.metrics:
+        fields["model_accuracy"] = evidence.metrics[model]["accuracy"]
+    judgement = Judgement(
+        statement["text"], "accuracy", seed_conditions(evidence, [model]), rule, under, fields
+    )
     if total < 1:
-        judgement.evidence = "no seed was trained"
-        judgement.verdict = "undecided"
+        judgement.undecided("no seed was trained")
         return [judgement]
+    fields |= {"seeds_inside": total - below - above, "seeds_below": below, "seeds_above": above}
     # The median counts a diverged seed below, as the sign tests do, so the two cannot disagree.
     typical = float(np.median(accuracy))
-    median = f"median seed {number(typical)}" if np.isfinite(typical) else "the median seed diverged"
+    if np.isfinite(typical):
+        fields["estimate"] = typical
+    else:
+        fields["note"] = "the median seed diverged"
+    # Each side at the verdict's error: the interval is the one the two sign tests decide by.
+    confidence = 1 - 2 * evidence.alpha
+    fields["ci_low"], fields["ci_high"] = median_interval(accuracy, confidence)
+    if fields["ci_low"] is None or fields["ci_high"] is None:
+        missing = "too few seeds, or too many diverged, for an end of the sign tests' interval"
+        fields["note"] = "; ".join(filter(None, [fields.get("note"), missing]))
+    fields |= {"confidence": confidence, "interval": "sign test"}
     fewer_below, fewer_above = _sign_test(below, total, "less"), _sign_test(above, total, "less")
     more_below, more_above = _sign_test(below, total, "greater"), _sign_test(above, total, "greater")
-    judgement.evidence = (
-        f"{median}; the reported {value:g} stands for {number(low)} to {number(high)} on {rows} validation "
-        f"rows ({stands_for}); {share(inside, total)} seeds inside, {below} below, {above} above; "
-        f"sign tests: fewer than half below p {probability(fewer_below)}, fewer than half above "
-        f"p {probability(fewer_above)}{excluded_seeds(runs)}"
-    )
-    if model in evidence.metrics:
-        judgement.evidence += f"; this run's model {number(evidence.metrics[model]['accuracy'])}"
     # Both sides must hold (an intersection-union test); either side alone refutes it.
-    judgement.p_claim = max(fewer_below, fewer_above)
-    judgement.p_contrary = min(1.0, 2 * min(more_below, more_above))
+    p_claim = max(fewer_below, fewer_above)
+    p_contrary = min(1.0, 2 * min(more_below, more_above))
+    if p_claim <= p_contrary:
+        name = "seeds below the window" if fewer_below >= fewer_above else "seeds above the window"
+        count = below if fewer_below >= fewer_above else above
+    else:
+        name = "seeds below the window" if more_below <= more_above else "seeds above the window"
+        count = below if more_below <= more_above else above
+    fields |= {"statistic_name": name, "statistic": count}
+    judgement.decide_by_tests(p_claim, p_contrary)
     return [judgement]
 
 
 # --- the seeds' recorded trainings: overfitting, volatility and spikes ---------------------------------
 
 
-def _trained_runs(evidence: Evidence, models: Sequence[str]) -> tuple[np.ndarray, str]:
-    """Runs that no model of ``models`` lost to divergence, and a phrase naming those left out."""
+def _trained_runs(evidence: Evidence, models: Sequence[str]) -> tuple[np.ndarray, dict]:
+    """Runs that no model of ``models`` lost to divergence, and fields naming those left out."""
     tables = [evidence.seeds[model] for model in models]
     usable = set(tables[0]["run"])
-    left_out = []
+    diverged, named = set(), []
     for model, runs in zip(models, tables, strict=True):
-        diverged = runs.loc[runs["status"] == "diverged", "run"].tolist()
-        usable -= set(diverged)
-        if diverged:
-            left_out.append(f"{model}: seeds {listed(diverged)} diverged and are left out")
-    return np.array(sorted(usable)), ("; " + "; ".join(left_out) if left_out else "")
+        lost = runs.loc[runs["status"] == "diverged", "run"].tolist()
+        usable -= set(lost)
+        diverged |= set(lost)
+        if lost:
+            named.append(f"{model}: seeds {listed(lost)} diverged")
+    fields = {"diverged": len(diverged)}
+    if named:
+        fields["runs_named"] = "; ".join(named) + ": left out"
+    return np.array(sorted(usable)), fields
 
 
 def by_interval(interval, low: float = -math.inf, high: float = math.inf) -> str:
@@ -163,7 +196,8 @@ def judge_overfitting(statement: Mapping, evidence: Evidence) -> list[Judgement]
     cannot understate it).
     """
     model, overfits = statement["model"], bool(statement["overfits"])
-    limit = 1.0 + float(evidence.settings["ratio_margin"])
+    margin = float(evidence.settings["ratio_margin"])
+    limit = 1.0 + margin
     curves: SeedCurves = evidence.curves[model]
     epochs = curves.validation_loss.shape[1]
     window = max(1, epochs // 10)
@@ -176,12 +210,25 @@ def judge_overfitting(statement: Mapping, evidence: Evidence) -> list[Judgement]
         f"claims.ratio_margin): {rises}; of the own-minimum ratio at most {limit:.2f}: {stays}"
     )
     under = f"{evidence.design['seeds']['count']} seeds"
-    judgement = Judgement(statement["text"], seed_conditions(evidence, [model]), rule, "", under)
-    usable, left_out = _trained_runs(evidence, [model])
+    usable, fields = _trained_runs(evidence, [model])
     keep = np.isin(curves.runs, usable)
+    fields |= {
+        "models": model,
+        "normalisation": evidence.design["normalisations"][0],
+        "quantity": "validation loss at the end over its lowest stretch, found on the other seeds",
+        **(region(low=limit) if overfits else region(high=limit)),
+        "margin": margin,
+        "margin_from": "claims.ratio_margin",
+        "test": "BCa intervals of the two ratios against the margin",
+        "sample": int(keep.sum()),
+        "sample_unit": "seeds",
+        "side_a": "training",
+        "side_b": "validation",
+    }
+    conditions = seed_conditions(evidence, [model])
+    judgement = Judgement(statement["text"], "overfitting", conditions, rule, under, fields)
     if epochs < 10 or keep.sum() < 3:
-        judgement.evidence = f"{keep.sum()} seeds of {epochs} epochs{left_out}: too few to see a trend"
-        judgement.verdict = "undecided"
+        judgement.undecided("too few seeds or epochs to see a trend (at least 3 seeds of 10 epochs)")
         return [judgement]
 
     def per_epoch(values):
@@ -190,24 +237,18 @@ def judge_overfitting(statement: Mapping, evidence: Evidence) -> list[Judgement]
     measured = validation_rises(per_epoch(curves.validation_loss), per_epoch(curves.train_loss), window)
     crossed = bootstrap_interval([measured["crossed"]], np.mean)
     own = bootstrap_interval([measured["own"]], np.mean)
-    lowest_epoch = int(np.median(measured["chosen"])) + window // 2 + 1
-    judgement.evidence = (
-        f"validation loss at the end over its lowest stretch, mean over {len(measured['own'])} seeds: "
-        f"{number(crossed.estimate, 2)} ({interval_phrase(crossed, 2)}) with the stretch where the other "
-        f"seeds' mean is lowest (around epoch {lowest_epoch} for the median seed), "
-        f"{number(own.estimate, 2)} ({interval_phrase(own, 2)}) with each seed's own lowest; overfitting "
-        f"means above {limit:.2f}; the training loss meanwhile went to "
-        f"{number(np.mean(measured['fall']), 3)} times its value then; over the last {window} epochs "
-        "training accuracy "
-        f"{number(per_epoch(curves.train_accuracy)[:, -window:].mean())}, validation accuracy "
-        f"{number(per_epoch(curves.validation_accuracy)[:, -window:].mean())}{left_out}"
-    )
-    if by_interval(crossed, limit) == "holds":
-        judgement.verdict = rises
-    elif by_interval(own, -math.inf, limit + 1e-12) == "holds":
-        judgement.verdict = stays
-    else:
-        judgement.verdict = "undecided"
+    crossed_says = rises if by_interval(crossed, limit) == "holds" else "undecided"
+    own_says = stays if by_interval(own, -math.inf, limit + 1e-12) == "holds" else "undecided"
+    fields |= interval_fields(crossed) | interval_fields(own, "_2")
+    fields |= {
+        "quantity_2": "the same, at each seed's own lowest stretch",
+        "estimate_verdict": crossed_says,
+        "estimate_2_verdict": own_says,
+        "train_loss_ratio": float(np.mean(measured["fall"])),
+        "value_a": float(per_epoch(curves.train_accuracy)[:, -window:].mean()),
+        "value_b": float(per_epoch(curves.validation_accuracy)[:, -window:].mean()),
+    }
+    judgement.verdict = crossed_says if crossed_says != "undecided" else own_says
     return [judgement]
 
 
@@ -257,38 +298,34 @@ def _ratio_verdict(first, second, relation: str, bound: float) -> tuple[str, obj
     interval = bootstrap_interval([first, second], _ratio_of_means, paired=True)
     if interval is None:
         return "undecided", None, "the ratio has no interval: the second model is zero in some resamples"
-    region = (-math.inf, bound) if relation == "lower" else (bound, math.inf)
-    return by_interval(interval, *region), interval, ""
+    region_ = (-math.inf, bound) if relation == "lower" else (bound, math.inf)
+    return by_interval(interval, *region_), interval, ""
 
 
-def _volatility_measures(measure: str, halves: dict, factor: float) -> tuple[dict, dict, str, str]:
-    """Per model: the primary (absolute) and the scale-free values per seed, and what each measures."""
+# What each volatility measure is, primary (the report's absolute one) and scale-free.
+MEASURE_QUANTITIES = {
+    "range": (
+        "loss range within an epoch (largest minus smallest batch loss), a's mean over b's",
+        "the same over the epoch's mean loss",
+    ),
+    "spikes": (
+        "share of batch-to-batch rises above one height for both (spike_height), a's mean over b's",
+        "the same, each run against its own median change",
+    ),
+}
+
+
+def _volatility_measures(measure: str, halves: dict, factor: float) -> tuple[dict, dict, float | None]:
+    """Per model: the primary (absolute) and the scale-free values per seed; the spike height, if any."""
     if measure == "range":
         primary = {model: loss_ranges(half) for model, half in halves.items()}
         scale_free = {model: relative_ranges(half) for model, half in halves.items()}
-        return (
-            primary,
-            scale_free,
-            "loss range within an epoch (largest minus smallest batch loss)",
-            ("the same over the epoch's mean loss"),
-        )
+        return primary, scale_free, None
     pooled = np.concatenate([np.abs(batch_changes(half)).ravel() for half in halves.values()])
     height = factor * float(np.median(pooled))
     primary = {model: spike_rates(half, height) for model, half in halves.items()}
     scale_free = {model: own_scale_spike_rates(half, factor) for model, half in halves.items()}
-    return (
-        primary,
-        scale_free,
-        (
-            f"loss spikes (rises from one batch to the next of more than {number(height, 4)}, {factor:g} "
-            "times the median change of both models), share of batches"
-        ),
-        f"rises beyond {factor:g} times each run's own median change",
-    )
-
-
-def _shown(values: np.ndarray, measure: str) -> str:
-    return f"{100 * values.mean():.2f} %" if measure == "spikes" else number(values.mean())
+    return primary, scale_free, height
 
 
 def judge_volatility(statement: Mapping, evidence: Evidence) -> list[Judgement]:
@@ -296,46 +333,62 @@ def judge_volatility(statement: Mapping, evidence: Evidence) -> list[Judgement]:
     a, b, measure, relation = (statement[key] for key in ("model_a", "model_b", "measure", "relation"))
     margin = float(evidence.settings["ratio_margin"])
     factor = float(evidence.settings["spike_factor"])
-    usable, left_out = _trained_runs(evidence, [a, b])
+    usable, fields = _trained_runs(evidence, [a, b])
     halves = {}
     for model in (a, b):
         curves = evidence.curves[model]
         losses = curves.train_loss
         # The second half of training, where the curves the report described have settled.
         halves[model] = losses[np.isin(curves.runs, usable), losses.shape[1] // 2 :, :]
-    epochs = halves[a].shape[1]
     bound = 1 / (1 + margin) if relation == "lower" else 1 + margin
     side, other_side = ("below", "at least") if relation == "lower" else ("above", "at most")
     rule = (
-        f"ratio of {a}'s mean over {b}'s, paired by seed, by the report's absolute measure (primary) and a "
-        f"scale-free one beside it; the primary's BCa 95 % interval {side} {bound:.2f}: holds; "
-        f"{other_side} {bound:.2f}: does not hold (claims.ratio_margin {margin:g}); where the scale-free "
-        "measure reaches the opposite verdict: undecided"
+        f"over the second half of training, the ratio of {a}'s mean over {b}'s, paired by seed, by the "
+        f"report's absolute measure (primary) and a scale-free one beside it; the primary's BCa 95 % "
+        f"interval {side} {bound:.2f}: holds; {other_side} {bound:.2f}: does not hold (claims.ratio_margin "
+        f"{margin:g}); where the scale-free measure reaches the opposite verdict: undecided"
+        + (f"; a spike is a rise beyond {factor:g} times the median change" if measure == "spikes" else "")
     )
     conditions = seed_conditions(evidence, [a, b]) + "; seed s of both from the same start and batches"
     under = f"{evidence.design['seeds']['count']} seed pairs"
-    judgement = Judgement(statement["text"], conditions, rule, "", under)
     count = len(halves[a])
+    primary_quantity, scale_free_quantity = MEASURE_QUANTITIES[measure]
+    fields |= {
+        "models": f"{a}, {b}",
+        "normalisation": evidence.design["normalisations"][0],
+        "quantity": primary_quantity,
+        "quantity_2": scale_free_quantity,
+        **(region(high=bound) if relation == "lower" else region(low=bound)),
+        "margin": margin,
+        "margin_from": "claims.ratio_margin",
+        "test": "paired BCa intervals of the two ratios",
+        "sample": count,
+        "sample_unit": "seed pairs",
+        "side_a": a,
+        "side_b": b,
+    }
+    judgement = Judgement(statement["text"], "volatility", conditions, rule, under, fields)
     if count < 3:
-        judgement.evidence = f"{count} seed pairs trained to the end{left_out}: too few for an interval"
-        judgement.verdict = "undecided"
+        judgement.undecided("too few seed pairs trained to the end for an interval (at least 3)")
         return [judgement]
-    primary, scale_free, primary_what, scale_free_what = _volatility_measures(measure, halves, factor)
-    phrases, verdicts = [], []
-    for values, what in ((primary, primary_what), (scale_free, scale_free_what)):
+    primary, scale_free, height = _volatility_measures(measure, halves, factor)
+    if height is not None:
+        fields["spike_height"] = height
+    fields |= {"value_a": float(primary[a].mean()), "value_b": float(primary[b].mean())}
+    verdicts, notes = [], []
+    for values, suffix in ((primary, ""), (scale_free, "_2")):
         verdict, interval, reason = _ratio_verdict(values[a], values[b], relation, bound)
         verdicts.append(verdict)
-        phrase = f"{what}: {a} {_shown(values[a], measure)}, {b} {_shown(values[b], measure)}"
+        fields[f"estimate{suffix}_verdict"] = verdict
         if interval is not None:
-            phrase += f", ratio {number(interval.estimate, 2)} ({interval_phrase(interval, 2)})"
-        phrases.append(f"{phrase}{'; ' + reason if reason else ''}: {verdict}")
-    judgement.evidence = (
-        f"last {epochs} epochs, mean over {count} seed pairs; {relation} means {side} {bound:.2f}; "
-        f"primary, {phrases[0]}; scale-free, {phrases[1]}{left_out}"
-    )
+            fields |= interval_fields(interval, suffix)
+        if reason:
+            notes.append(("primary: " if not suffix else "scale-free: ") + reason)
     if set(verdicts) == {"holds", "does not hold"}:
-        judgement.evidence += "; the absolute and the scale-free measures disagree, so neither decides"
+        notes.append("the absolute and the scale-free measures disagree, so neither decides")
         judgement.verdict = "undecided"
     else:
         judgement.verdict = verdicts[0]
+    if notes:
+        fields["note"] = "; ".join(notes)
     return [judgement]

@@ -2,19 +2,24 @@
 
 The study's runs are independent trainings (each from its own seed), so tests over runs treat them
 as independent; only runs that learned something are ranked, and the others are counted and named.
+
+A claim names features and says either that they are the top ones (the default: the named
+features rank above every other, in any order, or in the named order with ``ordered``), or that
+each is among the top k (``among: k``: fewer than k features rank above it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from winenet.importance import MEASURES
-from winenet.stats import concordance, holm_adjust, independent_interval, one_sided_p, within
-from winenet.verdicts.evidence import Evidence, Judgement
-from winenet.verdicts.text import number, probability, study_conditions
+from winenet.stats import concordance, holm_adjust, independent_interval, one_sided_p
+from winenet.verdicts.evidence import Evidence, Judgement, region, status_fields
+from winenet.verdicts.text import study_conditions
 
 
 def rank_matrix(ranks: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -23,17 +28,28 @@ def rank_matrix(ranks: pd.DataFrame, measure: str) -> pd.DataFrame:
     return chosen.pivot(index="run", columns="feature", values="rank").sort_index()
 
 
-def _mean_rank(matrix: pd.DataFrame, feature: str) -> str:
-    values = matrix[feature].to_numpy(dtype=np.float64)
-    interval = within(independent_interval(values), ("ci_low", "ci_high"), 1.0, float(matrix.shape[1]))
-    return (
-        f"{feature} {number(interval['mean'], 1)} ({number(interval['ci_low'], 1)} to "
-        f"{number(interval['ci_high'], 1)})"
-    )
+@dataclass(frozen=True)
+class MeasureErrors:
+    """One measure's errors on a ranking claim, and the pair (named, other) that decides each direction."""
+
+    p_claim: float
+    p_contrary: float
+    for_claim: tuple[str, str]
+    for_contrary: tuple[str, str]
 
 
-def measure_errors(matrix: pd.DataFrame, expected: Sequence[str]) -> tuple[float, float, str]:
-    """One measure's errors on "``expected`` are the top features": (p_claim, p_contrary, the deciding pair).
+def _differences(matrix: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+    """rank(other) - rank(named) per run ``(runs, pairs)``: positive where the named one ranks above."""
+    return np.column_stack([matrix[o].to_numpy() - matrix[e].to_numpy() for e, o in pairs])
+
+
+def _order_pairs(expected: Sequence[str], ordered: bool) -> list[tuple[str, str]]:
+    """Each named feature against the next one, when the claim names them in order."""
+    return list(zip(expected[:-1], expected[1:], strict=True)) if ordered else []
+
+
+def top_set_errors(matrix: pd.DataFrame, expected: Sequence[str], ordered: bool = False) -> MeasureErrors:
+    """Errors on "``expected`` are the top features" (in that order when ``ordered``), by one measure.
 
     For each named feature e and each other feature o, the rank difference rank(o) - rank(e) over
     runs. The claim needs every difference positive (one-sided t-tests, all must pass: p_claim is
@@ -41,74 +57,172 @@ def measure_errors(matrix: pd.DataFrame, expected: Sequence[str]) -> tuple[float
     smallest adjusted p).
     """
     others = [f for f in matrix.columns if f not in expected]
-    pairs = [(e, o) for e in expected for o in others]
-    differences = np.column_stack([matrix[o].to_numpy() - matrix[e].to_numpy() for e, o in pairs])
+    pairs = [(e, o) for e in expected for o in others] + _order_pairs(expected, ordered)
+    differences = _differences(matrix, pairs)
     above = one_sided_p(differences, "greater")
     below = holm_adjust(one_sided_p(differences, "less"))
     closest, worst = int(np.argmax(above)), int(np.argmin(below))
-    if below[worst] < above[closest]:
-        e, o = pairs[worst]
-        gap = float(differences[:, worst].mean())
-        reason = (
-            f"{o} ranks above {e} by {number(-gap, 1)} ranks on average (Holm-adjusted p "
-            f"{probability(below[worst])})"
-        )
-    else:
-        e, o = pairs[closest]
-        reason = f"closest: {e} above {o}, p {probability(above[closest])}"
-    return float(above[closest]), float(below[worst]), reason
+    return MeasureErrors(float(above[closest]), float(below[worst]), pairs[closest], pairs[worst])
+
+
+def among_errors(
+    matrix: pd.DataFrame, expected: Sequence[str], among: int, ordered: bool = False
+) -> MeasureErrors:
+    """Errors on "each of ``expected`` is among the top ``among``", by one measure.
+
+    Named feature e is among the top k when fewer than k features rank above it: it holds when e
+    ranks above at least p - k of the p - 1 others, Holm over e's comparisons (a false claim needs
+    a wrongly rejected comparison to get there), for every named feature (intersection-union); it
+    fails when at least k features rank above some named one (Holm over its comparisons,
+    Bonferroni over the named features).
+    """
+    p = matrix.shape[1]
+    claims, contraries = [], []
+    for e in expected:
+        pairs = [(e, o) for o in matrix.columns if o != e]
+        differences = _differences(matrix, pairs)
+        beats = holm_adjust(one_sided_p(differences, "greater"))
+        beaten = holm_adjust(one_sided_p(differences, "less"))
+        # The (p - k)-th smallest: rejecting at it rejects that many comparisons at once.
+        critical = int(np.argsort(beats, kind="stable")[p - among - 1])
+        claims.append((float(beats[critical]), pairs[critical]))
+        critical = int(np.argsort(beaten, kind="stable")[among - 1])
+        contraries.append((float(beaten[critical]), pairs[critical]))
+    for pair in _order_pairs(expected, ordered):
+        difference = _differences(matrix, [pair])
+        claims.append((float(one_sided_p(difference, "greater")[0]), pair))
+        contraries.append((float(one_sided_p(difference, "less")[0]), pair))
+    p_claim, for_claim = max(claims, key=lambda item: item[0])
+    p_contrary, for_contrary = min(contraries, key=lambda item: item[0])
+    return MeasureErrors(p_claim, min(1.0, len(contraries) * p_contrary), for_claim, for_contrary)
+
+
+def correlated_features(
+    train: pd.DataFrame, features: Sequence[str], named: Sequence[str], threshold: float
+) -> str:
+    """The features whose Pearson correlation with a named one reaches ``threshold`` in size, in words.
+
+    ``train`` holds the training rows (any normalisation: the correlation does not change with it).
+    """
+    columns = [f for f in features if f in train.columns]
+    correlation = train[columns].corr()
+    parts = []
+    for feature in named:
+        if feature not in correlation:
+            continue
+        r = correlation[feature].drop(feature).dropna()
+        strong = r[r.abs() >= threshold].sort_values(key=np.abs, ascending=False)
+        if len(strong):
+            listed = ", ".join(f"{other} (r {value:.3f})" for other, value in strong.items())
+            parts.append(f"{feature} with {listed}")
+    return "; ".join(parts)
+
+
+def _pair_fields(matrix: pd.DataFrame, pair: tuple[str, str], confidence: float) -> dict:
+    """The deciding pair (named, other): each one's mean rank and the gap with its interval over runs."""
+    named, other = pair
+    gap = matrix[other].to_numpy(dtype=np.float64) - matrix[named].to_numpy(dtype=np.float64)
+    interval = independent_interval(gap, confidence)
+    fields = {
+        "side_a": named,
+        "value_a": float(matrix[named].mean()),
+        "side_b": other,
+        "value_b": float(matrix[other].mean()),
+        "estimate": interval["mean"],
+        "ci_low": interval["ci_low"],
+        "ci_high": interval["ci_high"],
+        "confidence": confidence,
+        "interval": "t over runs",
+        "statistic_name": "t over runs",
+    }
+    if interval["se"] > 0:
+        fields["statistic"] = interval["mean"] / interval["se"]
+    return fields
 
 
 def judge_top_features(statement: Mapping, evidence: Evidence) -> list[Judgement]:
     """Are the named features the most important ones? By every measure that discriminates, over runs."""
     expected = list(statement["features"])
+    among, ordered = statement.get("among"), bool(statement.get("ordered"))
     measures = list(statement["measures"] or MEASURES)
     alpha, needed = evidence.alpha, float(evidence.settings["min_concordance"])
+    threshold = float(evidence.settings["correlation_threshold"])
+    if among is None:
+        claimed = "the named features rank above every other" + (", in the named order" if ordered else "")
+    else:
+        claimed = (
+            f"each named feature ranks above all but at most {among - 1} of the others (Holm over its "
+            "comparisons)"
+        )
     rule = (
         f"per measure that discriminates (Friedman p below {alpha:g} and Kendall's W at least {needed:g} "
-        "over runs; the others abstain): paired one-sided t-tests over runs that each named feature ranks "
-        "above every other, all of them passing by every discriminating measure: holds; another above a "
-        "named one (Holm over the pairs) by every discriminating measure: does not hold; Holm over the "
-        "statement's rows"
+        f"over runs; the others abstain): paired one-sided t-tests over runs that {claimed}, passing by "
+        "every discriminating measure: holds; the contrary by every discriminating measure: does not hold; "
+        "Holm over the statement's rows; the row shows the deciding measure and pair (rank of the other "
+        "minus rank of the named one: positive where the named one ranks above)"
     )
     judgements = []
     for normalisation in evidence.normalisations(statement):
         ranks = evidence.ranks[normalisation]
         ranked = int(ranks["run"].nunique())
         conditions = study_conditions(evidence, normalisation, ranked)
-        judgement = Judgement(statement["text"], conditions, rule, "", normalisation)
+        fields = {
+            "normalisation": normalisation,
+            "quantity": "mean rank gap, the deciding other feature minus the named one",
+            **region(low=0.0),
+            "test": "paired one-sided t-tests over runs, per discriminating measure",
+            "sample": ranked,
+            "sample_unit": "runs",
+            **status_fields(evidence.scores[normalisation], "runs", "left out of the ranks"),
+        }
+        if among is not None:
+            fields["among"] = among
+        # Synthetic evidence (the calibration) may come without training rows.
+        train = evidence.features.get(normalisation)
+        correlated = (
+            ""
+            if train is None
+            else correlated_features(train, evidence.table["features"], expected, threshold)
+        )
+        if correlated:
+            fields["correlated"] = correlated
+        judgement = Judgement(statement["text"], "top_features", conditions, rule, normalisation, fields)
         judgements.append(judgement)
         if ranked < 3:
-            judgement.evidence = f"{ranked} ranked runs: too few to tell"
-            judgement.verdict = "undecided"
+            judgement.undecided("too few ranked runs to tell (at least 3)")
             continue
-        phrases, errors = [], []
+        voting, abstaining = {}, []
         for measure in measures:
             matrix = rank_matrix(ranks, measure)
             agreement, p_value = concordance(matrix.to_numpy())
-            order = matrix.mean().sort_values(kind="stable").index.tolist()
-            shown = order[:3] + [f for f in expected if f not in order[:3]]
-            ranked_features = ", ".join(_mean_rank(matrix, f) for f in shown)
             if p_value > alpha or agreement < needed:
-                phrases.append(
-                    f"by {measure} score: abstains, it does not discriminate (Kendall's W "
-                    f"{number(agreement, 2)}, Friedman p {probability(p_value)}); {ranked_features}"
-                )
+                abstaining.append(measure)
                 continue
-            p_claim, p_contrary, reason = measure_errors(matrix, expected)
-            errors.append((p_claim, p_contrary))
-            phrases.append(
-                f"by {measure} score (Kendall's W {number(agreement, 2)}): {ranked_features}; {reason}"
+            errors = (
+                top_set_errors(matrix, expected, ordered)
+                if among is None
+                else among_errors(matrix, expected, among, ordered)
             )
-        judgement.evidence = "mean rank (95 % interval of the mean) " + "; ".join(phrases)
-        if not errors:
-            judgement.verdict = "undecided"
-            judgement.evidence += "; no measure discriminates"
+            voting[measure] = (matrix, agreement, errors)
+        if abstaining:
+            fields["measures_abstaining"] = ", ".join(abstaining)
+        if not voting:
+            judgement.undecided("no measure discriminates")
             continue
+        fields["measures_voting"] = ", ".join(voting)
         # Every discriminating measure must agree: an intersection-union test in each direction.
-        judgement.p_claim = max(p for p, _ in errors)
-        judgement.p_contrary = max(p for _, p in errors)
-        sides = {p_claim < p_contrary for p_claim, p_contrary in errors}
+        p_claim = max(errors.p_claim for _, _, errors in voting.values())
+        p_contrary = max(errors.p_contrary for _, _, errors in voting.values())
+        towards_claim = p_claim <= p_contrary
+        deciding = max(
+            voting, key=lambda m: voting[m][2].p_claim if towards_claim else voting[m][2].p_contrary
+        )
+        matrix, agreement, errors = voting[deciding]
+        pair = errors.for_claim if towards_claim else errors.for_contrary
+        fields |= {"measure": deciding, "kendall_w": agreement}
+        fields |= _pair_fields(matrix, pair, 1 - 2 * alpha)
+        sides = {errors.p_claim < errors.p_contrary for _, _, errors in voting.values()}
         if len(sides) > 1:
-            judgement.evidence += "; the discriminating measures point opposite ways"
+            fields["note"] = "the discriminating measures point opposite ways"
+        judgement.decide_by_tests(p_claim, p_contrary)
     return judgements

@@ -29,27 +29,11 @@ def probability(value: float) -> str:
     return "< 0.001" if value < 0.0005 else number(value, 3)
 
 
-def share(count: int, total: int) -> str:
-    """``count`` of ``total`` with its percentage."""
-    return f"{count} of {total} ({100 * count / total:.0f} %)"
-
-
 def listed(values: Sequence, limit: int | None = None) -> str:
     """Values joined by commas, the first ``limit`` of them and "..." after."""
     values = list(values)
     shown = values if limit is None else values[:limit]
     return ", ".join(str(v) for v in shown) + (" ..." if len(shown) < len(values) else "")
-
-
-def interval_phrase(interval, digits: int = 3) -> str:
-    """``stats.Interval`` in words: its method, its confidence and its ends."""
-    if interval.method == "point":
-        return "every value the same, so no spread"
-    label = "BCa" if interval.method == "BCa" else "percentile"
-    return (
-        f"{label} {100 * interval.confidence:.4g} % interval {number(interval.low, digits)} to "
-        f"{number(interval.high, digits)}"
-    )
 
 
 def seed_conditions(evidence: Evidence, models: Sequence[str]) -> str:
@@ -94,13 +78,3 @@ def study_conditions(evidence: Evidence, normalisation: str, ranked: int) -> str
     )
     left_out = left_out_runs(evidence.scores[normalisation])
     return f"{text}; left out: {left_out}" if left_out else text
-
-
-def excluded_seeds(runs: pd.DataFrame) -> str:
-    """ "; n diverged (seeds ...); n at chance (seeds ...)", or "" when every seed learned."""
-    parts = []
-    for status, label in (("diverged", "diverged"), ("chance", "at chance")):
-        named = runs.loc[runs["status"] == status, "run"].tolist()
-        if named:
-            parts.append(f"{len(named)} {label} (seeds {listed(named)})")
-    return "; " + "; ".join(parts) if parts else ""
