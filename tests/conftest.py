@@ -1,11 +1,13 @@
 """Shared fixtures: a copy of the workflow in a temporary folder, run on a tiny config."""
 
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from winenet.sandbox import REPOSITORY, TINY, make_project, merge, write_config  # noqa: F401
@@ -56,3 +58,34 @@ def project(complete_run, tmp_path) -> Path:
     copy = tmp_path / "project"
     shutil.copytree(complete_run, copy, symlinks=True)
     return copy
+
+
+def assert_printed_numbers_are_fields(row: dict) -> None:
+    """Every number the evidence prints is the value of one of the row's numeric fields, as rounded.
+
+    Text fields the evidence quotes whole (names, notes) are taken out first: their numbers are
+    part of those fields. A number followed by " %" is a share printed in percent; "< 0.001" a
+    probability below what three decimals show.
+    """
+    text = row["evidence"]
+    quoted = [value for value in row.values() if isinstance(value, str) and value and value != text]
+    for value in sorted(quoted, key=len, reverse=True):
+        if len(value) > 3 and value in text:
+            text = text.replace(value, " ")
+    numbers = [value for value in row.values() if isinstance(value, int | float) and not pd.isna(value)]
+    for match in re.finditer(r"(<\s*)?(?<![\w.])([+-]?\d+(?:\.(\d+))?)(\s*%)?(?![\w.])", text):
+        below, printed, decimals, percent = (
+            match.group(1),
+            float(match.group(2)),
+            match.group(3),
+            match.group(4),
+        )
+        digits = len(decimals or "")
+        scale = 100 if percent else 1
+        if below:
+            assert any(0 <= value * scale < printed for value in numbers), (match.group(0), row)
+            continue
+        assert any(
+            round(value * scale, digits) == printed or f"{value * scale:.3g}" == match.group(2).lstrip("+")
+            for value in numbers
+        ), (match.group(0), row["evidence"])

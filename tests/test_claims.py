@@ -76,6 +76,26 @@ def test_unknown_names_are_one_line_each_naming_the_claim():
     assert len(problems) == 5 and all("\n" not in problem for problem in problems)
 
 
+def test_a_ranking_claim_needs_places_for_its_features_and_features_below_them():
+    top = {"text": "top", "kind": "top_features", "features": ["Proline", "Flavanoids"]}
+    features = len(NAMES["features"])
+    assert statement_problems([{**top, "among": 2}, {**top, "ordered": True}], **NAMES) == []
+    problems = statement_problems(
+        [
+            {**top, "among": 1},
+            {**top, "features": ["Proline"], "ordered": True},
+            {**top, "among": features},
+        ],
+        **NAMES,
+    )
+    assert problems == [
+        "claims.statements[0] ('top'): 2 features cannot all be among the top 1",
+        "claims.statements[1] ('top'): ordered needs at least two features to order",
+        f"claims.statements[2] ('top'): a top {features} of {features} features; a ranking claim needs "
+        "features left below them",
+    ]
+
+
 def test_comparisons_may_name_a_baseline_and_features_are_skipped_when_unknown():
     statement = {
         "text": "mlp",

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import TINY, make_project, run_snakemake
+from conftest import TINY, assert_printed_numbers_are_fields, make_project, run_snakemake
 
 from winenet.verdicts.columns import COLUMNS, NAMES
 from winenet.verdicts.evidence import VERDICTS
@@ -175,6 +175,8 @@ def test_claims_table_judges_every_declared_claim(finished_runs):
         .any()
     )
     assert claims["verdict"].isin(VERDICTS).all()
+    for row in claims.to_dict("records"):
+        assert_printed_numbers_are_fields(row)
     declared = [
         s["text"] for s in yaml.safe_load((project / "config.yaml").read_text())["claims"]["statements"]
     ]

@@ -88,15 +88,18 @@ def _glance_item(verdict: str, under: str, alone: bool) -> str:
     )
 
 
-# More claims than this do not fit a report's landing page as rows: the glance then counts them.
-GLANCE_ROWS = 20
+# More claims or verdicts than these do not fit a report's landing page as rows (the report centres
+# it in the window, so a taller one would lose its top): the glance then counts the verdicts.
+GLANCE_CLAIMS = 18
+GLANCE_VERDICTS = 30
 
 
 def glance_html(claims: pd.DataFrame) -> str:
     """The verdicts at a glance: one row per declared claim, each of its verdicts with what it rests on.
 
     A claim judged under several conditions (normalisations, networks) shows one symbol per
-    verdict; beyond ``GLANCE_ROWS`` claims, the glance counts the verdicts instead.
+    verdict; beyond ``GLANCE_CLAIMS`` claims or ``GLANCE_VERDICTS`` verdicts, the glance counts the
+    verdicts instead.
     """
     groups = list(_statements(claims))
     counts = claims["verdict"].value_counts()
@@ -104,7 +107,8 @@ def glance_html(claims: pd.DataFrame) -> str:
         f"{verdict_badge(verdict)} {int(counts.get(verdict, 0))}" for verdict in VERDICT_MARKS
     )
     rows = []
-    for number, group in groups if len(groups) <= GLANCE_ROWS else []:
+    fits = len(groups) <= GLANCE_CLAIMS and len(claims) <= GLANCE_VERDICTS
+    for number, group in groups if fits else []:
         alone = len(group) == 1
         verdicts = " · ".join(_glance_item(row.verdict, row.under, alone) for row in group.itertuples())
         rows.append(
