@@ -210,3 +210,106 @@ def test_every_column_of_the_claims_table_is_documented_as_it_is():
         tuple(cell.strip() for cell in line.strip("|").split("|")) for line in block.splitlines()[2:]
     ]
     assert documented == [(f"`{c.name}`", kinds[c.dtype], c.meaning) for c in COLUMNS]
+
+
+def github_anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading: lowercase, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def anchors(path) -> set[str]:
+    """The anchors of a Markdown file's headings, outside code blocks (a repeated one: -1, -2, ...)."""
+    text = re.sub(r"^```.*?^```", "", path.read_text(), flags=re.MULTILINE | re.DOTALL)
+    found: dict[str, int] = {}
+    for heading in re.findall(r"^#{1,6} +(.+?) *#* *$", text, re.MULTILINE):
+        anchor = github_anchor(heading)
+        found[anchor] = found.get(anchor, -1) + 1
+        if found[anchor]:
+            found[f"{anchor}-{found[anchor]}"] = 0
+    return set(found)
+
+
+def pointers_that_go_nowhere(name: str, text: str) -> list[str]:
+    """Every pointer in document ``name`` whose section, page or heading does not exist.
+
+    Pointers: (README, "Section") and (README, section) in prose or comments, a repository path
+    written out (docs/page.md, docs/page.md#anchor, bench/script.py, tests/test_x.py), and
+    Markdown links with an anchor (page.md#anchor, #anchor), relative to the page that holds them.
+    """
+    if name.endswith((".yaml", ".yml")):
+        # A comment wrapped onto the next line is one sentence.
+        text = re.sub(r"\n\s*#\s*", " ", text)
+    readme = anchors(REPO / "README.md")
+    missing = [
+        f'(README, "{section}")'
+        for section in re.findall(r'\(README, "?([^")]+?)"?\)', text)
+        if github_anchor(section) not in readme
+    ]
+    targets = [
+        (REPO, path)
+        for path in re.findall(r"(?<![\w/.])((?:docs|bench|workflow|src|tests)/[\w./#-]*\w)", text)
+    ]
+    targets += [((REPO / name).parent, link) for link in re.findall(r"\]\(([^)\s]+)\)", text) if "#" in link]
+    for base, target in targets:
+        page, _, anchor = target.partition("#")
+        path = base / page if page else REPO / name
+        if not path.exists() or (anchor and anchor not in anchors(path)):
+            missing.append(target)
+    return missing
+
+
+def test_every_pointer_to_a_section_or_page_resolves():
+    for name in [*DOCUMENTS, "data/README.md"]:
+        missing = pointers_that_go_nowhere(name, (REPO / name).read_text())
+        assert not missing, f"{name} points at what does not exist: {missing}"
+    # What the check catches: the pointers config.yaml once held, a lost page, a misspelt anchor.
+    stale = """# cores you can get (README, "On a cluster"). Declare your own the same way (README, "Your own
+    # claims"); see (README, What it concludes), docs/cluster.md#shards-and-threads and docs/nowhere.md"""
+    assert pointers_that_go_nowhere("config.yaml", stale) == [
+        '(README, "On a cluster")',
+        '(README, "Your own claims")',
+        "docs/nowhere.md",
+    ]
+    links = "[kept](configuration.md#keeping-a-runs-settings), [margins](claims.md#margins-belong-to-claims)"
+    assert pointers_that_go_nowhere("docs/results.md", links) == ["claims.md#margins-belong-to-claims"]
+    assert pointers_that_go_nowhere("docs/claims.md", "[below](#operating-characteristics)") == [
+        "#operating-characteristics"
+    ]
+
+
+def test_github_anchors_of_headings_as_the_docs_link_them():
+    assert github_anchor("Keeping a run's settings") == "keeping-a-runs-settings"
+    assert github_anchor("Operating characteristics, measured") == "operating-characteristics-measured"
+    assert (
+        github_anchor("top_features: a ranking, by the measures") == "top_features-a-ranking-by-the-measures"
+    )
+
+
+def documented_verdicts(text: str) -> set[str]:
+    """The verdicts a text names: plain bold words in a paragraph or table that bolds **holds**."""
+    text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    named = set()
+    for block in re.split(r"\n\s*\n", text):
+        if "**holds**" in block:
+            bold = (" ".join(phrase.split()) for phrase in re.findall(r"\*\*(.+?)\*\*", block, re.DOTALL))
+            named |= {phrase for phrase in bold if re.fullmatch(r"[a-z][a-z ]*", phrase)}
+    return named
+
+
+def test_the_docs_name_the_verdicts_there_are_and_no_other():
+    from winenet.verdicts.evidence import VERDICTS
+
+    for name in DOCUMENTS:
+        named = documented_verdicts((REPO / name).read_text())
+        assert named <= set(VERDICTS), f"{name} documents verdicts that do not exist: {named - set(VERDICTS)}"
+    claims = (REPO / "docs/claims.md").read_text().split("## Verdicts")[1].split("\n## ")[0]
+    assert documented_verdicts(claims) == set(VERDICTS)
+    # The legend docs/results.md once had: the removed verdict is caught; a sentence on its
+    # removal (docs/claims.md) is not a verdict.
+    legend = (
+        "**holds**: the evidence supports it; **undecided**: neither; **undecidable\n"
+        "with this design**: no outcome these folds could produce would let the claim hold."
+    )
+    assert documented_verdicts(legend) - set(VERDICTS) == {"undecidable with this design"}
+    removal = 'The earlier verdict "undecidable with this design" is gone. It assumed that **holds** ...'
+    assert documented_verdicts(removal) == {"holds"}

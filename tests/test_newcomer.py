@@ -6,12 +6,13 @@ import pytest
 import yaml
 from conftest import REPO, TINY, make_project, merge, run_snakemake
 
+from winenet.claims import statement_problems
 from winenet.config import changed_training_keys, rerun_note
 from winenet.errors import DataValidationError
 from winenet.model_files import ModelNotFound, load_model
 from winenet.predict import read_samples
 from winenet.preprocessing import apply_normalisation, fit_normalisation, split_normalise, split_notes
-from winenet.tables import load_table
+from winenet.tables import configured_features, load_table
 
 WINE_FEATURES = yaml.safe_load((REPO / "config.yaml").read_text())["data"]["features"]
 
@@ -51,6 +52,117 @@ def test_exclude_leaves_columns_out_of_all_and_names_an_unknown_one(tmp_path):
     assert list(table.columns) == ["kind", "a", "b"]
     with pytest.raises(DataValidationError, match="data.exclude: column 'batchid' not found"):
         load_table(path, "kind", "all", exclude=["batchid"])
+
+
+def tumour_table(rows_per_class=6, seed=0) -> dict:
+    """A made-up table shaped like a breast-cancer export: an id column, a text label, measurements."""
+    rng = np.random.default_rng(seed)
+    diagnosis = np.repeat(["malignant", "benign"], rows_per_class)
+    shift = np.repeat([2.0, 0.0], rows_per_class)
+    return {
+        "sample_id": [f"S{i:03d}" for i in range(len(diagnosis))],
+        "diagnosis": diagnosis,
+        "mean radius": rng.normal(12.0, 1.0, len(diagnosis)) + shift,
+        "mean texture": rng.normal(20.0, 2.0, len(diagnosis)) - shift,
+        "mean smoothness": rng.normal(0.1, 0.01, len(diagnosis)),
+    }
+
+
+TUMOUR_COLUMNS = "its columns are sample_id, diagnosis, mean radius, mean texture, mean smoothness"
+
+
+def test_a_misspelt_label_is_one_problem_naming_the_columns(tmp_path):
+    path = tmp_path / "tumours.csv"
+    write_csv(path, tumour_table())
+    with pytest.raises(DataValidationError) as caught:
+        load_table(path, "diagnosys", "all", exclude=["sample_id"])
+    (problem,) = caught.value.problems
+    assert "label column 'diagnosys' not found" in problem and TUMOUR_COLUMNS in problem
+    assert "data.label" in problem
+    assert str(caught.value).splitlines()[0] == f"{path}: 1 problem found:"
+
+
+def test_a_misspelt_exclude_entry_is_one_problem_naming_the_columns(tmp_path):
+    path = tmp_path / "tumours.csv"
+    write_csv(path, tumour_table())
+    with pytest.raises(DataValidationError) as caught:
+        load_table(path, "diagnosis", "all", exclude=["sampleid"])
+    (problem,) = caught.value.problems
+    assert "data.exclude: column 'sampleid' not found" in problem and TUMOUR_COLUMNS in problem
+    with pytest.raises(DataValidationError) as caught:
+        load_table(path, "diagnosis", "all", exclude=["sampleid", "batch"])
+    (problem,) = caught.value.problems
+    assert "data.exclude: columns 'sampleid', 'batch' not found" in problem
+
+
+def test_what_else_is_wrong_with_the_table_is_still_listed_beside_a_misspelt_name(tmp_path):
+    path = tmp_path / "tumours.csv"
+    write_csv(path, tumour_table())
+    header, *rows = path.read_text().splitlines()
+    rows[2] += ",1.0"  # line 4: a field too many
+    rows[4] = rows[4].replace(rows[4].split(",")[3], "abc")  # line 6: 'mean texture' is not a number
+    repeated = header.replace("mean texture", "mean radius")
+    path.write_text("\n".join([repeated, *rows]) + "\n")
+    with pytest.raises(DataValidationError) as caught:
+        load_table(path, "diagnosys", "all", exclude=["sampleid"])
+    problems = caught.value.problems
+    # The header's and the rows' own problems stay; the cells wait for the names to be right.
+    assert len(problems) == 4, problems
+    assert "column name 'mean radius' is repeated (columns 3 and 4)" in problems[0]
+    assert "label column 'diagnosys' not found" in problems[1]
+    assert "data.exclude: column 'sampleid' not found" in problems[2]
+    assert "line 4: too many fields (6, the header has 5)" in problems[3]
+    # Listed features do not depend on the label: their cells are read, and a bad one is named.
+    path.write_text("\n".join([header, *rows]) + "\n")
+    with pytest.raises(DataValidationError) as caught:
+        load_table(path, "diagnosys", ["mean radius", "mean texture", "mean smoothness"])
+    problems = caught.value.problems
+    assert len(problems) == 3, problems
+    assert "label column 'diagnosys' not found" in problems[0]
+    assert "line 4: too many fields" in problems[1]
+    assert "line 6, column 'mean texture': 'abc' is not a number" in problems[2]
+
+
+RADIUS_ON_TOP = {"text": "The mean radius matters most", "kind": "top_features", "features": ["mean radius"]}
+
+
+def claim_problems(data: dict) -> list[str]:
+    """What the claim check at workflow start says about RADIUS_ON_TOP with the features of ``data``."""
+    return statement_problems(
+        [RADIUS_ON_TOP],
+        models=["plain"],
+        seed_models=["plain"],
+        baselines=[],
+        normalisations=["standard"],
+        features=configured_features(data),
+    )
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_a_semicolon_or_tab_export_is_named_before_any_claim_is_checked_against_its_header(
+    tmp_path, delimiter
+):
+    path = tmp_path / "tumours.csv"
+    pd.DataFrame(tumour_table()).to_csv(path, index=False, sep=delimiter)
+    data = {"path": str(path), "label": "diagnosis", "features": "all", "exclude": ["sample_id"]}
+    # The header is one column of joined names: no feature list to refuse the claim against.
+    assert configured_features(data) is None and claim_problems(data) == []
+    with pytest.raises(DataValidationError) as caught:
+        load_table(path, "diagnosis", "all", exclude=["sample_id"])
+    (problem,) = caught.value.problems
+    assert "delimited (expected commas)" in problem
+
+
+def test_the_claim_check_waits_for_a_misspelt_label_or_exclude_and_refuses_a_real_misfit(tmp_path):
+    path = tmp_path / "tumours.csv"
+    write_csv(path, tumour_table())
+    data = {"path": str(path), "label": "diagnosis", "features": "all", "exclude": ["sample_id"]}
+    features = ["mean radius", "mean texture", "mean smoothness"]
+    assert configured_features(data) == features and claim_problems(data) == []
+    for slip in ({"label": "diagnosys"}, {"exclude": ["sampleid"]}):
+        assert configured_features(data | slip) is None and claim_problems(data | slip) == []
+    (problem,) = claim_problems(data | {"exclude": ["sample_id", "mean radius"]})
+    assert "feature 'mean radius' is not a feature of the data (mean texture, mean smoothness)" in problem
 
 
 def test_constant_and_all_zero_columns_are_found_by_validate_all_at_once(tmp_path):
@@ -158,6 +270,29 @@ def test_features_left_at_the_wine_names_stop_validate_in_words(tmp_path):
     assert result.returncode != 0
     assert "none of the configured features is a column of this file" in output
     assert "Traceback" not in output and "reshape" not in output
+
+
+SLIPS = {
+    "misspelt label": ({"label": "diagnosys"}, ",", "label column 'diagnosys' not found"),
+    "misspelt exclude": ({"exclude": ["sampleid"]}, ",", "data.exclude: column 'sampleid' not found"),
+    "semicolon export": ({}, ";", "the file looks semicolon-delimited"),
+}
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("slip", list(SLIPS))
+def test_one_slip_in_the_data_settings_is_one_line_at_the_end_of_the_output(tmp_path, slip):
+    settings, delimiter, problem = SLIPS[slip]
+    data = {"path": "data/tumours.csv", "label": "diagnosis", "features": "all", "exclude": ["sample_id"]}
+    claims = {"statements": [RADIUS_ON_TOP]}
+    project = make_project(tmp_path / "project", merge(TINY, {"data": data | settings, "claims": claims}))
+    pd.DataFrame(tumour_table()).to_csv(project / "data/tumours.csv", index=False, sep=delimiter)
+    result = run_snakemake(project, check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "tumours.csv: 1 problem found:" in output or "tumours.csv: wrong format:" in output
+    assert output.count(problem) >= 1 and "is not a number" not in output
+    assert "is not a feature of the data" not in output and "Traceback" not in output
 
 
 @pytest.mark.workflow

@@ -114,7 +114,11 @@ TABLE_PROBLEMS = {
     "small class": (
         "{where}, column {label!r}: class {value!r} has only {count} row (each class needs at least two)"
     ),
-    "no label": "{at_header}: label column {label!r} not found",
+    "no label": (
+        "{at_header}: label column {label!r} not found; its columns are {columns}: set data.label to "
+        "the one that names the classes"
+    ),
+    "no exclude": "{at_header}: data.exclude: {which} not found; its columns are {columns}",
     "feature selection": "{at_header}: {problem}",
     "no features": (
         "{at_header}: none of the configured features is a column of this file; its columns are {others}: "

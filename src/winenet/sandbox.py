@@ -11,8 +11,13 @@ from pathlib import Path
 
 import yaml
 
-# What a copy needs to run: the Snakefile, its config, rules, scripts, package, data and profiles.
-WORKFLOW_FILES = ("Snakefile", "config.yaml", "workflow", "src", "data", "profiles")
+# What a copy needs to run: the Snakefile, its config, rules, scripts, package and profiles. Of the
+# data, only the table its config reads (``make_project``): never what else a user keeps in data/
+# (new samples under data/new/, tables of their own), nor results/ or .snakemake/, so that what a
+# test or benchmark finds in its copy is what it made there.
+WORKFLOW_FILES = ("Snakefile", "config.yaml", "workflow", "src", "profiles")
+# Files in those folders that no run reads: bytecode, and the metadata of an editable install.
+NOT_COPIED = ("__pycache__", "*.egg-info")
 REPOSITORY = Path(__file__).resolve().parents[2]
 
 # The report's settings, shrunk so that the whole DAG runs in seconds. Equality tests (reruns,
@@ -46,23 +51,35 @@ def merge(base: dict, overrides: dict) -> dict:
     return merged
 
 
-def write_config(project: Path, overrides: dict) -> None:
-    """Rewrite ``project/config.yaml`` as the repository's defaults merged with ``overrides``."""
-    defaults = yaml.safe_load((REPOSITORY / "config.yaml").read_text())
-    (project / "config.yaml").write_text(yaml.safe_dump(merge(defaults, overrides), sort_keys=False))
+def write_config(project: Path, overrides: dict, repository: Path = REPOSITORY) -> dict:
+    """Rewrite ``project/config.yaml`` as the repository's defaults merged with ``overrides``; return it."""
+    defaults = yaml.safe_load((Path(repository) / "config.yaml").read_text())
+    config = merge(defaults, overrides)
+    (project / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return config
 
 
-def make_project(where: Path, overrides: dict | None = None) -> Path:
-    """Copy the workflow into ``where`` with ``config.yaml`` = defaults merged with ``overrides``."""
-    where = Path(where)
+def make_project(where: Path, overrides: dict | None = None, repository: Path = REPOSITORY) -> Path:
+    """Copy the workflow of ``repository`` into ``where``; its config: the defaults merged with ``overrides``.
+
+    The data table the config reads is copied when the repository has it (the report's data, by
+    default); a test that configures a table of its own writes it into ``where/data`` afterwards.
+    """
+    where, repository = Path(where), Path(repository).resolve()
     where.mkdir(parents=True, exist_ok=True)
     for name in WORKFLOW_FILES:
-        source = REPOSITORY / name
+        source = repository / name
         if source.is_dir():
-            shutil.copytree(source, where / name, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(source, where / name, ignore=shutil.ignore_patterns(*NOT_COPIED))
         else:
             shutil.copy2(source, where / name)
-    write_config(where, overrides or {})
+    config = write_config(where, overrides or {}, repository)
+    (where / "data").mkdir(exist_ok=True)
+    table = Path(config["data"]["path"])
+    source = (repository / table).resolve()
+    if not table.is_absolute() and source.is_relative_to(repository) and source.is_file():
+        (where / table).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, where / table)
     return where
 
 

@@ -121,7 +121,10 @@ def csv_header(path) -> tuple[Iterator[tuple[int, list[str]]], int, list[str]]:
 def configured_features(data: dict) -> list[str] | None:
     """The feature names config ``data`` selects, reading only the CSV's header for ``all``.
 
-    None when the file cannot be read yet: the validate stage then names what is wrong with it.
+    None when the header cannot tell them yet: a file that cannot be read, a semicolon or tab export
+    (one column of joined names), a ``data.label`` or ``data.exclude`` that names no column. The
+    validate stage then names what is wrong with the file, instead of a claim being refused against
+    a feature list that is not the one the user meant.
     """
     exclude = data.get("exclude", [])
     if data["features"] != "all":
@@ -131,15 +134,23 @@ def configured_features(data: dict) -> list[str] | None:
         records.close()
     except DataValidationError:
         return None
+    if other_delimiter(columns) or data["label"] not in columns or set(exclude) - set(columns):
+        return None
     return [column for column in columns if column != data["label"] and column not in exclude]
+
+
+def other_delimiter(columns: list[str]) -> str | None:
+    """The delimiter ("semicolon" or "tab") of a header that, read with commas, is one column holding it."""
+    if len(columns) == 1 and (";" in columns[0] or "\t" in columns[0]):
+        return "semicolon" if ";" in columns[0] else "tab"
+    return None
 
 
 def header_problems(
     columns: list[str], at_header: str, needed: list[str], reserved: tuple[str, ...] = ()
 ) -> tuple[dict[str, list[int]], list[str]]:
     """Positions (from 1) of every column name, and what is wrong with the header line."""
-    if len(columns) == 1 and (";" in columns[0] or "\t" in columns[0]):
-        delimiter = "semicolon" if ";" in columns[0] else "tab"
+    if delimiter := other_delimiter(columns):
         problem = table_problem("one column", at_header=at_header, column=columns[0], delimiter=delimiter)
         raise DataValidationError(
             [problem], table_problem("wrong format", where=at_header.split(", line")[0])
@@ -198,7 +209,9 @@ def record_values(
             elif not problems:
                 values.append(float(fields[index]))
     matrix = (
-        np.frombuffer(values, dtype=np.float64).reshape(-1, len(features)) if not problems else np.empty(0)
+        np.frombuffer(values, dtype=np.float64).reshape(-1, len(features))
+        if features and not problems
+        else np.empty(0)
     )
     return labels, matrix, problems, count
 
@@ -233,18 +246,35 @@ def load_table(path, label: str, features: list[str] | str, exclude: list[str] =
     records, header_line, columns = csv_header(path)
     at_header = f"{where}, line {header_line}"
 
-    selected, unselectable = feature_problems(columns, label, features, list(exclude))
-    positions, problems = header_problems(columns, at_header, [label, *selected], reserved=(ROW_COLUMN,))
+    # A name of data.exclude that is no column is one problem, stated here; the rest resolve.
+    absent = [name for name in dict.fromkeys(exclude) if name not in columns]
+    present = [name for name in exclude if name in columns]
+    # A repeated column name is the header's problem, reported once there, not a feature that
+    # `all` selects twice.
+    selected, unselectable = feature_problems(list(dict.fromkeys(columns)), label, features, present)
+    # Which columns are features depends on data.exclude, and with `all` on the label too. While
+    # one of them names no column, the features are not known: reading them would report every
+    # cell of the column meant (an id, the label itself) as "not a number", one line a row, for
+    # one slip. Their cells wait until the names are right; what does not depend on them (field
+    # counts, header names, rows) is still checked.
+    settled = not absent and (label in columns or features != "all")
+    needed = [label, *selected] if settled else [label]
+    positions, problems = header_problems(columns, at_header, needed, reserved=(ROW_COLUMN,))
+    named = ", ".join(name for name in dict.fromkeys(columns) if name) or "none"
     if label not in positions:
-        problems.append(table_problem("no label", at_header=at_header, label=label))
+        problems.append(table_problem("no label", at_header=at_header, label=label, columns=named))
+    if absent:
+        quoted = ", ".join(repr(name) for name in absent)
+        which = f"columns {quoted}" if len(absent) > 1 else f"column {quoted}"
+        problems.append(table_problem("no exclude", at_header=at_header, which=which, columns=named))
     problems += [table_problem("feature selection", at_header=at_header, problem=p) for p in unselectable]
 
     # Columns whose name is missing or repeated cannot be read unambiguously; their problem is
     # already reported, so their cells are not checked a second time.
     unique = {name: found[0] - 1 for name, found in positions.items() if len(found) == 1}
-    feature_index = [(f, unique[f]) for f in dict.fromkeys(selected) if f in unique]
+    feature_index = [(f, unique[f]) for f in dict.fromkeys(selected) if f in unique] if settled else []
     label_index = (label, unique[label]) if label in unique else None
-    if not feature_index:
+    if settled and not feature_index:
         # Nothing to read: say what the file has, the usual slip being data.features left at
         # another table's names.
         others = [name for name in columns if name and name != label]
