@@ -35,8 +35,11 @@ with refused_in_words():
 # that the claims can compare the two steps seed by seed.
 PROXIMAL_TWIN = proximal_twin(L1_MODEL)
 SEED_MODELS = layout.seed_models(config)
+# The folder this run writes everything to (setting `results`): every rule's outputs, logs and
+# benchmarks are under it, named with results_path().
+RESULTS = os.path.normpath(config["results"])
 # A changed setting retrains: say so before any job runs, and how to keep the last run's settings.
-LAST_RUN_CONFIG = "results/config.yaml"
+LAST_RUN_CONFIG = os.path.join(RESULTS, "config.yaml")
 if note := rerun_note(config, LAST_RUN_CONFIG):
     print(note, file=sys.stderr)
 # A claim that names a model, feature or normalisation this run lacks stops here, before any job.
@@ -63,6 +66,11 @@ wildcard_constraints:
     model="|".join(MODELS),
     normalisation="|".join(STUDY_NORMALISATIONS),
     shard=r"\d+",
+
+
+def results_path(path):
+    """``path`` inside this run's folder: ``results_path("models/{model}/weights.npz")``."""
+    return os.path.join(RESULTS, path)
 
 
 def adapter(name):
