@@ -14,6 +14,7 @@ from winenet.config import (
     refused_in_words,
     rerun_note,
 )
+from winenet.folders import check_folder, last_run_config
 from winenet.tables import configured_features
 from winenet.dependencies import module_closure
 from winenet.resources import request, work_units
@@ -38,8 +39,12 @@ SEED_MODELS = layout.seed_models(config)
 # The folder this run writes everything to (setting `results`): every rule's outputs, logs and
 # benchmarks are under it, named with results_path().
 RESULTS = os.path.normpath(config["results"])
+# One run, one folder: a folder holding a run of other data, or a run with jobs this one does not
+# have (whose files would stay beside this run's), stops here, before any job.
+with refused_in_words():
+    check_folder(config, RESULTS)
 # A changed setting retrains: say so before any job runs, and how to keep the last run's settings.
-LAST_RUN_CONFIG = os.path.join(RESULTS, "config.yaml")
+LAST_RUN_CONFIG = last_run_config(RESULTS)
 if note := rerun_note(config, LAST_RUN_CONFIG):
     print(note, file=sys.stderr)
 # A claim that names a model, feature or normalisation this run lacks stops here, before any job.
