@@ -20,7 +20,9 @@ import yaml
 from winenet.sandbox import REPOSITORY as ROOT
 from winenet.sandbox import TINY, make_project, merge  # noqa: F401
 
-BENCHMARKS = Path("results/benchmarks")
+# A run's folder in the benchmarks' copies of the workflow: the default config's (setting `results`).
+RESULTS = Path(yaml.safe_load((ROOT / "config.yaml").read_text())["results"])
+BENCHMARKS = RESULTS / "benchmarks"
 # Snakemake's psutil samples of a job: every 0.5 s for its first 15 s, then every 30 s, so a longer
 # job's CPU and peak memory are what the samples saw.
 FULLY_SAMPLED = 15.0

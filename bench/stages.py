@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from common import (
+    RESULTS,
     TINY,
     job_benchmarks,
     load_config,
@@ -33,7 +34,7 @@ from common import (
     study_settings,
 )
 
-SMOKE_TARGETS = ["results/models/plain/history.parquet", "results/importance/l2norm/shards/0.parquet"]
+SMOKE_TARGETS = [f"{RESULTS}/models/plain/history.parquet", f"{RESULTS}/importance/l2norm/shards/0.parquet"]
 
 
 def full_runs(base: Path, cores: int, repeats: int, overrides: dict, targets: list[str]) -> dict:
@@ -96,7 +97,7 @@ def main() -> None:
         median = full_runs(base, args.cores, max(1, args.repeats), {}, [])
         if args.against_report:
             report = report_way(args.sequential_runs)
-            target = f"results/importance/{load_config()['normalisation']['methods'][0]}/summary.csv"
+            target = f"{RESULTS}/importance/{load_config()['normalisation']['methods'][0]}/summary.csv"
             study = snakemake(make_project(base / "study"), "--cores", str(args.cores), target)
             print(
                 f"\nthe report's way, the study one run at a time (float64, one BLAS thread): {report:.1f} s;"

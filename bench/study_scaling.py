@@ -27,6 +27,7 @@ from pathlib import Path
 from common import (
     BENCHMARKS,
     FULLY_SAMPLED,
+    RESULTS,
     TINY,
     job_benchmarks,
     load_config,
@@ -49,7 +50,7 @@ def time_study(where: Path, cores: int, target: str, runs: int, shards: int, rep
     walls, cpus, all_cpus, peaks, jobs, long = [], [], [], [], 0, 0
     override = json.dumps({"runs": runs, "shards": shards})
     for _ in range(repeats):
-        shutil.rmtree(where / "results" / "importance", ignore_errors=True)
+        shutil.rmtree(where / RESULTS / "importance", ignore_errors=True)
         # An earlier setting's shards would otherwise count with this one's.
         for rule in STUDY_RULES:
             shutil.rmtree(where / BENCHMARKS / rule, ignore_errors=True)
@@ -123,7 +124,7 @@ def main() -> None:
     config = merge(load_config(), overrides)
     importance = config["importance"]
     normalisation = config["normalisation"]["methods"][0]
-    target = f"results/importance/{normalisation}/summary.csv"
+    target = f"{RESULTS}/importance/{normalisation}/summary.csv"
     base = arguments.keep or Path(tempfile.mkdtemp(prefix="winenet-scaling-"))
     where = make_project(base / "study", overrides)
     print(

@@ -73,7 +73,7 @@ def test_an_unreadable_good_file_is_reported_as_such_and_never_deleted(tmp_path)
         "try:\n"
         f"    read_parquet({str(path)!r})\n"
         "except UnreadableFile as error:\n"
-        "    error.act()\n"
+        "    error.act('results')\n"
         "    print(error)\n"
         "    sys.exit(0)\n"
         "sys.exit('read an unreadable file')\n"

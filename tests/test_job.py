@@ -34,7 +34,9 @@ def test_every_script_starts_its_job_before_it_imports_anything_heavy(script):
 def run_job(tmp_path, body: str) -> subprocess.CompletedProcess:
     """Run ``body`` as a job's script would (after start_job, with its log in tmp_path)."""
     program = "from types import SimpleNamespace\nfrom winenet.job import start_job\n"
-    program += f"start_job(SimpleNamespace(log=[{str(tmp_path / 'job.log')!r}]))\n" + textwrap.dedent(body)
+    # What start_job reads of a job: its log, and the run's folder (where a job may clean up).
+    job = f"SimpleNamespace(log=[{str(tmp_path / 'job.log')!r}], config={{'results': {str(tmp_path)!r}}})"
+    program += f"start_job({job})\n" + textwrap.dedent(body)
     return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
 
 

@@ -1,5 +1,8 @@
 """The tiny config through the SLURM profile on a real (local) SLURM equals a local run.
 
+The cluster's run writes into a folder of its own (setting `results`), which its submitted jobs
+follow: the same files there as the local run's under results/.
+
 Needs a running cluster: `tests/cluster/local_slurm.sh start` (as root; `.ci/run` does it) and
 SLURM_CONF pointing at it. Skipped, with the reason, where there is none.
 """
@@ -29,17 +32,18 @@ LOCAL_CLUSTER_FLAGS = [
     "--latency-wait",
     "10",
 ]
+# Inside each run's folder.
 COMPARED = [
-    "results/metrics.json",
-    "results/models/summary.csv",
-    "results/models/l1/history.parquet",
-    "results/models/l2/predictions.parquet",
-    "results/importance/l2norm/scores.parquet",
-    "results/importance/standard/summary.csv",
-    "results/beyond/paired_differences.csv",
-    "results/claims.csv",
-    "results/figures/models/plain/training_curves.png",
-    "results/figures/importance/l2norm/rank_heatmap_gradient.png",
+    "metrics.json",
+    "models/summary.csv",
+    "models/l1/history.parquet",
+    "models/l2/predictions.parquet",
+    "importance/l2norm/scores.parquet",
+    "importance/standard/summary.csv",
+    "beyond/paired_differences.csv",
+    "claims.csv",
+    "figures/models/plain/training_curves.png",
+    "figures/importance/l2norm/rank_heatmap_gradient.png",
 ]
 
 
@@ -78,6 +82,8 @@ def test_slurm_run_equals_local_run(tmp_path):
         "--workflow-profile",
         "profiles/slurm",
         *LOCAL_CLUSTER_FLAGS,
+        "--config",
+        "results=results-cluster",
     ]
     try:
         result = subprocess.run(
@@ -91,5 +97,6 @@ def test_slurm_run_equals_local_run(tmp_path):
     submitted = re.findall(r"Job \d+ has been submitted with SLURM jobid (\d+)", output)
     assert len(submitted) == len(trainings) == 22, (len(submitted), sorted(trainings))
     for path in COMPARED:
-        assert (cluster / path).read_bytes() == (local / path).read_bytes(), path
-    assert (cluster / "results/report.html").exists()
+        cluster_file, local_file = cluster / "results-cluster" / path, local / "results" / path
+        assert cluster_file.read_bytes() == local_file.read_bytes(), path
+    assert (cluster / "results-cluster/report.html").exists() and not (cluster / "results").exists()

@@ -151,10 +151,9 @@ def claims_page(claims: pd.DataFrame, title: str = "The claims and their evidenc
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n<style>{STYLE}{PAGE_STYLE}</style>\n</head>\n"
         f'<body class="winenet-page winenet-verdicts">\n<h1>{html.escape(title)}</h1>\n{_legend(claims)}\n'
-        '<p class="winenet-legend">Every number below is a field of results/claims.parquet (and '
-        "claims.csv), where the estimates, intervals, margins and errors can be filtered and plotted.</p>\n"
-        + "\n".join(sections)
-        + "\n</body>\n</html>\n"
+        '<p class="winenet-legend">Every number below is a field of claims.parquet (and '
+        "claims.csv, in the run's folder), where the estimates, intervals, margins and errors can be "
+        "filtered and plotted.</p>\n" + "\n".join(sections) + "\n</body>\n</html>\n"
     )
 
 

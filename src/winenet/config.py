@@ -242,20 +242,21 @@ TRAINING_SECTIONS = (
 )
 
 
-def _flat(value, prefix: str = "") -> dict:
+def flat_settings(value, prefix: str = "") -> dict:
+    """A nested config as one mapping of dotted keys (``training.epochs``) to values; lists stay whole."""
     if isinstance(value, Mapping) and value:
         return {
             key: item
             for name, inner in value.items()
-            for key, item in _flat(inner, f"{prefix}{name}.").items()
+            for key, item in flat_settings(inner, f"{prefix}{name}.").items()
         }
     return {prefix.rstrip("."): value}
 
 
 def changed_training_keys(config: Mapping, previous: Mapping) -> list[str]:
     """The keys of the training sections whose value differs between two configs, sorted."""
-    now = _flat({section: config.get(section) for section in TRAINING_SECTIONS})
-    before = _flat({section: previous.get(section) for section in TRAINING_SECTIONS})
+    now = flat_settings({section: config.get(section) for section in TRAINING_SECTIONS})
+    before = flat_settings({section: previous.get(section) for section in TRAINING_SECTIONS})
     return sorted(key for key in now.keys() | before.keys() if now.get(key) != before.get(key))
 
 
@@ -273,7 +274,8 @@ def _changed_since(config: Mapping, previous_path) -> tuple[Path, list[str]]:
     return path, changed_training_keys(config, previous)
 
 
-def _listed_keys(changed: list[str]) -> str:
+def listed_keys(changed: list[str]) -> str:
+    """Up to six keys, comma-separated, and how many more there are."""
     return ", ".join(changed[:6]) + (f" and {len(changed) - 6} more" if len(changed) > 6 else "")
 
 
@@ -286,7 +288,7 @@ def rerun_note(config: Mapping, previous_path) -> str:
     if not changed:
         return ""
     return (
-        f"winenet: this config differs from the last complete run's ({path}) in {_listed_keys(changed)}, "
+        f"winenet: this config differs from the last complete run's ({path}) in {listed_keys(changed)}, "
         f"so what they feed is trained again; to keep that run's settings, pass --configfile {path}"
     )
 
@@ -301,6 +303,6 @@ def check_models_kept(config: Mapping, previous_path) -> None:
     if changed:
         raise ConfigError(
             f"predictions use the models of the last complete run, and this config differs from its "
-            f"({path}) in {_listed_keys(changed)}, which would train them again: predict with "
+            f"({path}) in {listed_keys(changed)}, which would train them again: predict with "
             f"--configfile {path}, or run the whole workflow first"
         )

@@ -13,8 +13,8 @@ from pathlib import Path
 class WinenetError(Exception):
     """A failure the user can fix (bad data, a diverged training, a broken file), not a bug."""
 
-    def act(self) -> None:
-        """Whatever the job can do about it before it stops; nothing by default."""
+    def act(self, folder) -> None:
+        """Whatever the job can do before it stops, inside the run's ``folder``; nothing by default."""
 
 
 class BrokenIntermediate(WinenetError):
@@ -26,10 +26,10 @@ class BrokenIntermediate(WinenetError):
         self.removed = False
         super().__init__(str(path))
 
-    def act(self) -> None:
-        """Delete the broken file if the pipeline made it (under results/): the next run rebuilds it."""
+    def act(self, folder) -> None:
+        """Delete the broken file if the run made it (inside its ``folder``): the next run rebuilds it."""
         try:
-            inside = self.path.resolve().is_relative_to(Path("results").resolve())
+            inside = self.path.resolve().is_relative_to(Path(folder).resolve())
         except OSError:
             inside = False
         if inside and self.path.is_file():

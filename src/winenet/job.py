@@ -10,11 +10,11 @@ from winenet.errors import WinenetError
 PACKAGE = Path(__file__).resolve().parent
 
 
-def _one_line(kind, error, traceback) -> None:
+def _one_line(kind, error, traceback, folder) -> None:
     # A failure the user can act on is one line that says what to do; anything else is a bug
     # and keeps its traceback.
     if isinstance(error, WinenetError):
-        error.act()
+        error.act(folder)
         print(f"{kind.__name__}: {error}", file=sys.stderr)
     else:
         sys.__excepthook__(kind, error, traceback)
@@ -29,7 +29,9 @@ def start_job(snakemake) -> None:
     # Line-buffered, so the log shows progress while the job runs and is complete if it is killed.
     sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: SIM115 - open for the whole job
     print(f"winenet from {PACKAGE}", file=sys.stderr)
-    sys.excepthook = _one_line
+    # The run's folder (setting `results`): the only place a job may clean up after a failure.
+    folder = Path(snakemake.config["results"])
+    sys.excepthook = lambda kind, error, traceback: _one_line(kind, error, traceback, folder)
 
 
 def pin_workflow_code(src) -> None:

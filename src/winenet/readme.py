@@ -132,7 +132,12 @@ def main(argv: list[str] | None = None) -> int:
     action = parser.add_mutually_exclusive_group(required=True)
     action.add_argument("--check", action="store_true", help="exit 1 when a block differs from the results")
     action.add_argument("--write", action="store_true", help="rewrite the blocks from the results")
-    parser.add_argument("--results", type=Path, default=Path("results"))
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=Path("results"),
+        help="the folder of the run to compare with (its setting `results`; default: results)",
+    )
     parser.add_argument(
         "pages", type=Path, nargs="*", help="Markdown pages (default: README.md and docs/*.md)"
     )
@@ -149,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
             failed = True
             print(
                 f"{page}: result blocks {', '.join(stale)} differ from {args.results}/; "
-                f"run `python -m winenet.readme --write` after a full default run and commit",
+                f"run `python -m winenet.readme --write --results {args.results}` after a full default run "
+                "and commit",
                 file=sys.stderr,
             )
     if not args.write and not failed:

@@ -7,19 +7,19 @@ rule l1_methods:
         subgradient_history=output_of(rules.train.output.history, model=L1_MODEL),
         code=code("l1_methods"),
     output:
-        weights="results/beyond/l1_proximal/weights.npz",
-        history="results/beyond/l1_proximal/history.parquet",
+        weights=results_path("beyond/l1_proximal/weights.npz"),
+        history=results_path("beyond/l1_proximal/history.parquet"),
         table=report(
-            "results/beyond/l1_methods.csv",
+            results_path("beyond/l1_methods.csv"),
             caption="../report/l1_methods_table.rst",
             category="Beyond the report",
             subcategory="L1 methods",
             labels={"model": "l1 vs l1_proximal", "figure": "sparsity table"},
         ),
     log:
-        "results/logs/l1_methods.log",
+        results_path("logs/l1_methods.log"),
     benchmark:
-        "results/benchmarks/l1_methods.tsv"
+        results_path("benchmarks/l1_methods.tsv")
     priority: PRIORITY_UPSTREAM
     threads: 1
     resources:
@@ -44,14 +44,14 @@ rule plot_l1_methods:
         code=code("plot_l1_methods"),
     output:
         report(
-            "results/figures/beyond/l1_methods.png",
+            results_path("figures/beyond/l1_methods.png"),
             caption="../report/l1_methods.rst",
             category="Beyond the report",
             subcategory="L1 methods",
             labels={"model": "l1 vs l1_proximal", "figure": "loss and sparsity"},
         ),
     log:
-        "results/logs/plot_l1_methods.log",
+        results_path("logs/plot_l1_methods.log"),
     params:
         coefficient=config["models"][L1_MODEL]["coefficient"],
         dpi=config["figures"]["dpi"],
@@ -66,12 +66,12 @@ rule seed_study:
         normalisation=data_file("normalisation"),
         code=code("seed_study"),
     output:
-        accuracy="results/beyond/seeds/{model}/accuracy.parquet",
-        history="results/beyond/seeds/{model}/history.parquet",
+        accuracy=results_path("beyond/seeds/{model}/accuracy.parquet"),
+        history=results_path("beyond/seeds/{model}/history.parquet"),
     log:
-        "results/logs/seed_study/{model}.log",
+        results_path("logs/seed_study/{model}.log"),
     benchmark:
-        "results/benchmarks/seed_study/{model}.tsv"
+        results_path("benchmarks/seed_study/{model}.tsv")
     wildcard_constraints:
         model="|".join(SEED_MODELS),
     priority: PRIORITY_LONG
@@ -100,9 +100,9 @@ rule cv_folds:
         table=rules.validate.output.table,
         code=code("cv_folds"),
     output:
-        "results/beyond/folds.parquet",
+        results_path("beyond/folds.parquet"),
     log:
-        "results/logs/cv_folds.log",
+        results_path("logs/cv_folds.log"),
     params:
         label=config["data"]["label"],
         folds=CROSS_VALIDATION_FOLDS,
@@ -116,11 +116,11 @@ rule cross_validate_model:
         folds=rules.cv_folds.output[0],
         code=code("cross_validate_model"),
     output:
-        "results/beyond/cv/{normalisation}/{model}.parquet",
+        results_path("beyond/cv/{normalisation}/{model}.parquet"),
     log:
-        "results/logs/cross_validate_model/{normalisation}/{model}.log",
+        results_path("logs/cross_validate_model/{normalisation}/{model}.log"),
     benchmark:
-        "results/benchmarks/cross_validate_model/{normalisation}/{model}.tsv"
+        results_path("benchmarks/cross_validate_model/{normalisation}/{model}.tsv")
     priority: PRIORITY_LONG
     threads: 1
     resources:
@@ -143,11 +143,11 @@ rule cross_validate_baselines:
         folds=rules.cv_folds.output[0],
         code=code("cross_validate_baselines"),
     output:
-        "results/beyond/cv_baselines/{normalisation}.parquet",
+        results_path("beyond/cv_baselines/{normalisation}.parquet"),
     log:
-        "results/logs/cross_validate_baselines/{normalisation}.log",
+        results_path("logs/cross_validate_baselines/{normalisation}.log"),
     benchmark:
-        "results/benchmarks/cross_validate_baselines/{normalisation}.tsv"
+        results_path("benchmarks/cross_validate_baselines/{normalisation}.tsv")
     priority: PRIORITY_LONG
     threads: 1
     resources:
@@ -175,28 +175,28 @@ rule cv_summary:
         code=code("cv_summary"),
     output:
         seeds=report(
-            "results/beyond/seed_accuracy.csv",
+            results_path("beyond/seed_accuracy.csv"),
             caption="../report/seed_accuracy_table.rst",
             category="Beyond the report",
             subcategory="Seeds",
             labels={"model": "all", "figure": "seeds table"},
         ),
         cross_validation=report(
-            "results/beyond/cv_accuracy.csv",
+            results_path("beyond/cv_accuracy.csv"),
             caption="../report/cv_accuracy_table.rst",
             category="Beyond the report",
             subcategory="Cross-validation",
             labels={"model": "all", "figure": "cross-validation table"},
         ),
         differences=report(
-            "results/beyond/paired_differences.csv",
+            results_path("beyond/paired_differences.csv"),
             caption="../report/paired_differences_table.rst",
             category="Beyond the report",
             subcategory="Cross-validation",
             labels={"model": "all", "figure": "paired differences table"},
         ),
     log:
-        "results/logs/cv_summary.log",
+        results_path("logs/cv_summary.log"),
     params:
         models=MODELS,
         margin=config["claims"]["margin"],
@@ -213,28 +213,28 @@ rule plot_cv_summary:
         code=code("plot_cv_summary"),
     output:
         seeds=report(
-            "results/figures/beyond/seed_accuracy.png",
+            results_path("figures/beyond/seed_accuracy.png"),
             caption="../report/seed_accuracy.rst",
             category="Beyond the report",
             subcategory="Seeds",
             labels={"model": "all", "figure": "accuracy per seed"},
         ),
         cross_validation=report(
-            "results/figures/beyond/cv_accuracy.png",
+            results_path("figures/beyond/cv_accuracy.png"),
             caption="../report/cv_accuracy.rst",
             category="Beyond the report",
             subcategory="Cross-validation",
             labels={"model": "all", "figure": "cross-validation accuracy"},
         ),
         differences=report(
-            "results/figures/beyond/paired_differences.png",
+            results_path("figures/beyond/paired_differences.png"),
             caption="../report/paired_differences.rst",
             category="Beyond the report",
             subcategory="Cross-validation",
             labels={"model": "all", "figure": "paired differences"},
         ),
     log:
-        "results/logs/plot_cv_summary.log",
+        results_path("logs/plot_cv_summary.log"),
     params:
         dpi=config["figures"]["dpi"],
     script:
@@ -249,21 +249,21 @@ rule importance_sensitivity:
         code=code("importance_sensitivity"),
     output:
         agreement=report(
-            "results/beyond/ranking_agreement.csv",
+            results_path("beyond/ranking_agreement.csv"),
             caption="../report/ranking_agreement.rst",
             category="Beyond the report",
             subcategory="Preprocessing",
             labels={"model": "importance study", "figure": "rank correlations"},
         ),
         figure=report(
-            "results/figures/beyond/importance_rankings.png",
+            results_path("figures/beyond/importance_rankings.png"),
             caption="../report/importance_rankings.rst",
             category="Beyond the report",
             subcategory="Preprocessing",
             labels={"model": "importance study", "figure": "rankings compared"},
         ),
     log:
-        "results/logs/importance_sensitivity.log",
+        results_path("logs/importance_sensitivity.log"),
     params:
         normalisations=NORMALISATIONS,
         dpi=config["figures"]["dpi"],
@@ -286,9 +286,9 @@ rule claims:
         features=[data_file("train", n) for n in NORMALISATIONS],
         code=code("claims"),
     output:
-        "results/claims.parquet",
+        results_path("claims.parquet"),
     log:
-        "results/logs/claims.log",
+        results_path("logs/claims.log"),
     params:
         statements=config["claims"]["statements"],
         settings={
@@ -313,32 +313,32 @@ rule report_claims:
         code=code("report_claims"),
     output:
         table=report(
-            "results/claims.csv",
+            results_path("claims.csv"),
             caption="../report/claims.rst",
             category="Claims",
             labels={"model": "all", "figure": "claims table"},
         ),
-        glance="results/verdicts.csv",
+        glance=results_path("verdicts.csv"),
         glance_html=report(
-            "results/verdicts.html",
+            results_path("verdicts.html"),
             caption="../report/verdicts.rst",
             category="Claims",
             labels={"model": "all", "figure": "verdicts at a glance"},
         ),
         page=report(
-            "results/claims.html",
+            results_path("claims.html"),
             caption="../report/claims_page.rst",
             category="Claims",
             labels={"model": "all", "figure": "claims and their evidence"},
         ),
         figure=report(
-            "results/figures/claims.png",
+            results_path("figures/claims.png"),
             caption="../report/claims_figure.rst",
             category="Claims",
             labels={"model": "all", "figure": "claims against their margins"},
         ),
     log:
-        "results/logs/report_claims.log",
+        results_path("logs/report_claims.log"),
     params:
         dpi=config["figures"]["dpi"],
     script:
@@ -351,11 +351,11 @@ rule regularisation_path_stack:
         folds=rules.cv_folds.output[0],
         code=code("regularisation_path_stack"),
     output:
-        "results/beyond/regularisation_path/{normalisation}/{penalty}.parquet",
+        results_path("beyond/regularisation_path/{normalisation}/{penalty}.parquet"),
     log:
-        "results/logs/regularisation_path/{normalisation}/{penalty}.log",
+        results_path("logs/regularisation_path/{normalisation}/{penalty}.log"),
     benchmark:
-        "results/benchmarks/regularisation_path/{normalisation}/{penalty}.tsv"
+        results_path("benchmarks/regularisation_path/{normalisation}/{penalty}.tsv")
     wildcard_constraints:
         penalty="|".join(config["beyond"]["regularisation_path"]["penalties"]),
     threads: 1
@@ -386,10 +386,10 @@ rule regularisation_path:
         ),
         code=code("regularisation_path"),
     output:
-        table="results/beyond/regularisation_path.csv",
-        figure="results/figures/beyond/regularisation_path.png",
+        table=results_path("beyond/regularisation_path.csv"),
+        figure=results_path("figures/beyond/regularisation_path.png"),
     log:
-        "results/logs/regularisation_path.log",
+        results_path("logs/regularisation_path.log"),
     params:
         dpi=config["figures"]["dpi"],
     script:

@@ -4,8 +4,9 @@ import sys
 
 import yaml
 
+from winenet import layout
 from winenet.baselines import BASELINES
-from winenet.claims import RAW, check_statements, needs_raw_reference
+from winenet.claims import check_statements
 from winenet.config import (
     check_l1_model,
     check_models_kept,
@@ -13,32 +14,37 @@ from winenet.config import (
     refused_in_words,
     rerun_note,
 )
+from winenet.folders import check_folder, last_run_config
 from winenet.tables import configured_features
 from winenet.dependencies import module_closure
 from winenet.resources import request, work_units
 
-MODELS = list(config["models"])
+# What this run consists of, from the config alone (winenet.layout, which also says which jobs a
+# run of another config made).
+MODELS = layout.model_names(config)
 # The first normalisation is the one the models of `models:` train with; the sensitivity analyses
 # (cross-validation, the importance study) run under each.
-NORMALISATIONS = list(config["normalisation"]["methods"])
+NORMALISATIONS = layout.normalisations(config)
 MODEL_NORMALISATION = NORMALISATIONS[0]
 # The claim that normalisation evens out the features' influence compares every normalisation with
 # the raw features, run by run: the importance study then also runs on them, as its reference.
-RAW_REFERENCE = (
-    [RAW]
-    if RAW not in NORMALISATIONS and needs_raw_reference(config["claims"]["statements"])
-    else []
-)
-STUDY_NORMALISATIONS = [*NORMALISATIONS, *RAW_REFERENCE]
+STUDY_NORMALISATIONS = layout.study_normalisations(config)
 L1_MODEL = config["beyond"]["l1_methods"]["model"]
 with refused_in_words():
     check_l1_model(config)
 # The L1 model's twin with the proximal step: trained beside it (l1_methods) and over seeds, so
 # that the claims can compare the two steps seed by seed.
 PROXIMAL_TWIN = proximal_twin(L1_MODEL)
-SEED_MODELS = [*MODELS, PROXIMAL_TWIN]
+SEED_MODELS = layout.seed_models(config)
+# The folder this run writes everything to (setting `results`): every rule's outputs, logs and
+# benchmarks are under it, named with results_path().
+RESULTS = os.path.normpath(config["results"])
+# One run, one folder: a folder holding a run of other data, or a run with jobs this one does not
+# have (whose files would stay beside this run's), stops here, before any job.
+with refused_in_words():
+    check_folder(config, RESULTS)
 # A changed setting retrains: say so before any job runs, and how to keep the last run's settings.
-LAST_RUN_CONFIG = "results/config.yaml"
+LAST_RUN_CONFIG = last_run_config(RESULTS)
 if note := rerun_note(config, LAST_RUN_CONFIG):
     print(note, file=sys.stderr)
 # A claim that names a model, feature or normalisation this run lacks stops here, before any job.
@@ -65,6 +71,11 @@ wildcard_constraints:
     model="|".join(MODELS),
     normalisation="|".join(STUDY_NORMALISATIONS),
     shard=r"\d+",
+
+
+def results_path(path):
+    """``path`` inside this run's folder: ``results_path("models/{model}/weights.npz")``."""
+    return os.path.join(RESULTS, path)
 
 
 def adapter(name):
@@ -145,22 +156,12 @@ def claims_design():
 
 def study_settings(normalisation):
     """The importance study's settings under one normalisation: fewer runs after the first."""
-    settings = dict(config["importance"])
-    # Only the run count that applies stays, so that the other one never reruns these jobs.
-    other_runs = settings.pop("runs_other_normalisations")
-    if normalisation != MODEL_NORMALISATION:
-        # Shards of about the same number of runs as the first normalisation's: fewer runs, fewer
-        # jobs, and every job's stacks stay as full.
-        settings["shards"] = -(-settings["shards"] * other_runs // settings["runs"])
-        settings["runs"] = other_runs
-    # More shards than runs would leave shards with nothing to train.
-    settings["shards"] = min(settings["shards"], settings["runs"])
-    return settings
+    return layout.study_settings(config, normalisation)
 
 
 def study_shards(normalisation):
     """Shard numbers of the importance study under one normalisation."""
-    return list(range(study_settings(normalisation)["shards"]))
+    return layout.study_shards(config, normalisation)
 
 
 def kept_models(wildcards):

@@ -3,10 +3,10 @@ rule validate:
         table=config["data"]["path"],
         code=code("validate"),
     output:
-        table="results/data/validated.parquet",
-        summary="results/data/table.json",
+        table=results_path("data/validated.parquet"),
+        summary=results_path("data/table.json"),
     log:
-        "results/logs/validate.log",
+        results_path("logs/validate.log"),
     params:
         label=config["data"]["label"],
         features=config["data"]["features"],
@@ -20,12 +20,12 @@ rule split_normalise:
         table=rules.validate.output.table,
         code=code("split_normalise"),
     output:
-        train="results/data/{normalisation}/train.parquet",
-        test="results/data/{normalisation}/test.parquet",
-        normalisation="results/data/{normalisation}/normalisation.json",
-        notes="results/data/{normalisation}/notes.rst",
+        train=results_path("data/{normalisation}/train.parquet"),
+        test=results_path("data/{normalisation}/test.parquet"),
+        normalisation=results_path("data/{normalisation}/normalisation.json"),
+        notes=results_path("data/{normalisation}/notes.rst"),
     log:
-        "results/logs/split_normalise/{normalisation}.log",
+        results_path("logs/split_normalise/{normalisation}.log"),
     params:
         label=config["data"]["label"],
         split=config["split"],

@@ -5,13 +5,13 @@ rule plot_feature_distributions:
         code=code("plot_feature_distributions"),
     output:
         report(
-            "results/figures/data/feature_distributions.png",
+            results_path("figures/data/feature_distributions.png"),
             caption="../report/feature_distributions.rst",
             category="Data",
             labels={"model": "all", "figure": "feature distributions"},
         ),
     log:
-        "results/logs/plot_feature_distributions.log",
+        results_path("logs/plot_feature_distributions.log"),
     params:
         label=config["data"]["label"],
         dpi=config["figures"]["dpi"],
@@ -31,28 +31,28 @@ rule plot_model:
         code=code("plot_model"),
     output:
         curves=report(
-            "results/figures/models/{model}/training_curves.png",
+            results_path("figures/models/{model}/training_curves.png"),
             caption="../report/training_curves.rst",
             category="Models",
             subcategory="{model}",
             labels={"model": "{model}", "figure": "training curves"},
         ),
         roc=report(
-            "results/figures/models/{model}/roc_curves.png",
+            results_path("figures/models/{model}/roc_curves.png"),
             caption="../report/roc_curves.rst",
             category="Evaluation",
             subcategory="{model}",
             labels={"model": "{model}", "figure": "ROC curves"},
         ),
         confusion=report(
-            "results/figures/models/{model}/confusion_matrix.png",
+            results_path("figures/models/{model}/confusion_matrix.png"),
             caption="../report/confusion_matrix.rst",
             category="Evaluation",
             subcategory="{model}",
             labels={"model": "{model}", "figure": "confusion matrix"},
         ),
     log:
-        "results/logs/plot_model/{model}.log",
+        results_path("logs/plot_model/{model}.log"),
     params:
         penalty=lambda wildcards: model_settings(wildcards)["penalty"],
         coefficient=lambda wildcards: model_settings(wildcards)["coefficient"],
@@ -70,13 +70,13 @@ rule plot_model_comparison:
         code=code("plot_model_comparison"),
     output:
         report(
-            "results/figures/models/accuracy.png",
+            results_path("figures/models/accuracy.png"),
             caption="../report/model_accuracy.rst",
             category="Evaluation",
             labels={"model": "all", "figure": "accuracy"},
         ),
     log:
-        "results/logs/plot_model_comparison.log",
+        results_path("logs/plot_model_comparison.log"),
     params:
         dpi=config["figures"]["dpi"],
     script:
@@ -94,7 +94,7 @@ rule plot_importance:
         code=code("plot_importance"),
     output:
         weight=report(
-            "results/figures/importance/{normalisation}/rank_heatmap_weight.png",
+            results_path("figures/importance/{normalisation}/rank_heatmap_weight.png"),
             caption="../report/rank_heatmap.rst",
             category="Importance",
             subcategory="{normalisation} normalisation",
@@ -104,7 +104,9 @@ rule plot_importance:
             },
         ),
         gradient=report(
-            "results/figures/importance/{normalisation}/rank_heatmap_gradient.png",
+            results_path(
+                "figures/importance/{normalisation}/rank_heatmap_gradient.png"
+            ),
             caption="../report/rank_heatmap.rst",
             category="Importance",
             subcategory="{normalisation} normalisation",
@@ -114,7 +116,9 @@ rule plot_importance:
             },
         ),
         features=report(
-            "results/figures/importance/{normalisation}/features_by_importance.png",
+            results_path(
+                "figures/importance/{normalisation}/features_by_importance.png"
+            ),
             caption="../report/features_by_importance.rst",
             category="Importance",
             subcategory="{normalisation} normalisation",
@@ -124,7 +128,7 @@ rule plot_importance:
             },
         ),
     log:
-        "results/logs/plot_importance/{normalisation}.log",
+        results_path("logs/plot_importance/{normalisation}.log"),
     params:
         runs=lambda wildcards: study_settings(wildcards.normalisation)["runs"],
         penalty=config["importance"]["penalty"],

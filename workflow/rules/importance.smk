@@ -5,11 +5,11 @@ rule importance_shard:
         normalisation=data_file("normalisation", "{normalisation}"),
         code=code("importance_shard"),
     output:
-        "results/importance/{normalisation}/shards/{shard}.parquet",
+        results_path("importance/{normalisation}/shards/{shard}.parquet"),
     log:
-        "results/logs/importance_shard/{normalisation}/{shard}.log",
+        results_path("logs/importance_shard/{normalisation}/{shard}.log"),
     benchmark:
-        "results/benchmarks/importance_shard/{normalisation}/{shard}.tsv"
+        results_path("benchmarks/importance_shard/{normalisation}/{shard}.tsv")
     priority: PRIORITY_LONG
     threads: 1
     resources:
@@ -35,19 +35,19 @@ rule importance_gather:
         notes=data_file("notes", "{normalisation}"),
         code=code("importance_gather"),
     output:
-        scores="results/importance/{normalisation}/scores.parquet",
-        ranks="results/importance/{normalisation}/ranks.parquet",
-        frequencies="results/importance/{normalisation}/rank_frequencies.parquet",
+        scores=results_path("importance/{normalisation}/scores.parquet"),
+        ranks=results_path("importance/{normalisation}/ranks.parquet"),
+        frequencies=results_path("importance/{normalisation}/rank_frequencies.parquet"),
         summary=report(
-            "results/importance/{normalisation}/summary.csv",
+            results_path("importance/{normalisation}/summary.csv"),
             caption="../report/importance_summary.rst",
             category="Importance",
             subcategory="{normalisation} normalisation",
             labels={"normalisation": "{normalisation}", "figure": "summary table"},
         ),
-        conclusion="results/importance/{normalisation}/conclusion.rst",
+        conclusion=results_path("importance/{normalisation}/conclusion.rst"),
     log:
-        "results/logs/importance_gather/{normalisation}.log",
+        results_path("logs/importance_gather/{normalisation}.log"),
     params:
         runs=lambda wildcards: study_settings(wildcards.normalisation)["runs"],
     script:

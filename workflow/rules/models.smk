@@ -5,13 +5,13 @@ rule train:
         normalisation=data_file("normalisation"),
         code=code("train"),
     output:
-        weights="results/models/{model}/weights.npz",
-        description="results/models/{model}/model.json",
-        history="results/models/{model}/history.parquet",
+        weights=results_path("models/{model}/weights.npz"),
+        description=results_path("models/{model}/model.json"),
+        history=results_path("models/{model}/history.parquet"),
     log:
-        "results/logs/train/{model}.log",
+        results_path("logs/train/{model}.log"),
     benchmark:
-        "results/benchmarks/train/{model}.tsv"
+        results_path("benchmarks/train/{model}.tsv")
     priority: PRIORITY_UPSTREAM
     threads: 1
     resources:
@@ -32,19 +32,19 @@ rule evaluate:
         normalisation=data_file("normalisation"),
         code=code("evaluate"),
     output:
-        predictions="results/models/{model}/predictions.parquet",
-        metrics="results/models/{model}/metrics.json",
-        roc="results/models/{model}/roc_points.parquet",
-        notes="results/models/{model}/notes.rst",
+        predictions=results_path("models/{model}/predictions.parquet"),
+        metrics=results_path("models/{model}/metrics.json"),
+        roc=results_path("models/{model}/roc_points.parquet"),
+        notes=results_path("models/{model}/notes.rst"),
         report=report(
-            "results/models/{model}/classification_report.txt",
+            results_path("models/{model}/classification_report.txt"),
             caption="../report/classification_report.rst",
             category="Evaluation",
             subcategory="{model}",
             labels={"model": "{model}", "figure": "classification report"},
         ),
     log:
-        "results/logs/evaluate/{model}.log",
+        results_path("logs/evaluate/{model}.log"),
     params:
         penalty=lambda wildcards: model_settings(wildcards)["penalty"],
         coefficient=lambda wildcards: model_settings(wildcards)["coefficient"],
@@ -57,16 +57,16 @@ rule compare:
         metrics=expand(rules.evaluate.output.metrics, model=MODELS),
         code=code("compare"),
     output:
-        metrics="results/metrics.json",
-        note="results/models/summary.rst",
+        metrics=results_path("metrics.json"),
+        note=results_path("models/summary.rst"),
         summary=report(
-            "results/models/summary.csv",
+            results_path("models/summary.csv"),
             caption="../report/model_comparison.rst",
             category="Evaluation",
             labels={"model": "all", "figure": "comparison table"},
         ),
     log:
-        "results/logs/compare.log",
+        results_path("logs/compare.log"),
     params:
         models=MODELS,
     script:

@@ -1,5 +1,5 @@
 # On demand, not part of the default run: `snakemake --cores 8 results/predictions/{name}.csv`
-# for the samples in data/new/{name}.csv.
+# for the samples in data/new/{name}.csv (under the run's folder, when `results` names another).
 rule predict:
     input:
         samples="data/new/{name}.csv",
@@ -7,9 +7,9 @@ rule predict:
         descriptions=expand(rules.train.output.description, model=MODELS),
         code=code("predict"),
     output:
-        "results/predictions/{name}.csv",
+        results_path("predictions/{name}.csv"),
     log:
-        "results/logs/predict/{name}.log",
+        results_path("logs/predict/{name}.log"),
     wildcard_constraints:
         name=r"[^/]+",
     params:

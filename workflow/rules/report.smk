@@ -5,11 +5,11 @@ rule report:
         final_targets(),
         code=code("report"),
     output:
-        report="results/report.html",
+        report=results_path("report.html"),
         # The effective config of this complete run: pass it again to keep its settings.
         config=LAST_RUN_CONFIG,
     log:
-        "results/logs/report.log",
+        results_path("logs/report.log"),
     localrule: True
     params:
         # The captions quote the settings, any of them.
