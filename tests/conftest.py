@@ -68,7 +68,7 @@ def assert_printed_numbers_are_fields(row: dict) -> None:
     probability below what three decimals show.
     """
     text = row["evidence"]
-    quoted = [value for value in row.values() if isinstance(value, str) and value and value != text]
+    quoted = [value for key, value in row.items() if isinstance(value, str) and value and key != "evidence"]
     for value in sorted(quoted, key=len, reverse=True):
         if len(value) > 3 and value in text:
             text = text.replace(value, " ")

@@ -313,3 +313,18 @@ def test_the_docs_name_the_verdicts_there_are_and_no_other():
     assert documented_verdicts(legend) - set(VERDICTS) == {"undecidable with this design"}
     removal = 'The earlier verdict "undecidable with this design" is gone. It assumed that **holds** ...'
     assert documented_verdicts(removal) == {"holds"}
+
+
+def test_the_cost_benchmark_puts_every_rule_in_one_analysis():
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        costs = importlib.import_module("costs")
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    text = "".join(path.read_text() for path in (REPO / "workflow" / "rules").glob("*.smk"))
+    rules = set(re.findall(r"^rule (\w+):", text, re.MULTILINE)) - {"all"}
+    listed = [rule for members in costs.ANALYSES.values() for rule in members]
+    assert sorted(listed) == sorted(rules), "bench/costs.py ANALYSES must name every rule once"

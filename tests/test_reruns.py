@@ -57,7 +57,7 @@ UNCERTAINTY = (
 )
 STUDY = study() | RAW_REFERENCE
 SENSITIVITY = {"importance_sensitivity"}
-CLAIMS = {"claims"}
+CLAIMS = {"claims", "report_claims"}
 FIGURES = {
     "plot_feature_distributions",
     "plot_model_comparison",
@@ -66,6 +66,8 @@ FIGURES = {
 FIGURES |= per_normalisation("plot_importance")
 # It also computes (cheaply) the rank correlations beside its figure, so a figure setting reruns it.
 FIGURES |= {"plot_cv_summary", "importance_sensitivity"}
+# The claims' figure is drawn with the claims' tables and pages.
+FIGURES |= {"report_claims"}
 
 
 def edit_config(project, overrides):

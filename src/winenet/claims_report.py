@@ -193,7 +193,9 @@ def claims_figure(claims: pd.DataFrame, title: str) -> Figure:
     for row in rows:
         panels.setdefault(_panel(row), []).append(row)
     heights = [len(members) + 1.2 for members in panels.values()] or [1.0]
-    figure = Figure(figsize=(11, 0.3 * sum(heights) + 1.0), layout="constrained")
+    # Wide rather than tall: the report shows a figure at the width of its pane, and one taller than
+    # the window loses its top.
+    figure = Figure(figsize=(12.5, 0.27 * sum(heights) + 1.0), layout="constrained")
     axes = np.atleast_1d(figure.subplots(max(len(panels), 1), 1, height_ratios=heights, squeeze=False)[:, 0])
     for axis, (name, members) in zip(axes, panels.items(), strict=False):
         _draw_panel(axis, name, members)

@@ -1,13 +1,35 @@
-"""What every job does before its script's own work: its log, the code it runs, one line when it fails."""
+"""What every job does before its script's own work: its log, the code it runs, one line when it fails.
+
+And after it: the job's last log line says what it cost, its CPU (user and system, the processes it
+waited for included) and its peak memory, counted by the operating system when the interpreter
+exits, imports and all (``JOB_COST``). bench/costs.py adds these up by analysis.
+"""
 
 from __future__ import annotations
 
+import atexit
+import resource
 import sys
 from pathlib import Path
 
 from winenet.errors import WinenetError
 
 PACKAGE = Path(__file__).resolve().parent
+# The last line of every job's log; bench/costs.py reads it.
+JOB_COST = "job cost: {cpu:.3f} s CPU, peak {peak:.0f} MiB"
+
+
+def job_cost() -> tuple[float, float]:
+    """CPU seconds (user and system) of this process and the children it waited for, and its peak MiB."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    # Linux reports the peak resident size in KiB.
+    return cpu, max(own.ru_maxrss, children.ru_maxrss) / 1024
+
+
+def _report_cost() -> None:
+    cpu, peak = job_cost()
+    print(JOB_COST.format(cpu=cpu, peak=peak), file=sys.stderr)
 
 
 def _one_line(kind, error, traceback, folder) -> None:
@@ -23,8 +45,9 @@ def _one_line(kind, error, traceback, folder) -> None:
 def start_job(snakemake) -> None:
     """Send stderr to the job's log, say which winenet runs, and report a ``WinenetError`` as one line.
 
-    Called first, so that whatever the script imports or does after it, its messages land in the log.
-    What a job costs (wall, CPU, memory) is Snakemake's own ``benchmark:`` file, not this module's.
+    Called first, so that whatever the script imports or does after it, its messages land in the log;
+    its last line is what the job cost (``JOB_COST``), exact where Snakemake's ``benchmark:`` files
+    sample.
     """
     # Line-buffered, so the log shows progress while the job runs and is complete if it is killed.
     sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: SIM115 - open for the whole job
@@ -32,6 +55,7 @@ def start_job(snakemake) -> None:
     # The run's folder (setting `results`): the only place a job may clean up after a failure.
     folder = Path(snakemake.config["results"])
     sys.excepthook = lambda kind, error, traceback: _one_line(kind, error, traceback, folder)
+    atexit.register(_report_cost)
 
 
 def pin_workflow_code(src) -> None:

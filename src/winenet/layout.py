@@ -70,6 +70,7 @@ SINGLE_JOBS = (
     "plot_cv_summary",
     "importance_sensitivity",
     "claims",
+    "report_claims",
     "report",
 )
 
