@@ -124,9 +124,7 @@ def cost_table(jobs: list[dict], itself: float, total: float) -> str:
         )
     lines.append(f"| Snakemake itself | 1 | {itself:.1f} | {100 * itself / total:.1f} % | | |")
     rest = total - counted - itself
-    lines.append(
-        f"| the rest (launching the jobs) | | {rest:.1f} | {100 * rest / total:.1f} % | | |"
-    )
+    lines.append(f"| the rest (launching the jobs) | | {rest:.1f} | {100 * rest / total:.1f} % | | |")
     jobs_start = sum(row["start"] for row in rows.values())
     lines.append(
         f"| **the run** | {len(jobs)} | **{total:.1f}** | 100 % | {jobs_start:.1f} | "
