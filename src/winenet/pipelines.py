@@ -17,7 +17,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
 
 from winenet.preprocessing import normalisation_parameters
 
-# Each grid spans what practitioners usually try, and no more: every value costs a fit per inner fold.
+# Each grid spans what practitioners usually try, and no more: every value costs a fit per inner fold
+# (the choices measured: docs/performance.md#the-baselines-tuning).
 LOGISTIC_CS = tuple(float(c) for c in np.logspace(-4, 4, 9))
 # Not 1e-2: scikit-learn divides alpha by the rows, and on an inner fold of about 95 rows neither
 # 1e-2 nor 1e-4 changes the fit much. In the default run's 20 searches (10 outer folds, 2
