@@ -117,12 +117,14 @@ def test_baselines_are_accuracies_and_deterministic(wine_table):
 def test_baselines_are_tuned_on_the_training_fold_with_the_normalisation_inside():
     from sklearn.model_selection import GridSearchCV
 
-    from winenet.pipelines import Normaliser, baseline_pipelines
+    from winenet.pipelines import Normaliser, OutOfBagSearch, baseline_pipelines
 
     pipelines = baseline_pipelines("l2norm", 0, [7, 5], smallest_class=2)
     assert list(pipelines) == ["logistic_regression", "mlp", "random_forest"]
+    for name in ("logistic_regression", "mlp"):
+        assert isinstance(pipelines[name], GridSearchCV) and pipelines[name].cv.n_splits == 2
+    assert isinstance(pipelines["random_forest"], OutOfBagSearch)
     for search in pipelines.values():
-        assert isinstance(search, GridSearchCV) and search.cv.n_splits == 2
         assert isinstance(search.estimator.steps[0][1], Normaliser)
     # The MLP has the networks' own hidden layers.
     assert pipelines["mlp"].estimator.steps[-1][1].hidden_layer_sizes == (7, 5)
@@ -131,6 +133,37 @@ def test_baselines_are_tuned_on_the_training_fold_with_the_normalisation_inside(
     standard = Normaliser("standard").fit(x).transform(x)
     assert (standard[:, 1] == 0).all()  # constant over the rows: 0, as the networks' inputs
     np.testing.assert_allclose(Normaliser("none").fit(x).transform(x)[:, [0, 2]], x[:, [0, 2]])
+
+
+def test_the_forest_keeps_the_grid_value_with_the_best_out_of_bag_accuracy_on_the_training_rows(
+    wine_table,
+):
+    from sklearn.base import clone
+
+    from winenet.pipelines import FOREST_MAX_FEATURES, baseline_pipelines
+
+    table, features = wine_table
+    (fold,) = cv_folds(table[LABEL], n_splits=2, n_repeats=1, random_state=0)[:1]
+    x, y = table[features].to_numpy(), table[LABEL].to_numpy()
+    search = baseline_pipelines("standard", 0, [8], smallest_class=20)["random_forest"]
+    untouched = clone(search)
+    search.fit(x[fold.train], y[fold.train])
+    # One forest per grid value, each scored on its own out-of-bag training rows; the best kept,
+    # the first of equals.
+    alone = [
+        clone(search.estimator).set_params(model__max_features=value).fit(x[fold.train], y[fold.train])
+        for value in FOREST_MAX_FEATURES
+    ]
+    scores = [model[-1].oob_score_ for model in alone]
+    assert search.oob_scores_ == scores
+    best = scores.index(max(scores))
+    assert search.best_params_ == {"model__max_features": FOREST_MAX_FEATURES[best]}
+    held_out = x[fold.test]
+    np.testing.assert_array_equal(search.predict(held_out), alone[best].predict(held_out))
+    # Fitted afresh on the same rows: the same choice and the same predictions.
+    again = clone(untouched).fit(x[fold.train], y[fold.train])
+    assert again.oob_scores_ == search.oob_scores_
+    np.testing.assert_array_equal(again.predict(held_out), search.predict(held_out))
 
 
 def per_fold_table(accuracies: dict, n_train=80, n_test=20, status=None) -> pd.DataFrame:
