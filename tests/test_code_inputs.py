@@ -86,3 +86,41 @@ def test_a_job_runs_the_src_beside_its_snakefile_not_the_installed_one(tmp_path)
     run_snakemake(project, "results/data/table.json")
     first_line = (project / "results/logs/validate.log").read_text().splitlines()[0]
     assert first_line == f"winenet from {project / 'src' / 'winenet'}"
+
+
+# What each rule's script may load when it starts: scikit-learn only where a job fits or scores
+# with it, seaborn only where a job draws a seaborn figure (violins, heatmaps, the seeds' swarm).
+# The rest (the summaries, the other figures, the claims) pays for neither.
+HEAVY = ("sklearn", "seaborn")
+LOADS = {
+    "evaluate": {"sklearn"},
+    "plot_feature_distributions": {"seaborn"},
+    "plot_model": {"seaborn"},
+    "plot_importance": {"seaborn"},
+    "plot_cv_summary": {"seaborn"},
+}
+
+
+def test_a_job_imports_only_the_libraries_it_uses():
+    import ast
+    import json
+    import subprocess
+    import sys
+
+    for script in sorted((REPO / "workflow" / "scripts").glob("*.py")):
+        tree = ast.parse(script.read_text())
+        imports = "\n".join(
+            ast.unparse(node) for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)
+        )
+        program = (
+            f"import sys, json\n{imports}\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", program],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin"},
+        )
+        loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+        assert loaded == LOADS.get(script.stem, set()), f"{script.name} loads {sorted(loaded)}"
