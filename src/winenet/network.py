@@ -57,8 +57,9 @@ def soft_threshold(weights: np.ndarray, threshold, scratch: np.ndarray) -> None:
     """In place: ``W = sign(W) * max(|W| - threshold, 0)``; ``scratch`` has the shape of W.
 
     ``threshold`` (>= 0) is a float or an array that broadcasts against the weights (one per
-    replica). Computed as ``W - clip(W, -threshold, threshold)``: the same numbers in two fast
-    passes (``np.maximum`` and ``np.copysign`` are not vectorised), the zeros all ``+0.0``.
+    replica). Computed as ``W - clip(W, -threshold, threshold)``: the same numbers (the zeros all
+    ``+0.0``) in two passes instead of four, of which ``np.maximum`` and ``np.copysign`` each cost
+    several times a clip.
     """
     np.clip(weights, -threshold, threshold, out=scratch)
     weights -= scratch
@@ -87,7 +88,7 @@ def _signs_times(weights: np.ndarray, magnitude, out: np.ndarray, zeros: np.ndar
     ``magnitude`` (>= 0) is a float, or an array that broadcasts against the weights (one per
     replica); ``zeros`` is a boolean buffer of the weights' shape.
     """
-    # np.sign and np.copysign are not vectorised in NumPy and cost three to four times as much as
+    # np.sign and np.copysign are not vectorised in NumPy and cost two to four times as much as
     # copying the sign bit onto the magnitude with two integer passes; this runs over every
     # weight at every step.
     int_type, sign_mask = _SIGN_BIT[weights.dtype]
