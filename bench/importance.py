@@ -5,11 +5,12 @@ Usage: python bench/importance.py [--quick] [--runs N] [--epochs N] [--dtype flo
 Reads config.yaml and data/wine.csv, runs the data stages in-process, then in one process:
 1. times ``train_importance_runs`` stacked (``importance.stack_size``) and one run at a time
    (``stack_size=1``, on the first ``--loop-runs`` runs, scaled per run), plus the other precision
-   (float32 or float64) stacked, and how far apart the two rank the features;
+   (float32 or float64) stacked, and how far apart the two rank the features; wall clock and this
+   process's CPU time, per run and step;
 2. counts the study's matrix-product FLOPs and divides them by the measured rate of a
-   ``(10x128) @ (128x128)`` product: the time the study needs at best;
+   ``(10x128) @ (128x128)`` product: the time the study, and one full-batch step, need at best;
 3. times the parts of one training step (matrix products versus elementwise work) on arrays of
-   the real shapes, next to a whole step.
+   the real shapes, next to a whole step and its ratio to its FLOP bound.
 BLAS is held to one thread (common.one_thread): every number is one core, as one shard job uses.
 --quick is a seconds-long version; --smoke a few runs and epochs, to show it works.
 """
@@ -66,10 +67,12 @@ def per_call(function, budget: float, repeats: int = 5) -> float:
 
 
 def time_study(arrays, runs, study: dict, dtype: str, stack_size: int):
-    """Seconds and scores of ``train_importance_runs`` on ``runs``."""
-    start = time.perf_counter()
+    """Wall seconds, CPU seconds of this process and scores of ``train_importance_runs`` on ``runs``."""
+    # On a shared machine the wall clock also counts the time other processes held the core; the
+    # process's CPU time does not, and with one BLAS thread it is the work itself.
+    start, cpu = time.perf_counter(), time.process_time()
     scores = train_importance_runs(*arrays, runs, **study, dtype=dtype, stack_size=stack_size)
-    return time.perf_counter() - start, scores
+    return time.perf_counter() - start, time.process_time() - cpu, scores
 
 
 def precision_agreement(scores: pd.DataFrame, other: pd.DataFrame) -> str:
@@ -187,9 +190,10 @@ def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tu
         for g in grads:
             g * lr
 
-    def penalty_step():  # the penalty's own step, as train_step takes it
+    def penalty_step():  # the penalty's own passes, as train_step takes them (around W -= dW)
         for w, s, zero in zip(updated_weights, scratch, zeros, strict=True):
             PENALTIES[penalty].gradient_step(w, lr * coefficient, s, zero)
+            PENALTIES[penalty].proximal_step(w, lr * coefficient, s)
 
     def weight_update():
         for w, dw in zip(updated_weights, d_weights, strict=True):
@@ -300,24 +304,26 @@ def main() -> None:
 
     print("\n1. training time, train_importance_runs (the code the shard jobs run)")
     timings = []
-    seconds, stacked_scores = time_study(arrays, range(runs), study, dtype, stack_size)
-    timings.append((f"stacked, stack {stack_size}, {dtype}", runs, seconds))
-    loop_seconds, loop_scores = time_study(arrays, range(loop_runs), study, dtype, 1)
-    timings.append((f"one at a time, stack 1, {dtype}", loop_runs, loop_seconds))
+    seconds, cpu_seconds, stacked_scores = time_study(arrays, range(runs), study, dtype, stack_size)
+    timings.append((f"stacked, stack {stack_size}, {dtype}", runs, seconds, cpu_seconds))
+    loop_seconds, loop_cpu, loop_scores = time_study(arrays, range(loop_runs), study, dtype, 1)
+    timings.append((f"one at a time, stack 1, {dtype}", loop_runs, loop_seconds, loop_cpu))
     other = "float32" if dtype == "float64" else "float64"
-    other_seconds, other_scores = time_study(arrays, range(runs), study, other, stack_size)
-    timings.append((f"stacked, stack {stack_size}, {other}", runs, other_seconds))
+    other_seconds, other_cpu, other_scores = time_study(arrays, range(runs), study, other, stack_size)
+    timings.append((f"stacked, stack {stack_size}, {other}", runs, other_seconds, other_cpu))
     stacked_per_run = seconds / runs
     print(
-        f"  {'path':<32} {'runs':>5} {'seconds':>8} {'s/run':>7} {'µs/run-step':>12} "
+        f"  {'path':<32} {'runs':>5} {'seconds':>8} {'s/run':>7} {'µs/run-step':>12} {'CPU µs':>7} "
         f"{'s for ' + str(runs) + ' runs':>15} {'vs stacked':>11}"
     )
-    for name, timed_runs, timed_seconds in timings:
+    for name, timed_runs, timed_seconds, timed_cpu in timings:
         per_run = timed_seconds / timed_runs
         print(
             f"  {name:<32} {timed_runs:>5} {timed_seconds:>8.2f} {per_run:>7.3f} "
-            f"{1e6 * per_run / steps:>12.1f} {per_run * runs:>15.1f} {per_run / stacked_per_run:>10.2f}x"
+            f"{1e6 * per_run / steps:>12.1f} {1e6 * timed_cpu / timed_runs / steps:>7.1f} "
+            f"{per_run * runs:>15.1f} {per_run / stacked_per_run:>10.2f}x"
         )
+    print("  (µs/run-step: wall clock; CPU µs: this process's CPU time, which other processes do not add to)")
     if loop_runs < runs:
         print(
             f"  (one at a time timed on runs 0..{loop_runs - 1} only and scaled per run to {runs}; "
@@ -357,15 +363,23 @@ def main() -> None:
             f"2-D (10,128)@(128,128): {single_rate / 1e9:6.1f} GFLOP/s"
         )
     bounds = {}
-    for name, timed_runs, timed_seconds in timings:
+    for name, timed_runs, timed_seconds, timed_cpu in timings:
         timed_dtype = name.rsplit(", ", 1)[-1]
         bound = flops / rates[timed_dtype]
         bounds[timed_dtype] = bound
         measured = timed_seconds / timed_runs * runs
         print(
             f"  {name:<32} bound {bound:7.2f} s on one core, {bound / 2:7.2f} s on two; "
-            f"measured {measured:7.2f} s = {measured / bound:.1f}x the one-core bound"
+            f"measured {measured:7.2f} s = {measured / bound:.1f}x the one-core bound "
+            f"({timed_cpu / timed_runs * runs / bound:.1f}x in CPU time)"
         )
+    step_flops = 3 * per_row * batch
+    step_bounds = {d: step_flops / rate for d, rate in rates.items()}
+    print(
+        f"  one full-batch step: 3 x {per_row:,} x {batch} rows = {step_flops:,} FLOP per run; bound "
+        + ", ".join(f"{d} {1e6 * bound:.2f} µs" for d, bound in step_bounds.items())
+        + " per run-step"
+    )
 
     print(f"\n3. one full-batch training step of a stack of {stack_size}, part by part (µs per run-step)")
     print(
@@ -403,7 +417,12 @@ def main() -> None:
     )
     summary_row("whole step, measured", {d: results[d][1] for d in breakdown_dtypes})
     summary_row("epoch shuffle, per step (not in step)", {d: results[d][2] / batches for d in results})
-    study_steps = {name.rsplit(", ", 1)[-1]: t / r / steps for name, r, t in timings if "stacked" in name}
+    summary_row("FLOP bound of the step (section 2)", {d: step_bounds[d] * stack_size for d in results})
+    print(
+        f"  {'whole step / its FLOP bound':<36}"
+        + "".join(f" {results[d][1] / stack_size / step_bounds[d]:>11.2f}x {'':>6} {'':>8}" for d in results)
+    )
+    study_steps = {name.rsplit(", ", 1)[-1]: t / r / steps for name, r, t, _ in timings if "stacked" in name}
     if all(d in study_steps for d in breakdown_dtypes):
         summary_row("study's average step (section 1)", {d: study_steps[d] * stack_size for d in results})
 
@@ -415,7 +434,7 @@ def main() -> None:
     )
     print(
         f"- stacked, {stack_size} runs per stack, {dtype}: {seconds:.1f} s "
-        f"({1e6 * seconds / run_steps:.1f} µs per run-step)"
+        f"({1e6 * seconds / run_steps:.1f} µs per run-step; CPU {1e6 * cpu_seconds / run_steps:.1f} µs)"
     )
     print(
         f"- one run at a time (stack_size 1): {loop_ratio * seconds:.1f} s "
@@ -434,10 +453,13 @@ def main() -> None:
         f"{bounds[dtype] / 2:.1f} s on two; the stacked study takes {seconds / bounds[dtype]:.1f}x the "
         "one-core bound"
     )
+    whole_step = results[dtype][1] / stack_size
     print(
-        f"- in a full-batch step of a stack of {stack_size} ({dtype}) the matrix products take "
-        f"{matmul_share:.0%} of the time, elementwise work and copies "
-        f"{sums[dtype]['elementwise'] / results[dtype][1]:.0%}, Python dispatch the rest"
+        f"- a full-batch step of a stack of {stack_size} ({dtype}, gather + train_step + score): "
+        f"{1e6 * whole_step:.1f} µs per run-step = {whole_step / step_bounds[dtype]:.2f}x its FLOP bound "
+        f"({1e6 * step_bounds[dtype]:.1f} µs); the matrix products take {matmul_share:.0%} of it, "
+        f"elementwise work and copies {sums[dtype]['elementwise'] / results[dtype][1]:.0%}, "
+        "Python dispatch the rest"
     )
     print(
         f"- on two cores (two shard jobs at a time) the stacked study needs about {seconds / 2:.1f} s "
