@@ -1,7 +1,7 @@
 """Benchmark: the importance study's training, stacked versus one run at a time, against a compute bound.
 
 Usage: python bench/importance.py [--quick] [--runs N] [--epochs N] [--dtype float64|float32]
-                                  [--stack-size N] [--loop-runs N]
+                                  [--stack-size N] [--loop-runs N] [--penalty none|l2|l1|l1_proximal]
 Reads config.yaml and data/wine.csv, runs the data stages in-process, then in one process:
 1. times ``train_importance_runs`` stacked (``importance.stack_size``) and one run at a time
    (``stack_size=1``, on the first ``--loop-runs`` runs, scaled per run), plus the other precision
@@ -10,7 +10,8 @@ Reads config.yaml and data/wine.csv, runs the data stages in-process, then in on
 2. counts the study's matrix-product FLOPs and divides them by the measured rate of a
    ``(10x128) @ (128x128)`` product: the time the study, and one full-batch step, need at best;
 3. times the parts of one training step (matrix products versus elementwise work) on arrays of
-   the real shapes, next to a whole step and its ratio to its FLOP bound.
+   the real shapes, next to a whole step and its ratio to its FLOP bound, and whole steps of the
+   same network without its penalty and with one coefficient per replica.
 BLAS is held to one thread (common.one_thread): every number is one core, as one shard job uses.
 --quick is a seconds-long version; --smoke a few runs and epochs, to show it works.
 """
@@ -45,8 +46,12 @@ def blas_description() -> str:
     return f"BLAS: {described or 'none found'}"
 
 
-def per_call(function, budget: float, repeats: int = 5) -> float:
-    """Seconds per call of ``function``: the fastest of ``repeats`` loops that share ``budget`` seconds."""
+def per_call(function, budget: float, repeats: int = 15) -> float:
+    """Seconds per call of ``function``: the fastest of ``repeats`` loops that share ``budget`` seconds.
+
+    Other processes sharing the machine slow some loops down and never speed one up: many short
+    loops find the undisturbed time more often than a few long ones.
+    """
     number = 1
     while True:
         start = time.perf_counter()
@@ -99,16 +104,19 @@ def matmul_rate(dtype: str, stack: int, budget: float, rows: int = 10, width: in
     left = rng.standard_normal(lead + (rows, width)).astype(dtype)
     right = rng.standard_normal(lead + (width, width)).astype(dtype)
     out = np.empty(lead + (rows, width), dtype=dtype)
-    seconds = per_call(lambda: np.matmul(left, right, out=out), budget)
+    # The best of many short loops: a busy machine slows some of them, never speeds one up.
+    seconds = per_call(lambda: np.matmul(left, right, out=out), budget, repeats=25)
     return 2 * rows * width * width * max(stack, 1) / seconds
 
 
-def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tuple[list, float, float]:
+def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tuple[list, float, float, dict]:
     """Seconds per stack step of each part of a full-batch training step, of a whole step, of a shuffle.
 
     Each part runs alone on arrays of the real shapes (replica axis ``stack``, batch ``batch_size``),
     mirroring ``Network.train_step`` + the input-gradient score of ``train_network``.
-    Returns ``[(part, kind, seconds, flops)]``, the whole step's seconds and an epoch shuffle's.
+    Returns ``[(part, kind, seconds, flops)]``, the whole step's seconds, an epoch shuffle's, and
+    ``{variant: seconds}`` of whole steps of the same network without its penalty and with one
+    coefficient per replica (as a regularisation path trains), for a penalised study.
     """
     x_train, y_train = arrays[0], arrays[1]
     sizes = [x_train.shape[1], *study["hidden"], study["n_classes"]]
@@ -233,17 +241,29 @@ def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tu
     ]
     timed = [(name, kind, per_call(function, budget), flops) for name, kind, function, flops in parts]
 
-    cycle = itertools.cycle(starts)
+    def whole_step(trained: Network):
+        cycle = itertools.cycle(starts)
 
-    def whole_step():  # the body of train_network's batch loop, record=False, with the score
-        start = next(cycle)
-        picked = order[..., start : start + batch]
-        gradient = network.train_step(x_all[picked], targets_all[picked], lr, input_gradient=True)
-        np.add(score, np.abs(gradient).sum(axis=-2), out=score)
+        def step():  # the body of train_network's batch loop, record=False, with the score
+            start = next(cycle)
+            picked = order[..., start : start + batch]
+            gradient = trained.train_step(x_all[picked], targets_all[picked], lr, input_gradient=True)
+            np.add(score, np.abs(gradient).sum(axis=-2), out=score)
 
-    step = per_call(whole_step, 2 * budget)
+        return step
+
+    step = per_call(whole_step(network), 2 * budget)
     shuffle = per_call(lambda: epoch_order(len(y_train), rngs), budget / 2)
-    return timed, step, shuffle
+    variants = {}
+    if penalty != "none":
+        others = {
+            "without its penalty": ("none", 0.0),
+            "one coefficient per replica": (penalty, np.geomspace(coefficient / 10, coefficient * 10, stack)),
+        }
+        for variant, (other_penalty, other_coefficient) in others.items():
+            other = Network.initialise(sizes, rngs, other_penalty, other_coefficient, dtype=np.dtype(dtype))
+            variants[variant] = per_call(whole_step(other), 2 * budget)
+    return timed, step, shuffle, variants
 
 
 def main() -> None:
@@ -252,6 +272,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, help="epochs per run (default: importance.epochs)")
     parser.add_argument("--dtype", choices=("float64", "float32"), help="default: importance.dtype")
     parser.add_argument("--stack-size", type=int, help="default: importance.stack_size")
+    parser.add_argument(
+        "--penalty", choices=list(PENALTIES), help="default: importance.penalty (with importance.coefficient)"
+    )
     parser.add_argument(
         "--loop-runs",
         type=int,
@@ -281,6 +304,8 @@ def main() -> None:
     # Precision and stack size vary below; the rest is the configured study.
     study = {"features": normalisation["features"], **study_settings(config, normalisation), "epochs": epochs}
     del study["dtype"], study["stack_size"]
+    if args.penalty:
+        study["penalty"] = args.penalty
     sizes = [arrays[0].shape[1], *study["hidden"], study["n_classes"]]
     batches = batch_count(n_train, batch)
     full_batches, last_batch = divmod(n_train, batch)
@@ -395,7 +420,7 @@ def main() -> None:
     for index, (name, kind) in enumerate(names):
         line = f"  {name:<36}"
         for d in breakdown_dtypes:
-            parts, step, _ = results[d]
+            parts, step, _, _ = results[d]
             _, _, part_seconds, part_flops = parts[index]
             sums[d][kind] += part_seconds
             rate = f"{part_flops / part_seconds / 1e9:8.1f}" if part_flops else f"{'':>8}"
@@ -416,6 +441,8 @@ def main() -> None:
         {d: results[d][1] - sums[d]["matmul"] - sums[d]["elementwise"] for d in breakdown_dtypes},
     )
     summary_row("whole step, measured", {d: results[d][1] for d in breakdown_dtypes})
+    for variant in results[dtype][3]:
+        summary_row(f"whole step {variant}", {d: results[d][3][variant] for d in breakdown_dtypes})
     summary_row("epoch shuffle, per step (not in step)", {d: results[d][2] / batches for d in results})
     summary_row("FLOP bound of the step (section 2)", {d: step_bounds[d] * stack_size for d in results})
     print(
@@ -461,6 +488,14 @@ def main() -> None:
         f"elementwise work and copies {sums[dtype]['elementwise'] / results[dtype][1]:.0%}, "
         "Python dispatch the rest"
     )
+    if results[dtype][3]:
+        print(
+            "- the same step "
+            + "; ".join(
+                f"{variant}: {1e6 * seconds / stack_size:.1f} µs per run-step"
+                for variant, seconds in results[dtype][3].items()
+            )
+        )
     print(
         f"- on two cores (two shard jobs at a time) the stacked study needs about {seconds / 2:.1f} s "
         "of wall time at best"
