@@ -2,6 +2,7 @@
 
 Usage: python bench/importance.py [--quick] [--runs N] [--epochs N] [--dtype float64|float32]
                                   [--stack-size N] [--loop-runs N] [--penalty none|l2|l1|l1_proximal]
+                                  [--against REF]
 Reads config.yaml and data/wine.csv, runs the data stages in-process, then in one process:
 1. times ``train_importance_runs`` stacked (``importance.stack_size``) and one run at a time
    (``stack_size=1``, on the first ``--loop-runs`` runs, scaled per run), plus the other precision
@@ -13,17 +14,25 @@ Reads config.yaml and data/wine.csv, runs the data stages in-process, then in on
    the real shapes, next to a whole step and its ratio to its FLOP bound, and whole steps of the
    same network without its penalty and with one coefficient per replica.
 BLAS is held to one thread (common.one_thread): every number is one core, as one shard job uses.
+--against REF instead times whole steps of every penalty (float32 and float64, one coefficient and
+one per replica) under ``src/winenet/network.py`` at git ref REF and under this tree, in interleaved
+rounds in one process: a change of the step before and after, in the same state of the machine.
 --quick is a seconds-long version; --smoke a few runs and epochs, to show it works.
 """
 
 import argparse
+import importlib.util
 import itertools
 import math
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from common import load_config, one_thread, report_arrays, study_settings
+from common import ROOT, load_config, one_thread, report_arrays, study_settings
 
 from winenet.importance import MEASURES, rank_features, train_importance_runs
 from winenet.network import PENALTIES, Network, one_hot, row_sums, softmax
@@ -107,6 +116,20 @@ def matmul_rate(dtype: str, stack: int, budget: float, rows: int = 10, width: in
     # The best of many short loops: a busy machine slows some of them, never speeds one up.
     seconds = per_call(lambda: np.matmul(left, right, out=out), budget, repeats=25)
     return 2 * rows * width * width * max(stack, 1) / seconds
+
+
+def whole_step(network, x_all: np.ndarray, targets_all: np.ndarray, order: np.ndarray, batch: int, lr: float):
+    """One call = one full-batch step as train_network takes it: gather, ``train_step``, the score."""
+    cycle = itertools.cycle(range(0, order.shape[-1] - batch + 1, batch))
+    score = np.zeros(order.shape[:-1] + x_all.shape[-1:])
+
+    def step():  # the body of train_network's batch loop, record=False, with the input-gradient score
+        start = next(cycle)
+        picked = order[..., start : start + batch]
+        gradient = network.train_step(x_all[picked], targets_all[picked], lr, input_gradient=True)
+        np.add(score, np.abs(gradient).sum(axis=-2), out=score)
+
+    return step
 
 
 def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tuple[list, float, float, dict]:
@@ -241,18 +264,7 @@ def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tu
     ]
     timed = [(name, kind, per_call(function, budget), flops) for name, kind, function, flops in parts]
 
-    def whole_step(trained: Network):
-        cycle = itertools.cycle(starts)
-
-        def step():  # the body of train_network's batch loop, record=False, with the score
-            start = next(cycle)
-            picked = order[..., start : start + batch]
-            gradient = trained.train_step(x_all[picked], targets_all[picked], lr, input_gradient=True)
-            np.add(score, np.abs(gradient).sum(axis=-2), out=score)
-
-        return step
-
-    step = per_call(whole_step(network), 2 * budget)
+    step = per_call(whole_step(network, x_all, targets_all, order, batch, lr), 2 * budget)
     shuffle = per_call(lambda: epoch_order(len(y_train), rngs), budget / 2)
     variants = {}
     if penalty != "none":
@@ -262,8 +274,84 @@ def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tu
         }
         for variant, (other_penalty, other_coefficient) in others.items():
             other = Network.initialise(sizes, rngs, other_penalty, other_coefficient, dtype=np.dtype(dtype))
-            variants[variant] = per_call(whole_step(other), 2 * budget)
+            variants[variant] = per_call(whole_step(other, x_all, targets_all, order, batch, lr), 2 * budget)
     return timed, step, shuffle, variants
+
+
+def network_at(ref: str):
+    """``winenet/network.py`` as it is at git ref ``ref`` of this repository, as a module of its own."""
+    # network.py imports nothing from winenet, so its old text runs beside the current package.
+    shown = subprocess.run(
+        ["git", "show", f"{ref}:src/winenet/network.py"], cwd=ROOT, capture_output=True, text=True
+    )
+    if shown.returncode != 0:
+        raise SystemExit(f"--against {ref}: {shown.stderr.strip()}")
+    path = Path(tempfile.mkdtemp()) / "network_at_ref.py"
+    path.write_text(shown.stdout)
+    spec = importlib.util.spec_from_file_location("network_at_ref", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# (penalty, one coefficient per replica) of the steps compared by --against.
+STEP_CASES = [
+    ("none", False),
+    ("l2", False),
+    ("l1", False),
+    ("l1_proximal", False),
+    ("l1", True),
+    ("l1_proximal", True),
+]
+
+
+def compare_steps(arrays, study: dict, stack: int, budget: float, rounds: int, modules: dict) -> dict:
+    """Seconds per stack step of a whole step under each network module, the best of interleaved rounds.
+
+    ``modules`` maps a name to a module with ``Network``; the same seeds, batches and settings for
+    each. Returns ``{(dtype, penalty, per_replica): {name: seconds}}``.
+    """
+    x_train, y_train = arrays[0], arrays[1]
+    sizes = [x_train.shape[1], *study["hidden"], study["n_classes"]]
+    lr, batch, coefficient = study["learning_rate"], study["batch_size"], study["coefficient"]
+    found = {}
+    for dtype in ("float32", "float64"):
+        x_all = np.asarray(x_train, dtype=dtype)
+        targets_all = one_hot(y_train, study["n_classes"], dtype)
+        order = epoch_order(len(y_train), run_generators(study["seed"], range(stack)))
+        for penalty, per_replica in STEP_CASES:
+            value = 0.0 if penalty == "none" else coefficient
+            if per_replica:
+                value = np.geomspace(coefficient / 10, coefficient * 10, stack)
+            steps = {}
+            for name, module in modules.items():
+                rngs = run_generators(study["seed"], range(stack))
+                network = module.Network.initialise(sizes, rngs, penalty, value, dtype=np.dtype(dtype))
+                steps[name] = whole_step(network, x_all, targets_all, order, batch, lr)
+            best = dict.fromkeys(steps, math.inf)
+            names = list(steps)
+            # Alternating which goes first, so that neither always meets the caches the other warmed.
+            for round_ in range(rounds):
+                for name in names if round_ % 2 == 0 else names[::-1]:
+                    best[name] = min(best[name], per_call(steps[name], budget))
+            found[(dtype, penalty, per_replica)] = best
+    return found
+
+
+def print_comparison(found: dict, ref: str, stack: int, step_bounds: dict) -> None:
+    """The table of ``compare_steps``: µs per run-step under ``ref`` and this tree, and to the bound."""
+    print(
+        f"  {'dtype':<8} {'penalty':<12} {'coefficient':<12} {ref + ' µs':>12} {'this tree µs':>12} "
+        f"{'this/ref':>8} {ref + ' x bound':>16} {'this x bound':>13}"
+    )
+    for (dtype, penalty, per_replica), best in found.items():
+        before, after = (1e6 * best[name] / stack for name in (ref, "this tree"))
+        bound = 1e6 * step_bounds[dtype]
+        kind = "per replica" if per_replica else ("-" if penalty == "none" else "one")
+        print(
+            f"  {dtype:<8} {penalty:<12} {kind:<12} {before:>12.1f} {after:>12.1f} {after / before:>8.2f} "
+            f"{before / bound:>15.2f}x {after / bound:>12.2f}x"
+        )
 
 
 def main() -> None:
@@ -285,6 +373,12 @@ def main() -> None:
         "--quick", action="store_true", help=f"{QUICK_RUNS} runs x {QUICK_EPOCHS} epochs, short timings"
     )
     parser.add_argument("--smoke", action="store_true", help="a few runs and epochs: does it work")
+    parser.add_argument(
+        "--against",
+        metavar="REF",
+        help="instead of sections 1-3: whole steps of every penalty, float32 and float64, under "
+        "src/winenet/network.py at git ref REF and under this tree, in interleaved rounds",
+    )
     args = parser.parse_args()
     if args.smoke:
         args.quick, args.runs, args.epochs, args.loop_runs = True, 4, 2, 2
@@ -323,6 +417,22 @@ def main() -> None:
     )
     print(blas_description())
     print("one core: every timing below uses one BLAS thread, as one Snakemake shard job (threads: 1) does")
+
+    if args.against:
+        modules = {args.against: network_at(args.against), "this tree": sys.modules[Network.__module__]}
+        rounds = 1 if args.smoke else 2 if args.quick else 5
+        rates = {d: matmul_rate(d, stack_size, budget) for d in ("float32", "float64")}
+        step_bounds = {d: 3 * 2 * layer_products(sizes) * batch / rate for d, rate in rates.items()}
+        print(
+            f"\nwhole full-batch steps of a stack of {stack_size} (gather + train_step + score), µs per "
+            f"run-step, the best of {rounds} interleaved rounds; FLOP bound of the step "
+            + ", ".join(
+                f"{d} {1e6 * bound:.2f} µs ({rates[d] / 1e9:.1f} GFLOP/s)" for d, bound in step_bounds.items()
+            )
+        )
+        found = compare_steps(arrays, study, stack_size, budget, rounds, modules)
+        print_comparison(found, args.against, stack_size, step_bounds)
+        return
 
     # Warm-up: first calls load BLAS kernels and fill caches.
     time_study(arrays, range(1), {**study, "epochs": 1}, dtype, 1)
