@@ -12,7 +12,9 @@ Reads config.yaml and data/wine.csv, runs the data stages in-process, then in on
    ``(10x128) @ (128x128)`` product: the time the study, and one full-batch step, need at best;
 3. times the parts of one training step (matrix products versus elementwise work) on arrays of
    the real shapes, next to a whole step and its ratio to its FLOP bound, and whole steps of the
-   same network without its penalty and with one coefficient per replica.
+   same network without its penalty and with one coefficient per replica;
+4. for an l1 study, times the exact ways NumPy offers to form the L1 step's ``step * sign(W)``
+   with ``sign(0) = 0``, the one the network takes among them.
 BLAS is held to one thread (common.one_thread): every number is one core, as one shard job uses.
 --against REF instead times whole steps of every penalty (float32 and float64, one coefficient and
 one per replica) under ``src/winenet/network.py`` at git ref REF and under this tree, in interleaved
@@ -35,7 +37,7 @@ import pandas as pd
 from common import ROOT, load_config, one_thread, report_arrays, study_settings
 
 from winenet.importance import MEASURES, rank_features, train_importance_runs
-from winenet.network import PENALTIES, Network, one_hot, row_sums, softmax
+from winenet.network import PENALTIES, Network, one_hot, row_sums, scaled_sign, softmax
 from winenet.ranking import importance_summary
 from winenet.training import batch_count, epoch_order, run_generators
 
@@ -276,6 +278,75 @@ def step_parts(arrays, study: dict, dtype: str, stack: int, budget: float) -> tu
             other = Network.initialise(sizes, rngs, other_penalty, other_coefficient, dtype=np.dtype(dtype))
             variants[variant] = per_call(whole_step(other, x_all, targets_all, order, batch, lr), 2 * budget)
     return timed, step, shuffle, variants
+
+
+def sign_ways(sizes: list[int], dtype: str, stack: int, budget: float, step: float) -> list:
+    """``[(way, seconds per stack step)]`` of forming ``step * sign(W)``, ``sign(0) = 0``, for every layer.
+
+    The L1 step's own passes besides one subtraction: ``scaled_sign`` (what ``L1.gradient_step``
+    takes) and the other exact ways NumPy offers, each checked against ``step * np.sign(W)`` first.
+    """
+    rng = np.random.default_rng(0)
+    weights = [
+        (rng.standard_normal((stack, n_in, n_out)) * np.sqrt(2 / n_in)).astype(dtype)
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
+    ]
+    tiny = np.finfo(dtype).smallest_subnormal
+    special = [[0.0, -0.0], [tiny, -tiny]]  # which every way must get right
+    for w in weights:
+        w[0, :2, :2] = special
+    scratch = [np.empty_like(w) for w in weights]
+    zeros = [np.empty(w.shape, dtype=bool) for w in weights]
+    exponents = [np.empty(w.shape, dtype=np.int32) for w in weights]
+    magnitude = np.asarray(step, dtype=dtype)
+
+    def zero_check(w, s, z):
+        np.equal(w, 0, out=z)
+        if z.any():
+            s[z] = 0
+
+    def sign_bits():
+        for w, s, z in zip(weights, scratch, zeros, strict=True):
+            scaled_sign(w, magnitude, s, z)
+
+    def copysign():
+        for w, s, z in zip(weights, scratch, zeros, strict=True):
+            np.copysign(magnitude, w, out=s)
+            zero_check(w, s, z)
+
+    def sign():
+        for w, s in zip(weights, scratch, strict=True):
+            np.sign(w, out=s)
+            s *= magnitude
+
+    def frexp():  # the mantissa keeps the sign and is 0 only at 0; |mantissa| >= 0.5 >= step
+        for w, s, e in zip(weights, scratch, exponents, strict=True):
+            np.frexp(w, out=(s, e))
+            np.clip(s, -magnitude, magnitude, out=s)
+
+    def subtraction():
+        for w, s in zip(weights, scratch, strict=True):
+            np.subtract(w, s, out=s)
+
+    ways = [
+        ("sign bit onto the step, zero check (used)", sign_bits),
+        ("np.copysign, zero check", copysign),
+        ("np.sign, times the step", sign),
+    ]
+    if magnitude <= 0.5:
+        ways.append(("np.frexp's mantissa clipped to the step", frexp))
+    timed = []
+    for name, function in ways:
+        function()
+        if not all(np.array_equal(s, magnitude * np.sign(w)) for w, s in zip(weights, scratch, strict=True)):
+            raise AssertionError(f"{name} does not give step * sign(W)")
+        for w in weights:  # timed in the usual case, without zero weights
+            w[0, :2, :2] = 0.5
+        timed.append((name, per_call(function, budget)))
+        for w in weights:
+            w[0, :2, :2] = special
+    timed.append(("(for scale: one subtraction pass)", per_call(subtraction, budget)))
+    return timed
 
 
 def network_at(ref: str):
@@ -562,6 +633,17 @@ def main() -> None:
     study_steps = {name.rsplit(", ", 1)[-1]: t / r / steps for name, r, t, _ in timings if "stacked" in name}
     if all(d in study_steps for d in breakdown_dtypes):
         summary_row("study's average step (section 1)", {d: study_steps[d] * stack_size for d in results})
+
+    if study["penalty"] == "l1":
+        step = study["learning_rate"] * study["coefficient"]
+        print(
+            f"\n4. the L1 step's step * sign(W) with sign(0) = 0, every layer of a stack of {stack_size}: "
+            "the ways NumPy offers (µs per run-step)"
+        )
+        ways = {d: sign_ways(sizes, d, stack_size, budget, step) for d in breakdown_dtypes}
+        print(f"  {'way':<44}" + "".join(f" {d + ' µs':>12}" for d in breakdown_dtypes))
+        for index, (name, _) in enumerate(ways[breakdown_dtypes[0]]):
+            print(f"  {name:<44}" + "".join(f" {1e6 * ways[d][index][1] / stack_size:>12.2f}" for d in ways))
 
     matmul_share = sums[dtype]["matmul"] / results[dtype][1]
     print("\n== summary ==")
