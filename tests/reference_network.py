@@ -2,10 +2,10 @@
 
 Forward through every layer, keeping each input; the gradient leaving the loss is
 ``softmax - onehot`` summed over the batch (not averaged); back through the layers; the penalty's
-gradient added to the weights only; then plain SGD, ``W -= lr * dW``, ``b -= lr * db``, and the
-penalty's proximal step. It reads and writes a ``winenet.network.Network`` (one network or a stack)
-and allocates freely: it is slow and obvious on purpose. Its gradients are checked against finite
-differences of ``objective``.
+gradient added to the weights only; then plain SGD, ``W -= lr * dW``, ``b -= lr * db``, and for
+``l1_proximal`` soft-thresholding, ``W = sign(W) * max(|W| - lr * c, 0)``. It reads and writes a
+``winenet.network.Network`` (one network or a stack) and allocates freely: it is slow and obvious
+on purpose. Its gradients are checked against finite differences of ``objective``.
 """
 
 from dataclasses import dataclass
@@ -64,12 +64,16 @@ def gradients(network, x, targets) -> Gradients:
 
 
 def sgd_step(network, found: Gradients, learning_rate: float) -> None:
-    """Plain SGD with the gradients ``found`` (taken before any weight changed), then the proximal step."""
+    """Plain SGD with the gradients ``found`` (taken before any weight changed), then the proximal step.
+
+    The proximal step of ``l1_proximal`` is soft-thresholding by learning rate x coefficient.
+    """
     step = network.per_weight(learning_rate * network.coefficient)
     for layer, dw, db in zip(network.linears, found.weights, found.biases, strict=True):
         layer.W -= learning_rate * dw
         layer.b -= learning_rate * db
-        network.penalty.proximal_step(layer.W, step, np.empty_like(layer.W))
+        if network.penalty.name == "l1_proximal":
+            layer.W[...] = np.sign(layer.W) * np.maximum(np.abs(layer.W) - step, 0)
 
 
 def reference_step(network, x, targets, learning_rate: float) -> Gradients:

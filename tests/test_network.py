@@ -202,6 +202,36 @@ def test_every_penalty_is_one_object_and_the_schema_names_the_same():
         assert penalty.name == name
 
 
+@pytest.mark.parametrize("coefficient", [40.0, np.array([40.0, 0.0, 25.0])], ids=["scalar", "per-replica"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_l1_step_takes_the_sign_of_a_zero_weight_as_zero(coefficient, dtype):
+    """At +0.0 and -0.0 weights the L1 step adds nothing: sign(0) = 0, whatever the sign bit says."""
+    x, targets = make_batch(replicas=3)
+    x, targets = x.astype(dtype), targets.astype(dtype)
+    seeds = (7, 8, 9)
+    penalised, plain = (
+        Network.initialise(SIZES, [np.random.default_rng(s) for s in seeds], penalty, c, dtype=dtype)
+        for penalty, c in (("l1", coefficient), ("none", 0.0))
+    )
+    for net in (penalised, plain):
+        for layer in net.linears:
+            layer.W[:, 0, :] = 0.0
+            layer.W[:, 1, ::2] = -0.0
+    before = [layer.W.copy() for layer in penalised.linears]
+    penalised.train_step(x, targets, 0.01)
+    plain.train_step(x, targets, 0.01)
+    step = 0.01 * penalised.per_weight(coefficient)
+    for lin, data_only, old in zip(penalised.linears, plain.linears, before, strict=True):
+        # The same batch met the same weights, so the data steps are equal to the last bit; only a
+        # sign(0) other than 0 would move the zeros by the (large) penalty step.
+        np.testing.assert_array_equal(lin.W[:, 0, :], data_only.W[:, 0, :])
+        np.testing.assert_array_equal(lin.W[:, 1, ::2], data_only.W[:, 1, ::2])
+        # Everywhere else the step is the full lr * c * sign(W), one rounding per subtraction.
+        rest = data_only.W[:, 2:, :] - step * np.sign(old[:, 2:, :])
+        tolerance = 1e-12 if dtype == np.float64 else 1e-5
+        np.testing.assert_allclose(lin.W[:, 2:, :], rest, rtol=0, atol=tolerance)
+
+
 def test_soft_threshold_shrinks_by_the_threshold_and_leaves_exact_zeros():
     weights = np.array([[0.5, -0.5, 0.05], [-0.02, 0.0, 0.1]])
     soft_threshold(weights, 0.1, np.empty_like(weights))
