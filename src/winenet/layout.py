@@ -96,3 +96,15 @@ def run_jobs(config: Mapping) -> set[str]:
         f"importance_shard[normalisation={n}, shard={s}]" for n in study for s in study_shards(config, n)
     }
     return jobs
+
+
+def training_threads(cores: int | None, cpus: int) -> int:
+    """The cores a job that trains claims: one, or its share when more cores are given than CPUs.
+
+    ``cores`` is what Snakemake may use (``--cores``; None on a cluster, where every job has its
+    own), ``cpus`` what this machine has. Each claims ``cores // cpus``, so that no more such jobs
+    run at once than there are CPUs; each computes on one of them.
+    """
+    if not cores or cores <= cpus:
+        return 1
+    return cores // cpus

@@ -21,7 +21,7 @@ rule l1_methods:
     benchmark:
         results_path("benchmarks/l1_methods.tsv")
     priority: PRIORITY_UPSTREAM
-    threads: 1
+    threads: TRAINING_THREADS
     resources:
         mem_mb=requested("l1_methods", "mem_mb"),
         runtime=requested("l1_methods", "runtime"),
@@ -75,7 +75,7 @@ rule seed_study:
     wildcard_constraints:
         model="|".join(SEED_MODELS),
     priority: PRIORITY_LONG
-    threads: 1
+    threads: TRAINING_THREADS
     resources:
         mem_mb=requested("seed_study", "mem_mb"),
         runtime=requested("seed_study", "runtime"),
@@ -122,7 +122,7 @@ rule cross_validate_model:
     benchmark:
         results_path("benchmarks/cross_validate_model/{normalisation}/{model}.tsv")
     priority: PRIORITY_LONG
-    threads: 1
+    threads: TRAINING_THREADS
     resources:
         mem_mb=requested("cross_validate_model", "mem_mb"),
         runtime=requested("cross_validate_model", "runtime"),
@@ -149,7 +149,7 @@ rule cross_validate_baselines:
     benchmark:
         results_path("benchmarks/cross_validate_baselines/{normalisation}.tsv")
     priority: PRIORITY_LONG
-    threads: 1
+    threads: TRAINING_THREADS
     resources:
         mem_mb=requested("cross_validate_baselines", "mem_mb"),
         runtime=requested("cross_validate_baselines", "runtime"),
@@ -358,7 +358,7 @@ rule regularisation_path_stack:
         results_path("benchmarks/regularisation_path/{normalisation}/{penalty}.tsv")
     wildcard_constraints:
         penalty="|".join(config["beyond"]["regularisation_path"]["penalties"]),
-    threads: 1
+    threads: TRAINING_THREADS
     resources:
         mem_mb=requested("regularisation_path_stack", "mem_mb"),
         runtime=requested("regularisation_path_stack", "runtime"),

@@ -3,6 +3,7 @@ import os
 import sys
 
 import yaml
+from snakemake.exceptions import WorkflowError
 
 from winenet import layout
 from winenet.baselines import BASELINES
@@ -57,6 +58,22 @@ with refused_in_words():
         normalisations=NORMALISATIONS,
         features=configured_features(config["data"]),
     )
+# A job that trains computes on one core: its matrix products are too small to gain from more BLAS
+# threads, which winenet holds to one in every job (winenet/__init__.py). Given more cores than the
+# machine has CPUs (the README's --cores 8 on two), each such job claims a share of them, so that no
+# more trainings run at once than there are CPUs: eight at once on two CPUs took a tenth more CPU
+# than two at once (docs/performance.md). On a cluster each job is submitted with its own core.
+def given_cores():
+    """The cores Snakemake may use on this machine (--cores); None on a cluster or when none were given."""
+    if not workflow.local_exec:
+        return None
+    try:
+        return workflow.cores
+    except WorkflowError:
+        return None
+
+
+TRAINING_THREADS = layout.training_threads(given_cores(), len(os.sched_getaffinity(0)))
 # Which ready job goes first when the cores are busy (higher first): the trainings that most
 # evaluations and figures wait on, then the long analyses (importance shards, cross-validation,
 # seeds, baselines), and last the short summaries and figures, which fill the cores until the end

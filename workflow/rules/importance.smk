@@ -11,7 +11,7 @@ rule importance_shard:
     benchmark:
         results_path("benchmarks/importance_shard/{normalisation}/{shard}.tsv")
     priority: PRIORITY_LONG
-    threads: 1
+    threads: TRAINING_THREADS
     resources:
         mem_mb=requested("importance_shard", "mem_mb"),
         runtime=requested("importance_shard", "runtime"),

@@ -13,7 +13,7 @@ rule train:
     benchmark:
         results_path("benchmarks/train/{model}.tsv")
     priority: PRIORITY_UPSTREAM
-    threads: 1
+    threads: TRAINING_THREADS
     resources:
         mem_mb=requested("train", "mem_mb"),
         runtime=requested("train", "runtime"),
