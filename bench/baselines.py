@@ -15,6 +15,7 @@ fold the same accuracy. --smoke: two outer folds, one round.
 import argparse
 import collections
 import importlib.util
+import inspect
 import subprocess
 import sys
 import tempfile
@@ -76,7 +77,10 @@ def time_baselines(module, method: str, arrays: list[tuple], seed: int, hidden: 
     results = collections.defaultdict(lambda: {"cpu": 0.0, "fits": [], "picks": [], "accuracy": []})
     with one_thread():
         for x_train, y_train, x_test, y_test, smallest in arrays:
-            for name, search in module.baseline_pipelines(method, seed, hidden, smallest).items():
+            # Revisions before the MLP's batch rule took no row count.
+            takes_rows = "rows" in inspect.signature(module.baseline_pipelines).parameters
+            extra = {"rows": len(y_train)} if takes_rows else {}
+            for name, search in module.baseline_pipelines(method, seed, hidden, smallest, **extra).items():
                 start = time.process_time()
                 search.fit(x_train, y_train)
                 predicted = search.predict(x_test)

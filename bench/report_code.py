@@ -185,7 +185,8 @@ def main() -> None:
     args = parser.parse_args()
     seconds = report_study(2, 2) if args.smoke else report_study(args.runs)
     print(
-        f"the report's study by the report's code, one run at a time (float64, one BLAS thread): {seconds:.1f} s"
+        "the report's study by the report's code, one run at a time (float64, one BLAS thread): "
+        f"{seconds:.1f} s"
     )
 
 

@@ -119,15 +119,19 @@ def test_baselines_are_tuned_on_the_training_fold_with_the_normalisation_inside(
 
     from winenet.pipelines import Normaliser, OutOfBagSearch, baseline_pipelines
 
-    pipelines = baseline_pipelines("l2norm", 0, [7, 5], smallest_class=2)
+    pipelines = baseline_pipelines("l2norm", 0, [7, 5], smallest_class=2, rows=4)
     assert list(pipelines) == ["logistic_regression", "mlp", "random_forest"]
     for name in ("logistic_regression", "mlp"):
         assert isinstance(pipelines[name], GridSearchCV) and pipelines[name].cv.n_splits == 2
     assert isinstance(pipelines["random_forest"], OutOfBagSearch)
     for search in pipelines.values():
         assert isinstance(search.estimator.steps[0][1], Normaliser)
-    # The MLP has the networks' own hidden layers.
-    assert pipelines["mlp"].estimator.steps[-1][1].hidden_layer_sizes == (7, 5)
+    # The MLP has the networks' own hidden layers; a training fold of one batch is not shuffled
+    # (that would only reorder a sum), a larger one is.
+    mlp = pipelines["mlp"].estimator.steps[-1][1]
+    assert mlp.hidden_layer_sizes == (7, 5) and not mlp.shuffle
+    large = baseline_pipelines("l2norm", 0, [7, 5], smallest_class=2, rows=201)["mlp"]
+    assert large.estimator.steps[-1][1].shuffle
     x = np.array([[3.0, 1.0, 5.0], [4.0, 1.0, 0.0]])
     np.testing.assert_allclose(Normaliser("l2norm").fit(x).transform(x)[:, 0], [0.6, 0.8])
     standard = Normaliser("standard").fit(x).transform(x)
@@ -145,7 +149,7 @@ def test_the_forest_keeps_the_grid_value_with_the_best_out_of_bag_accuracy_on_th
     table, features = wine_table
     (fold,) = cv_folds(table[LABEL], n_splits=2, n_repeats=1, random_state=0)[:1]
     x, y = table[features].to_numpy(), table[LABEL].to_numpy()
-    search = baseline_pipelines("standard", 0, [8], smallest_class=20)["random_forest"]
+    search = baseline_pipelines("standard", 0, [8], smallest_class=20, rows=len(fold.train))["random_forest"]
     untouched = clone(search)
     search.fit(x[fold.train], y[fold.train])
     # One forest per grid value, each scored on its own out-of-bag training rows; the best kept,

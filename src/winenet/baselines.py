@@ -44,7 +44,8 @@ def cross_validate_baselines(
         # Fresh pipelines per fold with the same random_state: fold i's score does not depend on
         # which folds came before it.
         smallest = int(np.bincount(y_train, minlength=len(classes)).min())
-        for name, model in baseline_pipelines(normalisation_method, seed, hidden, smallest).items():
+        pipelines = baseline_pipelines(normalisation_method, seed, hidden, smallest, len(y_train))
+        for name, model in pipelines.items():
             model.fit(x_train, y_train)
             scores[name][index] = float((model.predict(x_test) == y_test).mean())
     return {name: (values, run_status(values, 0, majority)) for name, values in scores.items()}
