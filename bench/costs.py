@@ -9,7 +9,9 @@ Jobs are added up by the analysis they belong to (ANALYSES, by rule and, for the
 by normalisation); Snakemake's own process is a row of its own. Beside each analysis: its share of
 the run, and its start-up, the jobs times what importing its script's modules costs in a fresh
 interpreter (the least of three, with Snakemake's script preamble), which every job pays before it
-computes. --write puts the table into docs/performance.md (between <!-- costs --> markers).
+computes, and per rule that start-up with the libraries it loads. "The rest" is what the jobs'
+own count misses: their interpreters' start and exit, outside the moment a job counts its CPU.
+--write puts both tables into docs/performance.md (<!-- costs --> and <!-- start-up --> markers).
 --smoke runs the tiny test config: it shows the benchmark works, in a minute. A benchmark: it
 prints figures and asserts nothing.
 """
@@ -86,12 +88,18 @@ def script_imports(rule: str) -> str:
     )
 
 
-def start_up(rule: str, repeats: int = 3) -> float:
-    """CPU seconds a fresh interpreter takes to import what a rule's script imports (least of ``repeats``)."""
+# The libraries whose import a job's start-up is named by, when it loads them.
+LIBRARIES = ("pandas", "scipy.stats", "matplotlib", "seaborn", "sklearn")
+
+
+def start_up(rule: str, repeats: int = 3) -> tuple[float, list[str]]:
+    """CPU seconds a fresh interpreter takes to import what a rule's script imports (least of ``repeats``),
+    with Snakemake's script preamble, and which of ``LIBRARIES`` that loads."""
     program = (
-        "import resource, json\nimport snakemake.script\n"
+        "import resource, json, sys\nimport snakemake.script\n"
         + script_imports(rule)
-        + "\nu = resource.getrusage(resource.RUSAGE_SELF)\nprint(json.dumps(u.ru_utime + u.ru_stime))"
+        + "\nu = resource.getrusage(resource.RUSAGE_SELF)\n"
+        + f"print(json.dumps([u.ru_utime + u.ru_stime, [m for m in {LIBRARIES!r} if m in sys.modules]]))"
     )
     environment = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
     seconds = []
@@ -99,19 +107,30 @@ def start_up(rule: str, repeats: int = 3) -> float:
         done = subprocess.run(
             [sys.executable, "-c", program], capture_output=True, text=True, env=environment, check=True
         )
-        seconds.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    return min(seconds)
+        cpu, libraries = json.loads(done.stdout.strip().splitlines()[-1])
+        seconds.append(cpu)
+    return min(seconds), libraries
 
 
-def cost_table(jobs: list[dict], itself: float, total: float) -> str:
+def start_up_table(jobs: list[dict], startups: dict) -> str:
+    """Per rule: its jobs, what starting one costs, and the libraries it loads."""
+    counts: dict[str, int] = {}
+    for job in jobs:
+        counts[job["rule"]] = counts.get(job["rule"], 0) + 1
+    lines = ["| rule | jobs | start-up s per job | loads |", "|---|---|---|---|"]
+    for rule, (seconds, libraries) in sorted(startups.items(), key=lambda item: -item[1][0]):
+        lines.append(f"| `{rule}` | {counts[rule]} | {seconds:.2f} | {', '.join(libraries)} |")
+    return "\n".join(lines) + "\n"
+
+
+def cost_table(jobs: list[dict], startups: dict, itself: float, total: float) -> str:
     """The run's CPU by analysis, with each one's share and the start-up its jobs paid."""
-    startups = {rule: start_up(rule) for rule in {job["rule"] for job in jobs}}
     rows: dict[str, dict] = {}
     for job in jobs:
         row = rows.setdefault(analysis_of(job), {"jobs": 0, "cpu": 0.0, "start": 0.0})
         row["jobs"] += 1
         row["cpu"] += job["cpu"]
-        row["start"] += startups[job["rule"]]
+        row["start"] += startups[job["rule"]][0]
     counted = sum(row["cpu"] for row in rows.values())
     lines = [
         "| analysis | jobs | CPU s | share of the run | start-up s (imports) | start-up share |",
@@ -124,7 +143,9 @@ def cost_table(jobs: list[dict], itself: float, total: float) -> str:
         )
     lines.append(f"| Snakemake itself | 1 | {itself:.1f} | {100 * itself / total:.1f} % | | |")
     rest = total - counted - itself
-    lines.append(f"| the rest (launching the jobs) | | {rest:.1f} | {100 * rest / total:.1f} % | | |")
+    lines.append(
+        f"| the rest (launching and ending the jobs) | | {rest:.1f} | {100 * rest / total:.1f} % | | |"
+    )
     jobs_start = sum(row["start"] for row in rows.values())
     lines.append(
         f"| **the run** | {len(jobs)} | **{total:.1f}** | 100 % | {jobs_start:.1f} | "
@@ -151,10 +172,15 @@ def main() -> None:
         f"snakemake --cores {args.cores}{' (tiny config)' if args.smoke else ''} from an empty {RESULTS}/: "
         f"{run.wall:.1f} s wall, {run.cpu:.1f} s CPU, {len(jobs)} jobs"
     )
-    table = cost_table(jobs, run.own_cpu or 0.0, run.cpu)
+    startups = {rule: start_up(rule) for rule in sorted({job["rule"] for job in jobs})}
+    table = cost_table(jobs, startups, run.own_cpu or 0.0, run.cpu)
+    rules = start_up_table(jobs, startups)
     print(table)
+    print(rules)
     if args.write and not args.smoke:
-        doc_block(ROOT / "docs" / "performance.md", "costs", table, write=True)
+        page = ROOT / "docs" / "performance.md"
+        doc_block(page, "costs", table, write=True)
+        doc_block(page, "start-up", rules, write=True)
         print("written to docs/performance.md")
 
 

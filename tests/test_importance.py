@@ -17,7 +17,8 @@ from winenet.importance import (
     train_importance_runs,
 )
 from winenet.network import Network, one_hot
-from winenet.ranking import conclusion, importance_summary, ranking_agreement
+from winenet.ranking import conclusion, importance_summary
+from winenet.sensitivity import ranking_agreement
 
 FEATURES = [f"f{i}" for i in range(13)]
 

@@ -9,7 +9,7 @@ start_job(snakemake)
 from winenet.artifacts import read_csv  # noqa: E402
 from winenet.importance import MEASURES  # noqa: E402
 from winenet.plots import importance_rankings, save_figure  # noqa: E402
-from winenet.ranking import ranking_agreement  # noqa: E402
+from winenet.sensitivity import ranking_agreement  # noqa: E402
 
 summaries = {
     normalisation: read_csv(path)
