@@ -41,11 +41,8 @@ ANALYSES = {
     "claims": ("claims", "report_claims"),
     "figures and report": (
         "plot_feature_distributions",
-        "plot_model",
-        "plot_model_comparison",
         "plot_importance",
         "plot_l1_methods",
-        "plot_cv_summary",
         "importance_sensitivity",
         "report",
     ),

@@ -55,12 +55,12 @@ def folds(config: dict, grid: str) -> None:
         frames = []
         start = time.process_time()
         for name, model in models.items():
-            accuracy, status = cross_validate_network(
+            ((accuracy, status),) = cross_validate_network(
                 table,
                 data["label"],
                 "all",
                 splits,
-                normalisation_method=normalisation,
+                normalisation_methods=[normalisation],
                 hidden=config["network"]["hidden"],
                 penalty=model["penalty"],
                 coefficient=model["coefficient"],
@@ -69,7 +69,7 @@ def folds(config: dict, grid: str) -> None:
                 epochs=training["epochs"],
                 seed=cv["seed"],
                 dtype=cv["dtype"],
-            )
+            ).values()
             frames.append(fold_table(name, normalisation, splits, accuracy, status))
         seconds = time.process_time() - start
         per_fold = pd.concat(frames, ignore_index=True)

@@ -93,11 +93,10 @@ def test_a_job_runs_the_src_beside_its_snakefile_not_the_installed_one(tmp_path)
 # The rest (the summaries, the other figures, the claims) pays for neither.
 HEAVY = ("sklearn", "seaborn")
 LOADS = {
-    "evaluate": {"sklearn"},
+    "evaluate": {"sklearn", "seaborn"},
     "plot_feature_distributions": {"seaborn"},
-    "plot_model": {"seaborn"},
     "plot_importance": {"seaborn"},
-    "plot_cv_summary": {"seaborn"},
+    "cv_summary": {"seaborn"},
 }
 
 

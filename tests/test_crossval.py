@@ -29,9 +29,9 @@ def wine_table():
     return table, features
 
 
-def network_cv(table, features, folds, **overrides):
+def network_cv(table, features, folds, normalisation_method="l2norm", **overrides):
     settings = {
-        "normalisation_method": "l2norm",
+        "normalisation_methods": [normalisation_method],
         "hidden": [8],
         "penalty": "l1",
         "coefficient": 0.008,
@@ -40,7 +40,7 @@ def network_cv(table, features, folds, **overrides):
         **TRAINING,
         **overrides,
     }
-    return cross_validate_network(table, LABEL, features, folds, **settings)
+    return cross_validate_network(table, LABEL, features, folds, **settings)[normalisation_method]
 
 
 def test_cv_folds_are_stratified_disjoint_numbered_and_cover_every_row(wine_table):
@@ -98,6 +98,28 @@ def test_cross_validate_network_equals_a_hand_made_fold_loop(wine_table):
         assert scores[index] == pytest.approx(float(result.validation_accuracy), abs=1e-10)
     again, _ = network_cv(table, features, folds, normalisation_method="standard")
     np.testing.assert_array_equal(scores, again)
+
+
+def test_every_normalisation_in_one_stack_gives_what_each_gives_alone(wine_table):
+    table, features = wine_table
+    folds = cv_folds(table[LABEL], n_splits=3, n_repeats=1, random_state=1)
+    settings = {
+        "hidden": [8],
+        "penalty": "l1",
+        "coefficient": 0.008,
+        "seed": 3,
+        "dtype": "float32",
+        **TRAINING,
+    }
+    together = cross_validate_network(
+        table, LABEL, features, folds, normalisation_methods=["l2norm", "standard"], **settings
+    )
+    for method in ("l2norm", "standard"):
+        (alone,) = cross_validate_network(
+            table, LABEL, features, folds, normalisation_methods=[method], **settings
+        ).values()
+        np.testing.assert_array_equal(together[method][0], alone[0])
+        np.testing.assert_array_equal(together[method][1], alone[1])
 
 
 def test_baselines_are_accuracies_and_deterministic(wine_table):

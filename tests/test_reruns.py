@@ -28,8 +28,9 @@ def per_normalisation(*rules, normalisations=NORMALISATIONS):
     return {f"{rule}[normalisation={n}]" for rule in rules for n in normalisations}
 
 
-def cross_validation(models=MODELS, normalisations=NORMALISATIONS):
-    return {f"cross_validate_model[normalisation={n}, model={m}]" for n in normalisations for m in models}
+def cross_validation(models=MODELS):
+    # One job per model, every normalisation in it.
+    return {f"cross_validate_model[model={m}]" for m in models}
 
 
 def study(normalisations=NORMALISATIONS):
@@ -45,29 +46,24 @@ RAW_REFERENCE = {f"importance_shard[normalisation=none, shard={s}]" for s in SHA
 DATA = {"validate", "cv_folds", "plot_feature_distributions"} | per_normalisation(
     "split_normalise", normalisations=(*NORMALISATIONS, "none")
 )
-MODEL_JOBS = per_model("train", "evaluate", "plot_model")
-COMPARISON = {"compare", "plot_model_comparison"}
+MODEL_JOBS = per_model("train", "evaluate")
+COMPARISON = {"compare"}
 L1_METHODS = {"l1_methods", "plot_l1_methods"}
 BASELINES = per_normalisation("cross_validate_baselines")
-UNCERTAINTY = (
-    per_model("seed_study", models=SEED_MODELS)
-    | cross_validation()
-    | BASELINES
-    | {"cv_summary", "plot_cv_summary"}
-)
+UNCERTAINTY = per_model("seed_study", models=SEED_MODELS) | cross_validation() | BASELINES | {"cv_summary"}
 STUDY = study() | RAW_REFERENCE
 SENSITIVITY = {"importance_sensitivity"}
 CLAIMS = {"claims", "report_claims"}
+# The jobs that draw a figure, which a figure setting reruns. Some also compute (cheaply) the tables
+# beside them: a model's metrics, the comparison, the summaries, the rank correlations, the claims'
+# pages.
 FIGURES = {
     "plot_feature_distributions",
-    "plot_model_comparison",
+    "compare",
     "plot_l1_methods",
-} | per_model("plot_model")
+} | per_model("evaluate")
 FIGURES |= per_normalisation("plot_importance")
-# It also computes (cheaply) the rank correlations beside its figure, so a figure setting reruns it.
-FIGURES |= {"plot_cv_summary", "importance_sensitivity"}
-# The claims' figure is drawn with the claims' tables and pages.
-FIGURES |= {"report_claims"}
+FIGURES |= {"cv_summary", "importance_sensitivity", "report_claims"}
 
 
 def edit_config(project, overrides):
@@ -93,11 +89,11 @@ def touch_without_change(project):
 
 
 def new_model_jobs(model):
-    jobs = per_model("train", "evaluate", "plot_model", models=[model])
+    jobs = per_model("train", "evaluate", models=[model])
     return jobs | per_model("seed_study", models=[model]) | cross_validation(models=[model])
 
 
-SUMMARIES = {"cv_summary", "plot_cv_summary"}
+SUMMARIES = {"cv_summary"}
 REPORT = {"report"}
 # (what the README's table says you change, how the test changes it, the jobs that must rerun).
 CASES = {
@@ -159,7 +155,7 @@ CASES = {
             project, {"normalisation": {"methods": ["l2norm", "standard", "minmax"]}}
         ),
         per_normalisation("split_normalise", normalisations=["minmax"])
-        | cross_validation(normalisations=["minmax"])
+        | cross_validation()
         | per_normalisation("cross_validate_baselines", normalisations=["minmax"])
         | study(["minmax"])
         | SUMMARIES

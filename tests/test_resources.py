@@ -31,9 +31,10 @@ def test_work_units_follow_the_settings_that_drive_each_rule():
     study = {**CONFIG["importance"], "shards": 4}
     assert work_units("seed_study", CONFIG) == {"time": 20 * 1000, "memory": 20 * 1000}
     assert work_units("importance_shard", CONFIG, study) == {"time": 75 * 250, "memory": 20}
-    assert work_units("cross_validate_model", CONFIG) == {"time": 10 * 1000, "memory": 10}
+    # One job per model: every normalisation's folds in its stack.
+    assert work_units("cross_validate_model", CONFIG) == {"time": 2 * 10 * 1000, "memory": 2 * 10}
     with pytest.raises(ValueError, match="not submitted"):
-        work_units("plot_model", CONFIG)
+        work_units("plot_importance", CONFIG)
 
 
 def test_every_submitted_rule_was_measured():

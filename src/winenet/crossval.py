@@ -31,9 +31,8 @@ def _train_on_folds(
     label: str,
     features: list[str],
     folds: Sequence[Fold],
-    replicas: Sequence[tuple[int, float]],
+    replicas: Sequence[tuple[int, float, str]],
     *,
-    normalisation_method: str,
     hidden: Sequence[int],
     penalty: str,
     learning_rate: float,
@@ -42,10 +41,11 @@ def _train_on_folds(
     seed: int,
     dtype: str,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Train one network per replica (fold index, coefficient); return accuracy, status, zero share ``(n,)``.
+    """Train one network per replica (fold index, coefficient, normalisation); accuracy, status, zero share.
 
-    Replica (i, c) trains on fold i from ``run_generators(seed, [i])`` with penalty coefficient c,
-    as it would alone: replicas of one fold share their start, so they differ only by c.
+    Replica (i, c, m) trains on fold i normalised by method m, from ``run_generators(seed, [i])``
+    with penalty coefficient c, as it would alone: replicas of one fold share their start, so they
+    differ only by c and by their inputs.
     """
     classes = table_classes(table, label)
     sizes = [len(features), *hidden, len(classes)]
@@ -53,25 +53,26 @@ def _train_on_folds(
     statuses = np.empty(len(replicas), dtype=object)
     zero_share = np.empty(len(replicas))
     arrays = {
-        i: fold_arrays(table, label, features, classes, folds[i], normalisation_method)
-        for i in dict.fromkeys(i for i, _ in replicas)
+        (i, method): fold_arrays(table, label, features, classes, folds[i], method)
+        for i, method in dict.fromkeys((i, method) for i, _, method in replicas)
     }
     # Folds whose training sets make the same number of batches per epoch train as one stack
     # (stratified folds differ by a row at most), each replica on its own fold's rows and
     # normalisation, padded to the largest fold; replica r still trains as it would alone.
     groups: dict[int, list[int]] = {}
-    for r, (i, _) in enumerate(replicas):
+    for r, (i, _, _) in enumerate(replicas):
         groups.setdefault(batch_count(len(folds[i].train), batch_size), []).append(r)
     for members in groups.values():
         fold_of = [replicas[r][0] for r in members]
         coefficients = np.array([replicas[r][1] for r in members])
-        # One shared coefficient keeps the scalar penalty path, which is faster than a per-replica one.
+        # One shared coefficient takes the scalar penalty path: one number, not a column of them.
         shared = coefficients[0] if (coefficients == coefficients[0]).all() else coefficients
+        data = [arrays[replicas[r][0], replicas[r][2]] for r in members]
         network, result = train_runs(
             fold_of,
             seed,
             sizes,
-            [_padded_stack(part) for part in zip(*(arrays[i] for i in fold_of), strict=True)],
+            [_padded_stack(part) for part in zip(*data, strict=True)],
             penalty=penalty,
             coefficient=shared,
             dtype=dtype,
@@ -93,7 +94,7 @@ def cross_validate_network(
     features: list[str] | str,
     folds: Sequence[Fold],
     *,
-    normalisation_method: str,
+    normalisation_methods: Sequence[str],
     hidden: Sequence[int],
     penalty: str,
     coefficient: float,
@@ -102,20 +103,22 @@ def cross_validate_network(
     epochs: int,
     seed: int,
     dtype: str = "float64",
-) -> tuple[np.ndarray, np.ndarray]:
-    """Held-out accuracy ``(n_folds,)`` and status ``(n_folds,)``, one network per fold.
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per normalisation method: accuracy ``(n_folds,)`` and status ``(n_folds,)``, a network per fold.
 
     Fold i trains from ``run_generators(seed, [i])``, whatever the normalisation, so two
-    normalisations differ only in their inputs. A diverged fold's accuracy is NaN.
+    normalisations differ only in their inputs; every fold under every method trains in one stack
+    (fewer, fuller stacks than one per method, and the same numbers). A diverged fold's accuracy is
+    NaN.
     """
     features = resolve_features(list(table.columns), label, features)
+    replicas = [(i, coefficient, method) for method in normalisation_methods for i in range(len(folds))]
     accuracy, status, _ = _train_on_folds(
         table,
         label,
         features,
         folds,
-        [(i, coefficient) for i in range(len(folds))],
-        normalisation_method=normalisation_method,
+        replicas,
         hidden=hidden,
         penalty=penalty,
         learning_rate=learning_rate,
@@ -124,7 +127,11 @@ def cross_validate_network(
         seed=seed,
         dtype=dtype,
     )
-    return accuracy, status
+    n = len(folds)
+    return {
+        method: (accuracy[k * n : (k + 1) * n], status[k * n : (k + 1) * n])
+        for k, method in enumerate(normalisation_methods)
+    }
 
 
 def coefficient_grid(low: float, high: float, count: int) -> list[float]:
@@ -156,14 +163,13 @@ def regularisation_path(
     zero_share (share of the first layer's weights that are exactly zero).
     """
     features = resolve_features(list(table.columns), label, features)
-    replicas = [(i, float(c)) for c in coefficients for i in range(len(folds))]
+    replicas = [(i, float(c), normalisation_method) for c in coefficients for i in range(len(folds))]
     accuracy, status, zero_share = _train_on_folds(
         table,
         label,
         features,
         folds,
         replicas,
-        normalisation_method=normalisation_method,
         hidden=hidden,
         penalty=penalty,
         learning_rate=learning_rate,
@@ -172,10 +178,10 @@ def regularisation_path(
         seed=seed,
         dtype=dtype,
     )
-    fold_of = [folds[i] for i, _ in replicas]
+    fold_of = [folds[i] for i, _, _ in replicas]
     frame = fold_table(penalty, normalisation_method, fold_of, accuracy, status).rename(
         columns={"model": "penalty"}
     )
-    frame.insert(2, "coefficient", [c for _, c in replicas])
+    frame.insert(2, "coefficient", [c for _, c, _ in replicas])
     frame["zero_share"] = zero_share
     return frame[["normalisation", "penalty", *frame.columns.drop(["normalisation", "penalty"])]]

@@ -48,7 +48,9 @@ def work_units(rule: str, config: Mapping, study: Mapping | None = None) -> dict
         per_shard = math.ceil(study["runs"] / study["shards"])
         return {"time": per_shard * study["epochs"], "memory": min(study["stack_size"], per_shard)}
     if rule == "cross_validate_model":
-        return {"time": folds * epochs, "memory": folds}
+        # Every normalisation's folds in one stack.
+        methods = len(config["normalisation"]["methods"])
+        return {"time": folds * epochs * methods, "memory": folds * methods}
     if rule == "cross_validate_baselines":
         return {"time": folds, "memory": 1}
     if rule == "regularisation_path_stack":

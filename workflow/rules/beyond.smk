@@ -110,17 +110,22 @@ rule cv_folds:
         adapter("cv_folds")
 
 
+# One job per model trains it on every fold under every normalisation, as one stack: the same
+# numbers as a stack per normalisation, for fuller stacks and fewer jobs to start.
 rule cross_validate_model:
     input:
         table=rules.validate.output.table,
         folds=rules.cv_folds.output[0],
         code=code("cross_validate_model"),
     output:
-        results_path("beyond/cv/{normalisation}/{model}.parquet"),
+        expand(
+            results_path("beyond/cv/{normalisation}/{{model}}.parquet"),
+            normalisation=NORMALISATIONS,
+        ),
     log:
-        results_path("logs/cross_validate_model/{normalisation}/{model}.log"),
+        results_path("logs/cross_validate_model/{model}.log"),
     benchmark:
-        results_path("benchmarks/cross_validate_model/{normalisation}/{model}.tsv")
+        results_path("benchmarks/cross_validate_model/{model}.tsv")
     priority: PRIORITY_LONG
     threads: TRAINING_THREADS
     resources:
@@ -128,6 +133,7 @@ rule cross_validate_model:
         runtime=requested("cross_validate_model", "runtime"),
     params:
         label=config["data"]["label"],
+        normalisations=NORMALISATIONS,
         model=model_settings,
         network=config["network"],
         training=config["training"],
@@ -164,11 +170,7 @@ rule cross_validate_baselines:
 rule cv_summary:
     input:
         seeds=expand(rules.seed_study.output.accuracy, model=SEED_MODELS),
-        models=expand(
-            rules.cross_validate_model.output[0],
-            normalisation=NORMALISATIONS,
-            model=MODELS,
-        ),
+        models=expand(rules.cross_validate_model.output, model=MODELS),
         baselines=expand(
             rules.cross_validate_baselines.output[0], normalisation=NORMALISATIONS
         ),
@@ -195,38 +197,21 @@ rule cv_summary:
             subcategory="Cross-validation",
             labels={"model": "all", "figure": "paired differences table"},
         ),
-    log:
-        results_path("logs/cv_summary.log"),
-    params:
-        models=MODELS,
-        margin=config["claims"]["margin"],
-    script:
-        adapter("cv_summary")
-
-
-rule plot_cv_summary:
-    input:
-        seeds=rules.cv_summary.input.seeds,
-        seed_table=rules.cv_summary.output.seeds,
-        cross_validation=rules.cv_summary.output.cross_validation,
-        differences=rules.cv_summary.output.differences,
-        code=code("plot_cv_summary"),
-    output:
-        seeds=report(
+        seeds_figure=report(
             results_path("figures/beyond/seed_accuracy.png"),
             caption="../report/seed_accuracy.rst",
             category="Beyond the report",
             subcategory="Seeds",
             labels={"model": "all", "figure": "accuracy per seed"},
         ),
-        cross_validation=report(
+        cross_validation_figure=report(
             results_path("figures/beyond/cv_accuracy.png"),
             caption="../report/cv_accuracy.rst",
             category="Beyond the report",
             subcategory="Cross-validation",
             labels={"model": "all", "figure": "cross-validation accuracy"},
         ),
-        differences=report(
+        differences_figure=report(
             results_path("figures/beyond/paired_differences.png"),
             caption="../report/paired_differences.rst",
             category="Beyond the report",
@@ -234,11 +219,13 @@ rule plot_cv_summary:
             labels={"model": "all", "figure": "paired differences"},
         ),
     log:
-        results_path("logs/plot_cv_summary.log"),
+        results_path("logs/cv_summary.log"),
     params:
+        models=MODELS,
+        margin=config["claims"]["margin"],
         dpi=config["figures"]["dpi"],
     script:
-        adapter("plot_cv_summary")
+        adapter("cv_summary")
 
 
 rule importance_sensitivity:

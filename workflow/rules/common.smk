@@ -58,6 +58,8 @@ with refused_in_words():
         normalisations=NORMALISATIONS,
         features=configured_features(config["data"]),
     )
+
+
 # A job that trains computes on one core: its matrix products are too small to gain from more BLAS
 # threads, which winenet holds to one in every job (winenet/__init__.py). Given more cores than the
 # machine has CPUs (the README's --cores 8 on two), each such job claims a share of them, so that no
@@ -200,12 +202,10 @@ def final_targets():
     return [
         *rules.compare.output,
         *rules.plot_feature_distributions.output,
-        *rules.plot_model_comparison.output,
         *rules.plot_l1_methods.output,
-        *rules.plot_cv_summary.output,
+        *rules.cv_summary.output,
         *rules.importance_sensitivity.output,
         *rules.report_claims.output,
-        *expand(rules.evaluate.output.report, model=MODELS),
-        *expand(rules.plot_model.output, model=MODELS),
+        *expand(rules.evaluate.output, model=MODELS),
         *expand(per_normalisation, normalisation=NORMALISATIONS),
     ]

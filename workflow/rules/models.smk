@@ -25,11 +25,14 @@ rule train:
         adapter("train")
 
 
+# One job per model scores it and draws its figures: a job less to start per model (docs/performance.md).
 rule evaluate:
     input:
         weights=rules.train.output.weights,
+        history=rules.train.output.history,
         test=data_file("test"),
         normalisation=data_file("normalisation"),
+        notes=data_file("notes"),
         code=code("evaluate"),
     output:
         predictions=results_path("models/{model}/predictions.parquet"),
@@ -43,11 +46,36 @@ rule evaluate:
             subcategory="{model}",
             labels={"model": "{model}", "figure": "classification report"},
         ),
+        curves=report(
+            results_path("figures/models/{model}/training_curves.png"),
+            caption="../report/training_curves.rst",
+            category="Models",
+            subcategory="{model}",
+            labels={"model": "{model}", "figure": "training curves"},
+        ),
+        roc_figure=report(
+            results_path("figures/models/{model}/roc_curves.png"),
+            caption="../report/roc_curves.rst",
+            category="Evaluation",
+            subcategory="{model}",
+            labels={"model": "{model}", "figure": "ROC curves"},
+        ),
+        confusion=report(
+            results_path("figures/models/{model}/confusion_matrix.png"),
+            caption="../report/confusion_matrix.rst",
+            category="Evaluation",
+            subcategory="{model}",
+            labels={"model": "{model}", "figure": "confusion matrix"},
+        ),
     log:
         results_path("logs/evaluate/{model}.log"),
     params:
         penalty=lambda wildcards: model_settings(wildcards)["penalty"],
         coefficient=lambda wildcards: model_settings(wildcards)["coefficient"],
+        hidden=config["network"]["hidden"],
+        learning_rate=config["training"]["learning_rate"],
+        batch_size=config["training"]["batch_size"],
+        dpi=config["figures"]["dpi"],
     script:
         adapter("evaluate")
 
@@ -65,9 +93,16 @@ rule compare:
             category="Evaluation",
             labels={"model": "all", "figure": "comparison table"},
         ),
+        figure=report(
+            results_path("figures/models/accuracy.png"),
+            caption="../report/model_accuracy.rst",
+            category="Evaluation",
+            labels={"model": "all", "figure": "accuracy"},
+        ),
     log:
         results_path("logs/compare.log"),
     params:
         models=MODELS,
+        dpi=config["figures"]["dpi"],
     script:
         adapter("compare")

@@ -1,4 +1,4 @@
-"""Rule compare: every model's metrics -> one JSON to diff between runs and a side-by-side table."""
+"""Rule compare: every model's metrics -> one JSON to diff between runs, a side-by-side table, its figure."""
 
 import sys
 
@@ -6,8 +6,9 @@ from winenet.job import start_job
 
 start_job(snakemake)
 
-from winenet.artifacts import read_json, write_json  # noqa: E402
+from winenet.artifacts import read_csv, read_json, write_json  # noqa: E402
 from winenet.comparison import comparison_table, resolution_note  # noqa: E402
+from winenet.plots import metric_bars, save_figure  # noqa: E402
 
 metrics = {
     model: read_json(path)
@@ -19,3 +20,6 @@ with open(snakemake.output.note, "w") as handle:
     handle.write(resolution_note(metrics))
 table.to_csv(snakemake.output.summary, index=False, float_format="%.4f")
 print(table.to_string(index=False), file=sys.stderr)
+# The figure shows the table beside it: drawn from the file just written.
+figure = metric_bars(read_csv(snakemake.output.summary), "accuracy", "model", "Validation accuracy per model")
+save_figure(figure, snakemake.output.figure, snakemake.params.dpi)

@@ -1,4 +1,4 @@
-"""Rule evaluate: a trained model and the validation rows -> predictions, metrics, ROC points, report."""
+"""Rule evaluate: a trained model, its history and the validation rows -> metrics, report and its figures."""
 
 import sys
 
@@ -16,7 +16,10 @@ from winenet.evaluation import (  # noqa: E402
 )
 from winenet.model_files import load_parameters, predict_table  # noqa: E402
 from winenet.network import Network  # noqa: E402
+from winenet.plots import roc_curves, save_figure, training_curves  # noqa: E402
 from winenet.preprocessing import model_arrays  # noqa: E402
+from winenet.stat_plots import confusion_matrix_figure  # noqa: E402
+from winenet.training import epoch_summary  # noqa: E402
 
 normalisation = read_json(snakemake.input.normalisation)
 test = read_parquet(snakemake.input.test)
@@ -39,3 +42,20 @@ report = classification_report_text(predictions, classes)
 with open(snakemake.output.report, "w") as handle:
     handle.write(report)
 print(report, file=sys.stderr)
+
+# The model's figures, drawn from the files just written, as a reader of them would.
+params, output, model = snakemake.params, snakemake.output, snakemake.wildcards.model
+history = read_parquet(snakemake.input.history)
+sizes = [len(normalisation["features"]), *params.hidden, len(classes)]
+annotation = (
+    f"model {model}: learning rate {params.learning_rate}, batch size {params.batch_size}, "
+    f"layers {'-'.join(map(str, sizes))}, penalty {penalty}, coefficient {coefficient}"
+)
+save_figure(training_curves(epoch_summary(history), history, annotation), output.curves, params.dpi)
+written = read_json(output.metrics)
+aucs = {cls: scores["roc_auc"] for cls, scores in written["classes"].items()}
+roc = roc_curves(read_parquet(output.roc), aucs, classes, f"ROC curves, model {model}")
+save_figure(roc, output.roc_figure, params.dpi)
+title = f"Confusion matrix, model {model}"
+confusion = confusion_matrix_figure(written["confusion_matrix"], classes, title, label=normalisation["label"])
+save_figure(confusion, output.confusion, params.dpi)
