@@ -11,8 +11,11 @@ every 0.5 s for a job's first 15 s, then every 30 s, so a longer job's CPU is a 
 (bench/report_code.py: its layer classes, one run at a time, float64, training and validating every
 epoch, one process on one BLAS thread; --sequential-runs of them, scaled to all), the yardstick of
 the whole run's speed, and by this package's step one run at a time, against the study through
-Snakemake. --smoke runs the tiny test config once, on the training targets only: it shows the
-benchmark works, in seconds. A benchmark: it prints figures and asserts nothing.
+Snakemake. --pairs N then times the whole run and the report's study by its code alternately, N
+times, and prints each pair's ratio and their median: the figure to quote, since the machine drifts
+within a session (--repeats 0 skips the runs before). --smoke runs the tiny test config once, on the
+training targets only: it shows the benchmark works, in seconds. A benchmark: it prints figures and
+asserts nothing.
 """
 
 import argparse
@@ -81,6 +84,34 @@ def report_way(runs: int) -> float:
     return (time.perf_counter() - start) / timed * config["importance"]["runs"]
 
 
+def against_report(base: Path, cores: int, pairs: int, runs: int) -> None:
+    """The whole run and the report's study by the report's code, alternately: each pair's ratio.
+
+    The machine drifts by a sixth within a session: a ratio of two timings taken one after the
+    other holds where two timings an hour apart do not; the median of the pairs' ratios is the figure.
+    """
+    from report_code import report_study
+
+    print(
+        f"\nalternately, {pairs} times: the report's study by the report's code ({runs} runs timed, scaled "
+        f"to the study's; float64, one run at a time, one BLAS thread), then snakemake --cores {cores} from "
+        "an empty results/"
+    )
+    ratios = []
+    for pair in range(1, pairs + 1):
+        report = report_study(runs)
+        run = snakemake(make_project(base / f"pair-{pair}"), "--cores", str(cores))
+        ratios.append(report / run.wall)
+        print(
+            f"  pair {pair}: the report's study {report:.1f} s, the whole run {run.wall:.1f} s "
+            f"({run.cpu:.1f} s CPU): {ratios[-1]:.2f}x as fast"
+        )
+    print(
+        f"  the whole run is {statistics.median(ratios):.2f}x as fast as the report's study alone (median of "
+        f"{pairs} pairs; {min(ratios):.2f}x to {max(ratios):.2f}x)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cores", type=int, default=8, help="snakemake --cores (default 8, the README's)")
@@ -90,14 +121,20 @@ def main() -> None:
         "--against-report", action="store_true", help="time the report's own way of the study"
     )
     parser.add_argument("--sequential-runs", type=int, default=60, help="report's runs timed, then scaled")
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=0,
+        help="then time the whole run and the report's study by its code alternately, this many times",
+    )
     parser.add_argument("--smoke", action="store_true", help="the tiny config, once, on the training targets")
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="winenet-stages-"))
     if args.smoke:
         full_runs(base, 2, 1, TINY, SMOKE_TARGETS)
     else:
-        median = full_runs(base, args.cores, max(1, args.repeats), {}, [])
-        if args.against_report:
+        median = full_runs(base, args.cores, args.repeats, {}, []) if args.repeats else None
+        if args.against_report and median is not None:
             from report_code import report_study
 
             report_code = report_study(args.sequential_runs)
@@ -112,6 +149,8 @@ def main() -> None:
                 f"\n  the study through Snakemake ({target}): {study.wall:.1f} s, {report / study.wall:.1f}x "
                 "faster"
             )
+    if args.pairs and not args.smoke:
+        against_report(base, args.cores, args.pairs, args.sequential_runs)
     if args.keep is None:
         shutil.rmtree(base)
 
