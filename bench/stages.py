@@ -13,7 +13,7 @@ epoch, one process on one BLAS thread; --sequential-runs of them, scaled to all)
 the whole run's speed, and by this package's step one run at a time, against the study through
 Snakemake. --pairs N then times the whole run and the report's study by its code alternately, N
 times, and prints each pair's ratio and their median: the figure to quote, since the machine drifts
-within a session (--repeats 0 skips the runs before). --smoke runs the tiny test config once, on the
+within a session (--repeats 0 skips the runs before); --write puts them into docs/performance.md. --smoke runs the tiny test config once, on the
 training targets only: it shows the benchmark works, in seconds. A benchmark: it prints figures and
 asserts nothing.
 """
@@ -28,7 +28,9 @@ from pathlib import Path
 
 from common import (
     RESULTS,
+    ROOT,
     TINY,
+    doc_block,
     job_benchmarks,
     load_config,
     make_project,
@@ -84,7 +86,7 @@ def report_way(runs: int) -> float:
     return (time.perf_counter() - start) / timed * config["importance"]["runs"]
 
 
-def against_report(base: Path, cores: int, pairs: int, runs: int) -> None:
+def against_report(base: Path, cores: int, pairs: int, runs: int) -> str:
     """The whole run and the report's study by the report's code, alternately: each pair's ratio.
 
     The machine drifts by a sixth within a session: a ratio of two timings taken one after the
@@ -98,6 +100,7 @@ def against_report(base: Path, cores: int, pairs: int, runs: int) -> None:
         "an empty results/"
     )
     ratios = []
+    rows = ["| pair | the report's study | the whole run (CPU) | the whole run is |", "|---|---|---|---|"]
     for pair in range(1, pairs + 1):
         report = report_study(runs)
         run = snakemake(make_project(base / f"pair-{pair}"), "--cores", str(cores))
@@ -106,10 +109,15 @@ def against_report(base: Path, cores: int, pairs: int, runs: int) -> None:
             f"  pair {pair}: the report's study {report:.1f} s, the whole run {run.wall:.1f} s "
             f"({run.cpu:.1f} s CPU): {ratios[-1]:.2f}x as fast"
         )
-    print(
-        f"  the whole run is {statistics.median(ratios):.2f}x as fast as the report's study alone (median of "
-        f"{pairs} pairs; {min(ratios):.2f}x to {max(ratios):.2f}x)"
+        rows.append(
+            f"| {pair} | {report:.1f} s | {run.wall:.1f} s ({run.cpu:.1f} s) | {ratios[-1]:.2f}x as fast |"
+        )
+    summary = (
+        f"The whole run took {statistics.median(ratios):.2f}x less time than the report's study alone "
+        f"(median; {min(ratios):.2f}x to {max(ratios):.2f}x)."
     )
+    print(f"  {summary}")
+    return "\n".join(rows) + f"\n\n{summary}\n"
 
 
 def main() -> None:
@@ -126,6 +134,9 @@ def main() -> None:
         type=int,
         default=0,
         help="then time the whole run and the report's study by its code alternately, this many times",
+    )
+    parser.add_argument(
+        "--write", action="store_true", help="with --pairs: write them into docs/performance.md"
     )
     parser.add_argument("--smoke", action="store_true", help="the tiny config, once, on the training targets")
     args = parser.parse_args()
@@ -150,7 +161,10 @@ def main() -> None:
                 "faster"
             )
     if args.pairs and not args.smoke:
-        against_report(base, args.cores, args.pairs, args.sequential_runs)
+        block = against_report(base, args.cores, args.pairs, args.sequential_runs)
+        if args.write:
+            doc_block(ROOT / "docs" / "performance.md", "goal", block, write=True)
+            print("written to docs/performance.md")
     if args.keep is None:
         shutil.rmtree(base)
 
