@@ -1,6 +1,7 @@
 """Benchmark: the whole default pipeline through Snakemake, per rule from its benchmark files.
 
-Usage: python bench/stages.py [--cores 8] [--repeats 3] [--keep DIR] [--against-report] [--smoke]
+Usage: python bench/stages.py [--cores 8] [--repeats 3] [--keep DIR] [--against-report]
+                              [--pairs N [--write]] [--sequential-runs N] [--smoke]
 
 In fresh copies of the workflow, runs `snakemake --cores N` from an empty results/ --repeats times
 and prints each run's wall time and CPU (Snakemake and every process it waited for, getrusage), the
@@ -13,9 +14,9 @@ epoch, one process on one BLAS thread; --sequential-runs of them, scaled to all)
 the whole run's speed, and by this package's step one run at a time, against the study through
 Snakemake. --pairs N then times the whole run and the report's study by its code alternately, N
 times, and prints each pair's ratio and their median: the figure to quote, since the machine drifts
-within a session (--repeats 0 skips the runs before); --write puts them into docs/performance.md. --smoke runs the tiny test config once, on the
-training targets only: it shows the benchmark works, in seconds. A benchmark: it prints figures and
-asserts nothing.
+within a session (--repeats 0 skips the runs before); --write puts them into docs/performance.md.
+--smoke runs the tiny test config once, on the training targets only: it shows the benchmark
+works, in seconds. A benchmark: it prints figures and asserts nothing.
 """
 
 import argparse
