@@ -11,13 +11,13 @@ min_version("9.0")
 # installed in the environment.
 SRC = os.path.join(workflow.basedir, "src")
 sys.path.insert(0, SRC)
-from winenet.config import (
+from winenet.workflow.config import (
     check_config,
     check_overrides,
     refused_in_words,
     type_as_schema,
 )
-from winenet.job import pin_workflow_code
+from winenet.jobs.job import pin_workflow_code
 
 pin_workflow_code(SRC)
 

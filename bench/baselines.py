@@ -3,7 +3,7 @@
 Usage: python bench/baselines.py [--against REV] [--rounds N] [--smoke]
 Reads config.yaml and data/wine.csv and makes the default run's outer folds
 (``beyond.cross_validation``); then, in one process on one BLAS thread (common.one_thread), fits
-every baseline of ``winenet.pipelines`` on every outer fold under each configured normalisation, as
+every baseline of ``winenet.studies.pipelines`` on every outer fold under each configured normalisation, as
 the rule ``cross_validate_baselines`` does, and prints per baseline and normalisation the CPU
 seconds (``time.process_time``: the machine is shared, wall time is not the cost), the fits per
 outer fold, the grid values its searches picked and its mean held-out accuracy.
@@ -25,11 +25,12 @@ from pathlib import Path
 import numpy as np
 from common import ROOT, load_config, one_thread
 
-import winenet.pipelines
-from winenet.baselines import BASELINES
-from winenet.folds import cv_folds, table_classes
-from winenet.preprocessing import model_arrays, resolve_features
-from winenet.tables import load_table
+import winenet.studies.pipelines
+from winenet.data.arrays import model_arrays
+from winenet.data.preprocessing import resolve_features
+from winenet.data.tables import load_table
+from winenet.studies.baselines import BASELINES
+from winenet.studies.folds import cv_folds, table_classes
 
 
 def pipelines_at(revision: str):
@@ -103,7 +104,7 @@ def main() -> None:
     arrays = outer_folds(config, args.smoke)
     seed = config["beyond"]["cross_validation"]["seed"]
     hidden = config["network"]["hidden"]
-    trees = [("this tree", winenet.pipelines)]
+    trees = [("this tree", winenet.studies.pipelines)]
     if args.against:
         trees.append((args.against, pipelines_at(args.against)))
     rounds = 1 if args.smoke else args.rounds

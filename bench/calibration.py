@@ -29,8 +29,8 @@ def claims_settings() -> tuple[dict, dict]:
 
 
 def main() -> int:
-    from winenet.calibration import failures, markdown_table, operating_characteristics
-    from winenet.synthetic_evidence import default_design
+    from support.calibration import failures, markdown_table, operating_characteristics
+    from support.synthetic_evidence import default_design
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(

@@ -1,6 +1,6 @@
 """What the benchmarks share: the config, one BLAS thread, the report's split, and running the workflow.
 
-Benchmarks drive the real workflow: a fresh copy of it (``winenet.sandbox``), run by Snakemake, its
+Benchmarks drive the real workflow: a fresh copy of it (``tests/sandbox.py``), run by Snakemake, its
 jobs measured by the ``benchmark:`` files the rules declare. Those that time library code in one
 process hold BLAS to one thread, as Snakemake does for a job with ``threads: 1``.
 """
@@ -17,8 +17,10 @@ from typing import NamedTuple
 
 import yaml
 
-from winenet.sandbox import REPOSITORY as ROOT
-from winenet.sandbox import TINY, make_project, merge  # noqa: F401
+# The test sandbox (a copy of the workflow in a folder of its own) lives with the tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from sandbox import REPOSITORY as ROOT  # noqa: E402
+from sandbox import TINY, make_project, merge  # noqa: E402, F401
 
 # A run's folder in the benchmarks' copies of the workflow: the default config's (setting `results`).
 RESULTS = Path(yaml.safe_load((ROOT / "config.yaml").read_text())["results"])
@@ -54,8 +56,8 @@ def report_split(config: dict, method: str | None = None):
 
     ``method`` defaults to the normalisation the models train with (the first configured).
     """
-    from winenet.preprocessing import split_normalise
-    from winenet.tables import load_table
+    from winenet.data.preprocessing import split_normalise
+    from winenet.data.tables import load_table
 
     data = config["data"]
     table = load_table(ROOT / data["path"], data["label"], data["features"])
@@ -65,7 +67,7 @@ def report_split(config: dict, method: str | None = None):
 
 def report_arrays(config: dict, method: str | None = None):
     """The report's split under ``method``: ``(x_train, y_train, x_test, y_test)`` and its normalisation."""
-    from winenet.preprocessing import model_arrays
+    from winenet.data.arrays import model_arrays
 
     train, test, normalisation = report_split(config, method)
     return (*model_arrays(train, normalisation), *model_arrays(test, normalisation)), normalisation

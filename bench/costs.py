@@ -4,7 +4,7 @@ Usage: python bench/costs.py [--cores 8] [--keep DIR] [--write] [--smoke]
 
 In a fresh copy of the workflow, runs `snakemake --cores N` from an empty results folder, then
 reads the last line of every job's log, the CPU the operating system counted for the job when it
-exited (winenet.job.JOB_COST: user and system, imports and the processes it waited for included).
+exited (winenet.jobs.job.JOB_COST: user and system, imports and the processes it waited for included).
 Jobs are added up by the analysis they belong to (ANALYSES, by rule and, for the importance study,
 by normalisation); Snakemake's own process is a row of its own. Beside each analysis: its share of
 the run, and its start-up, the jobs times what importing its script's modules costs in a fresh
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from common import RESULTS, ROOT, TINY, doc_block, make_project, snakemake
 
-from winenet.job import JOB_COST
+from winenet.jobs.job import JOB_COST
 
 # Every rule of the workflow, by the analysis it serves (the importance study: per normalisation).
 ANALYSES = {
@@ -81,7 +81,7 @@ def script_imports(rule: str) -> str:
         ast.unparse(node)
         for node in tree.body
         if isinstance(node, ast.Import | ast.ImportFrom)
-        and not (isinstance(node, ast.ImportFrom) and node.module == "winenet.job")
+        and not (isinstance(node, ast.ImportFrom) and node.module == "winenet.jobs.job")
     )
 
 

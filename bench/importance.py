@@ -36,10 +36,11 @@ import numpy as np
 import pandas as pd
 from common import ROOT, load_config, one_thread, report_arrays, study_settings
 
-from winenet.importance import MEASURES, rank_features, train_importance_runs
-from winenet.network import PENALTIES, Network, one_hot, row_sums, scaled_sign, softmax
-from winenet.ranking import importance_summary
-from winenet.training import batch_count, epoch_order, run_generators
+from winenet.model.network import PENALTIES, Network, one_hot, row_sums, scaled_sign, softmax
+from winenet.model.training import batch_count, epoch_order, run_generators
+from winenet.studies.importance import rank_features, train_importance_runs
+from winenet.studies.measures import MEASURES
+from winenet.studies.ranking import importance_summary
 
 QUICK_RUNS, QUICK_EPOCHS = 20, 20
 

@@ -15,9 +15,9 @@ import tempfile
 from pathlib import Path
 
 from common import ROOT, TINY, doc_block, make_project, snakemake
+from sandbox import jobs_after_edit
 
-from winenet.resources import SUBMITTED
-from winenet.sandbox import jobs_after_edit
+from winenet.workflow.resources import SUBMITTED
 
 DOCS = ROOT / "docs" / "reruns.md"
 SMOKE_MODULES = ["errors.py", "cli.py"]

@@ -4,8 +4,8 @@ Usage: python bench/resources.py [--keep DIR] [--write] [--smoke]
 In a fresh copy of the workflow it runs the default config with `snakemake --cores 2` (two jobs at a
 time on two cores, so that no job waits for a core) and reads the benchmark files of the rules that
 train: per rule, the largest peak memory (max_rss) and the longest wall time (s) of its jobs, and
-the work they did (winenet.resources.work_units). It prints, per rule, what was measured and what a
-job of the default config requests (winenet.resources.request: the measurement with its margin,
+the work they did (winenet.workflow.resources.work_units). It prints, per rule, what was measured and what a
+job of the default config requests (winenet.workflow.resources.request: the measurement with its margin,
 scaled by the settings). --write puts the measurements into workflow/resources.yaml, which the
 workflow's resource functions read, and the table into docs/cluster.md and profiles/slurm/config.yaml.
 --smoke runs the tiny test config and writes nothing. regularisation_path_stack, an opt-in target,
@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 from common import ROOT, TINY, doc_block, job_benchmarks, load_config, make_project, merge, snakemake
 
-from winenet.resources import FLOOR, MARGIN, SUBMITTED, request, work_units
+from winenet.workflow.resources import FLOOR, MARGIN, SUBMITTED, request, work_units
 
 SCALES_WITH = {
     "train": ("epochs", "epochs (history)"),
@@ -120,7 +120,7 @@ def main() -> int:
         header = (
             "# Written by `python bench/resources.py --write` from a default run at --cores 2: per rule\n"
             "# that trains, its jobs' largest peak memory (MiB) and longest wall time (s), the work done\n"
-            "# then (winenet.resources.work_units). The workflow's resource functions scale these.\n"
+            "# then (winenet.workflow.resources.work_units). The workflow's resource functions scale these.\n"
         )
         FILE.write_text(header + yaml.safe_dump(measured, sort_keys=False))
         doc_block(CLUSTER, "resources", text, write=True)

@@ -73,7 +73,7 @@ def full_runs(base: Path, cores: int, repeats: int, overrides: dict, targets: li
 
 def report_way(runs: int) -> float:
     """The report's study, one run at a time in float64 on one BLAS thread: seconds, scaled to every run."""
-    from winenet.importance import train_importance_runs
+    from winenet.studies.importance import train_importance_runs
 
     config = load_config()
     arrays, normalisation = report_arrays(config)

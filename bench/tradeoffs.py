@@ -24,14 +24,15 @@ import numpy as np
 import pandas as pd
 from common import ROOT, TINY, load_config, merge, one_thread, report_arrays, study_settings
 
-from winenet.crossval import cross_validate_network
-from winenet.folds import cv_folds, fold_table
-from winenet.importance import MEASURES, rank_features, train_importance_runs
-from winenet.ranking import importance_summary
-from winenet.seeds import seed_runs
-from winenet.stats import bootstrap_interval
-from winenet.summaries import accuracy_table, paired_differences
-from winenet.tables import load_table
+from winenet.data.tables import load_table
+from winenet.studies.crossval import cross_validate_network
+from winenet.studies.folds import cv_folds, fold_table
+from winenet.studies.importance import rank_features, train_importance_runs
+from winenet.studies.measures import MEASURES
+from winenet.studies.ranking import importance_summary
+from winenet.studies.seeds import seed_runs
+from winenet.studies.stats import bootstrap_interval
+from winenet.studies.summaries import accuracy_table, paired_differences
 
 
 def load(config: dict) -> pd.DataFrame:

@@ -10,7 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from winenet.sandbox import REPOSITORY, TINY, make_project, merge, write_config  # noqa: F401
+# The benchmarks' support (the verdict rules on synthetic and resampled evidence) lives with them.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+from sandbox import REPOSITORY, TINY, make_project, merge, write_config  # noqa: F401
 
 REPO = REPOSITORY
 

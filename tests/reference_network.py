@@ -4,7 +4,7 @@ Forward through every layer, keeping each input; the gradient leaving the loss i
 ``softmax - onehot`` summed over the batch (not averaged); back through the layers; the penalty's
 gradient added to the weights only; then plain SGD, ``W -= lr * dW``, ``b -= lr * db``, and for
 ``l1_proximal`` soft-thresholding, ``W = sign(W) * max(|W| - lr * c, 0)``. It reads and writes a
-``winenet.network.Network`` (one network or a stack) and allocates freely: it is slow and obvious
+``winenet.model.network.Network`` (one network or a stack) and allocates freely: it is slow and obvious
 on purpose. Its gradients are checked against finite differences of ``objective``.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from winenet.network import Linear, mean_cross_entropy, softmax
+from winenet.model.network import Linear, mean_cross_entropy, softmax
 
 
 @dataclass

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from winenet.artifacts import read_arrays, read_csv, read_json, read_parquet
-from winenet.errors import BrokenIntermediate
-from winenet.model_files import save_parameters
+from winenet.jobs.artifacts import read_arrays, read_csv, read_json, read_parquet
+from winenet.jobs.errors import BrokenIntermediate
+from winenet.model.model_files import save_parameters
 
 
 def truncated(path):
@@ -68,8 +68,8 @@ def test_an_unreadable_good_file_is_reported_as_such_and_never_deleted(tmp_path)
     path.chmod(0o000)
     script = (
         "import sys\n"
-        "from winenet.artifacts import read_parquet\n"
-        "from winenet.errors import UnreadableFile\n"
+        "from winenet.jobs.artifacts import read_parquet\n"
+        "from winenet.jobs.errors import UnreadableFile\n"
         "try:\n"
         f"    read_parquet({str(path)!r})\n"
         "except UnreadableFile as error:\n"

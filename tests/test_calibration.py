@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import yaml
 from conftest import REPO
+from support.calibration import failures, markdown_table, operating_characteristics, rules
+from support.synthetic_evidence import CASES, InfluenceTruth, default_design, influence_gain
 
-from winenet.calibration import failures, markdown_table, operating_characteristics, rules
-from winenet.synthetic_evidence import CASES, InfluenceTruth, default_design, influence_gain
 from winenet.verdicts.evidence import VERDICTS
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text())

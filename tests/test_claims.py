@@ -5,9 +5,9 @@ import pytest
 import yaml
 from conftest import REPO
 
-from winenet.claims import KIND_DEFAULTS, statement_problems, with_defaults
-from winenet.config import schema_problems
+from winenet.verdicts.claims import KIND_DEFAULTS, statement_problems, with_defaults
 from winenet.verdicts.settle import JUDGES
+from winenet.workflow.config import schema_problems
 
 SCHEMA = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text())

@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import REPO, TINY, make_project, run_snakemake
 
-from winenet.dependencies import MACHINERY
+from winenet.workflow.dependencies import MACHINERY
 
 # Third-party packages are not followed: only which winenet modules a script reaches matters.
 THIRD_PARTY = ["numpy", "pandas", "matplotlib", "sklearn", "scipy", "seaborn", "pyarrow", "snakemake", "yaml"]

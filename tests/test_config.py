@@ -68,7 +68,7 @@ BAD_VALUES = {
 
 @pytest.mark.parametrize(("overrides", "key"), BAD_VALUES.values(), ids=BAD_VALUES.keys())
 def test_schema_rejects_bad_values_naming_the_key(overrides, key):
-    from winenet.config import schema_problems
+    from winenet.workflow.config import schema_problems
 
     with pytest.raises(Exception, match=key):
         validate(merge(default_config(), overrides), SCHEMA)
@@ -79,7 +79,7 @@ def test_schema_rejects_bad_values_naming_the_key(overrides, key):
 
 
 def test_a_setting_that_moved_says_where_to():
-    from winenet.config import schema_problems
+    from winenet.workflow.config import schema_problems
 
     config = merge(default_config(), {"beyond": {"cross_validation": {"rope": None}}})
     problems = schema_problems(config, schema())
@@ -105,7 +105,7 @@ def schema():
 
 
 def test_strings_from_the_command_line_are_typed_where_the_schema_wants_numbers():
-    from winenet.config import coerce_to_schema
+    from winenet.workflow.config import coerce_to_schema
 
     given = {
         "training": {"epochs": "200", "learning_rate": "0.05", "seed": "3"},
@@ -130,7 +130,7 @@ def test_strings_from_the_command_line_are_typed_where_the_schema_wants_numbers(
 
 @pytest.mark.parametrize("models", [{}, [], {"l1": 3}, "plain"])
 def test_overrides_that_the_merge_would_ignore_are_named(models):
-    from winenet.config import override_problems
+    from winenet.workflow.config import override_problems
 
     problems = override_problems({"models": models})
     assert problems and all(problem.startswith("models") for problem in problems)

@@ -5,15 +5,16 @@ import pandas as pd
 import pytest
 from sklearn.datasets import load_wine
 
-import winenet.folds as folds_module
-from winenet.baselines import cross_validate_baselines
-from winenet.crossval import coefficient_grid, cross_validate_network, regularisation_path
-from winenet.folds import FOLD_COLUMNS, Fold, cv_folds, fold_table
-from winenet.network import Network
-from winenet.preprocessing import apply_normalisation, fit_normalisation, model_arrays
-from winenet.stats import corrected_interval
-from winenet.summaries import accuracy_table, paired_differences, path_summary
-from winenet.training import run_generators, train_network
+import winenet.studies.folds as folds_module
+from winenet.data.arrays import model_arrays
+from winenet.data.preprocessing import apply_normalisation, fit_normalisation
+from winenet.model.network import Network
+from winenet.model.training import run_generators, train_network
+from winenet.studies.baselines import cross_validate_baselines
+from winenet.studies.crossval import coefficient_grid, cross_validate_network, regularisation_path
+from winenet.studies.folds import FOLD_COLUMNS, Fold, cv_folds, fold_table
+from winenet.studies.stats import corrected_interval
+from winenet.studies.summaries import accuracy_table, paired_differences, path_summary
 
 LABEL = "Producer"
 TRAINING = {"learning_rate": 0.01, "batch_size": 10, "epochs": 2}
@@ -139,7 +140,7 @@ def test_baselines_are_accuracies_and_deterministic(wine_table):
 def test_baselines_are_tuned_on_the_training_fold_with_the_normalisation_inside():
     from sklearn.model_selection import GridSearchCV
 
-    from winenet.pipelines import Normaliser, OutOfBagSearch, baseline_pipelines
+    from winenet.studies.pipelines import Normaliser, OutOfBagSearch, baseline_pipelines
 
     pipelines = baseline_pipelines("l2norm", 0, [7, 5], smallest_class=2, rows=4)
     assert list(pipelines) == ["logistic_regression", "mlp", "random_forest"]
@@ -166,7 +167,7 @@ def test_the_forest_keeps_the_grid_value_with_the_best_out_of_bag_accuracy_on_th
 ):
     from sklearn.base import clone
 
-    from winenet.pipelines import FOREST_MAX_FEATURES, baseline_pipelines
+    from winenet.studies.pipelines import FOREST_MAX_FEATURES, baseline_pipelines
 
     table, features = wine_table
     (fold,) = cv_folds(table[LABEL], n_splits=2, n_repeats=1, random_state=0)[:1]

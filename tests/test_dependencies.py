@@ -1,18 +1,18 @@
 """A script's code inputs are the winenet modules it runs, read from the import statements."""
 
-from winenet.dependencies import imported_modules, module_closure
+from winenet.workflow.dependencies import imported_modules, module_closure
 
 
 def test_imported_modules_finds_every_form_of_import_anywhere():
     source = """
 import os
-import winenet.network
-from winenet.training import train_runs
-from winenet import plots
+import winenet.model.network
+from winenet.model.training import train_runs
+from winenet.report import plots
 from other.winenet import nothing
 
 def later():
-    from winenet.stats import within
+    from winenet.studies.stats import within
 """
     # `from a import b`: b may be a module or a name inside a; module_closure tells them apart.
     assert imported_modules(source) == {
@@ -47,7 +47,7 @@ def test_module_closure_reaches_subpackages_and_their_init(tmp_path):
     (package / "judges").mkdir(parents=True)
     (package / "__init__.py").write_text("")
     (package / "judges" / "__init__.py").write_text("from winenet.judges.one import judge\n")
-    (package / "judges" / "one.py").write_text("from winenet.stats import t\n")
+    (package / "judges" / "one.py").write_text("from winenet.studies.stats import t\n")
     (package / "judges" / "two.py").write_text("")
     (package / "stats.py").write_text("")
     script = tmp_path / "script.py"
@@ -60,9 +60,9 @@ def test_the_job_machinery_is_no_code_input(tmp_path):
     package = tmp_path / "winenet"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    (package / "job.py").write_text("from winenet.errors import WinenetError\n")
+    (package / "job.py").write_text("from winenet.jobs.errors import WinenetError\n")
     (package / "errors.py").write_text("")
-    (package / "training.py").write_text("from winenet.errors import WinenetError\n")
+    (package / "training.py").write_text("from winenet.jobs.errors import WinenetError\n")
     script = tmp_path / "script.py"
-    script.write_text("from winenet.job import start_job\nfrom winenet.training import fit\n")
+    script.write_text("from winenet.jobs.job import start_job\nfrom winenet.model.training import fit\n")
     assert [path.name for path in module_closure(script, package)] == ["__init__.py", "training.py"]

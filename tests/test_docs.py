@@ -195,7 +195,7 @@ def test_a_rule_is_either_submitted_with_measured_resources_or_local():
         assert ("benchmark:" in block) == submitted, rule
         assert (rule in measured) == submitted, rule
     assert local - set(blocks) == {"all"}
-    from winenet.resources import SUBMITTED
+    from winenet.workflow.resources import SUBMITTED
 
     assert set(SUBMITTED) == set(blocks) - local
 

@@ -5,14 +5,14 @@ import pandas as pd
 import pytest
 from sklearn.metrics import auc
 
-from winenet.comparison import comparison_table
-from winenet.evaluation import (
+from winenet.model.comparison import comparison_table
+from winenet.model.evaluation import (
     classification_metrics,
     classification_report_text,
     roc_points,
 )
-from winenet.model_files import predict_table, probability_column
-from winenet.network import Network
+from winenet.model.model_files import predict_table, probability_column
+from winenet.model.network import Network
 
 CLASSES = [1, 2, 3]
 

@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 import yaml
 from conftest import REPO, TINY, make_project, merge, run_snakemake, write_config
+from result_blocks import main as readme_main
+from result_blocks import render
+from sandbox import planned_jobs
 
-from winenet.config import ConfigError
-from winenet.errors import BrokenIntermediate
-from winenet.folders import check_folder, folder_problem, last_run_config, leftover_jobs
-from winenet.layout import run_jobs
-from winenet.readme import main as readme_main
-from winenet.readme import render
-from winenet.sandbox import planned_jobs
+from winenet.jobs.errors import BrokenIntermediate
+from winenet.workflow.config import ConfigError
+from winenet.workflow.folders import check_folder, folder_problem, last_run_config, leftover_jobs
+from winenet.workflow.layout import run_jobs
 
 
 def default_config() -> dict:
@@ -274,7 +274,8 @@ def test_predictions_and_the_readme_check_follow_the_folder(own_folder_run, tmp_
         render("<!-- results:verdicts -->\n<!-- /results:verdicts -->\n", project / "results-tiny")
     )
     assert readme_main(["--check", "--results", str(project / "results-tiny"), str(page)]) == 0
-    command = [sys.executable, "-m", "winenet.readme", "--check", "--results", "results-tiny", str(page)]
+    script = str(REPO / "tests" / "result_blocks.py")
+    command = [sys.executable, script, "--check", "--results", "results-tiny", str(page)]
     assert subprocess.run(command, cwd=project, capture_output=True).returncode == 0
 
 

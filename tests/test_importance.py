@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 import reference_network as reference
 
-from winenet.importance import (
-    MEASURES,
+from winenet.model.network import Network, one_hot
+from winenet.studies.importance import (
     excluded_runs,
     frequency_matrix,
     permutation_drops,
@@ -16,9 +16,9 @@ from winenet.importance import (
     shard_runs,
     train_importance_runs,
 )
-from winenet.network import Network, one_hot
-from winenet.ranking import conclusion, importance_summary
-from winenet.sensitivity import ranking_agreement
+from winenet.studies.measures import MEASURES
+from winenet.studies.ranking import conclusion, importance_summary
+from winenet.studies.sensitivity import ranking_agreement
 
 FEATURES = [f"f{i}" for i in range(13)]
 
@@ -61,7 +61,7 @@ def test_a_runs_scores_do_not_depend_on_its_shard(wine_split):
 
 
 def test_weight_score_is_the_first_layers_absolute_row_sum(wine_split):
-    from winenet.training import run_generators, train_network
+    from winenet.model.training import run_generators, train_network
 
     scores = study(wine_split, [3])
     rngs = run_generators(7, [3])
@@ -90,7 +90,7 @@ def test_gradient_score_sums_the_input_gradient_of_every_step():
         coefficient=0.0,
         seed=1,
     )
-    from winenet.training import run_generators
+    from winenet.model.training import run_generators
 
     network = Network.initialise([13, 8, 3], run_generators(1, [0]))
     # The batch is the whole set, so the order of its rows does not matter.
@@ -188,7 +188,7 @@ def test_conclusion_is_computed_from_the_summary():
 
 
 def test_permutation_drops_find_the_only_informative_feature():
-    from winenet.network import Linear
+    from winenet.model.network import Linear
 
     # A stack of two linear "networks" that look only at feature 1: shuffling feature 1 costs
     # accuracy, shuffling the others nothing.

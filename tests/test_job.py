@@ -10,7 +10,7 @@ from conftest import REPO
 
 SCRIPTS = sorted((REPO / "workflow" / "scripts").glob("*.py"))
 # What a script may import before it starts its job: nothing that can fail before the log is open.
-BEFORE_START = {"sys", "os", "time", "pathlib", "winenet.job"}
+BEFORE_START = {"sys", "os", "time", "pathlib", "winenet.jobs.job"}
 
 
 def imported_before_start(path) -> list[str]:
@@ -33,7 +33,7 @@ def test_every_script_starts_its_job_before_it_imports_anything_heavy(script):
 
 def run_job(tmp_path, body: str) -> subprocess.CompletedProcess:
     """Run ``body`` as a job's script would (after start_job, with its log in tmp_path)."""
-    program = "from types import SimpleNamespace\nfrom winenet.job import start_job\n"
+    program = "from types import SimpleNamespace\nfrom winenet.jobs.job import start_job\n"
     # What start_job reads of a job: its log, and the run's folder (where a job may clean up).
     job = f"SimpleNamespace(log=[{str(tmp_path / 'job.log')!r}], config={{'results': {str(tmp_path)!r}}})"
     program += f"start_job({job})\n" + textwrap.dedent(body)
@@ -56,7 +56,8 @@ def test_a_job_ends_the_normal_way_with_its_messages_in_the_log(tmp_path):
 
 
 def test_an_error_the_user_can_fix_is_one_line_and_a_bug_keeps_its_traceback(tmp_path):
-    result = run_job(tmp_path, "from winenet.errors import WinenetError\nraise WinenetError('fix this')\n")
+    failing = "from winenet.jobs.errors import WinenetError\nraise WinenetError('fix this')\n"
+    result = run_job(tmp_path, failing)
     assert result.returncode == 1
     assert (tmp_path / "job.log").read_text().splitlines()[1:] == ["WinenetError: fix this"]
     result = run_job(tmp_path, "raise RuntimeError('broken')\n")

@@ -7,7 +7,7 @@ import yaml
 from conftest import REPO
 from sklearn.datasets import load_wine
 
-from winenet.network import PENALTIES, Linear, Network, ReLU, one_hot, soft_threshold
+from winenet.model.network import PENALTIES, Linear, Network, ReLU, one_hot, soft_threshold
 
 SIZES = [5, 7, 6, 3]
 BATCH = 8

@@ -6,13 +6,13 @@ import pytest
 import yaml
 from conftest import REPO, TINY, make_project, merge, run_snakemake
 
-from winenet.claims import statement_problems
-from winenet.config import changed_training_keys, rerun_note
-from winenet.errors import DataValidationError
-from winenet.model_files import ModelNotFound, load_model
+from winenet.data.preprocessing import apply_normalisation, fit_normalisation, split_normalise, split_notes
+from winenet.data.tables import configured_features, load_table
+from winenet.jobs.errors import DataValidationError
+from winenet.model.model_files import ModelNotFound, load_model
 from winenet.predict import read_samples
-from winenet.preprocessing import apply_normalisation, fit_normalisation, split_normalise, split_notes
-from winenet.tables import configured_features, load_table
+from winenet.verdicts.claims import statement_problems
+from winenet.workflow.config import changed_training_keys, rerun_note
 
 WINE_FEATURES = yaml.safe_load((REPO / "config.yaml").read_text())["data"]["features"]
 

@@ -5,15 +5,16 @@ import pandas as pd
 import pytest
 from conftest import TINY, make_project, merge, run_snakemake
 
-from winenet import plots, stat_plots
-from winenet.errors import DataValidationError
-from winenet.evaluation import classification_metrics, classification_report_text, roc_points
-from winenet.importance import excluded_runs, rank_features, train_importance_runs
-from winenet.model_files import predict_table
-from winenet.preprocessing import model_arrays, split_normalise
-from winenet.ranking import conclusion, importance_summary
-from winenet.tables import load_table
-from winenet.training import fit_model
+from winenet.data.arrays import model_arrays
+from winenet.data.preprocessing import split_normalise
+from winenet.data.tables import load_table
+from winenet.jobs.errors import DataValidationError
+from winenet.model.evaluation import classification_metrics, classification_report_text, roc_points
+from winenet.model.model_files import predict_table
+from winenet.model.training import fit_model
+from winenet.report import plots, stat_plots
+from winenet.studies.importance import excluded_runs, rank_features, train_importance_runs
+from winenet.studies.ranking import conclusion, importance_summary
 from winenet.verdicts.evidence import VERDICTS, Evidence
 from winenet.verdicts.settle import judge_claims
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from winenet import plots, stat_plots
-from winenet.evaluation import classification_metrics, roc_points
-from winenet.model_files import probability_column
+from winenet.model.evaluation import classification_metrics, roc_points
+from winenet.model.model_files import probability_column
+from winenet.report import plots, stat_plots
 
 DPI = 40
 CLASSES = [1, 2, 3]

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import run_snakemake
 
-from winenet.errors import DataValidationError
+from winenet.jobs.errors import DataValidationError
 from winenet.predict import read_samples
 
 pytestmark = pytest.mark.workflow

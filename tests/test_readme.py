@@ -3,8 +3,7 @@
 import json
 
 import pytest
-
-from winenet.readme import main, render, stale_blocks
+from result_blocks import main, render, stale_blocks
 
 README = """# title
 

@@ -6,9 +6,9 @@ import re
 import pytest
 import yaml
 from conftest import REPO, TINY, merge, write_config
+from sandbox import jobs_after_edit, planned_jobs
 
-from winenet.resources import SUBMITTED
-from winenet.sandbox import jobs_after_edit, planned_jobs
+from winenet.workflow.resources import SUBMITTED
 
 pytestmark = pytest.mark.workflow
 

@@ -4,7 +4,7 @@ import pytest
 import yaml
 from conftest import REPO
 
-from winenet.resources import FLOOR, MARGIN, request, work_units
+from winenet.workflow.resources import FLOOR, MARGIN, request, work_units
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text())
 MEASURED = {"peak_mb": 400, "seconds": 600.0, "units": {"time": 20000, "memory": 20000}}

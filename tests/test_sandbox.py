@@ -3,8 +3,7 @@
 import shutil
 
 from conftest import REPO, TINY, make_project
-
-from winenet.sandbox import WORKFLOW_FILES
+from sandbox import WORKFLOW_FILES
 
 
 def repository_in_use(where):

@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from winenet.network import Network
-from winenet.seeds import seed_runs
-from winenet.summaries import seed_table
-from winenet.training import history_table, run_generators, train_network
+from winenet.model.network import Network
+from winenet.model.training import history_table, run_generators, train_network
+from winenet.studies.seeds import seed_runs
+from winenet.studies.summaries import seed_table
 
 TRAINING = {"learning_rate": 0.01, "batch_size": 10, "epochs": 3}
 

@@ -15,9 +15,9 @@ import sys
 
 import pytest
 from conftest import TINY, make_project, run_snakemake
+from sandbox import planned_jobs
 
-from winenet.resources import SUBMITTED
-from winenet.sandbox import planned_jobs
+from winenet.workflow.resources import SUBMITTED
 
 pytestmark = [pytest.mark.slurm, pytest.mark.workflow]
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from winenet.stats import (
+from winenet.studies.stats import (
     corrected_interval,
     corrected_paired_test,
     correlated_t_posterior,
@@ -278,7 +278,7 @@ def test_independent_interval_of_equal_values_has_no_width():
 def test_bootstrap_interval_is_scipys_bca_and_a_point_without_spread():
     from scipy import stats
 
-    from winenet.stats import bootstrap_interval
+    from winenet.studies.stats import bootstrap_interval
 
     values = np.random.default_rng(5).gamma(2.0, size=30)
     interval = bootstrap_interval([values], np.mean, seed=3)
@@ -291,7 +291,7 @@ def test_bootstrap_interval_is_scipys_bca_and_a_point_without_spread():
 def test_one_sided_p_is_scipys_t_test_and_certain_without_spread():
     from scipy import stats
 
-    from winenet.stats import one_sided_p
+    from winenet.studies.stats import one_sided_p
 
     values = np.random.default_rng(6).normal(0.3, 1.0, size=(40, 2))
     values[:, 1] = 2.0

@@ -1,4 +1,4 @@
-"""Tests of winenet.tables and winenet.preprocessing: validating a table, splitting, normalising."""
+"""Tests of winenet.data.tables and winenet.data.preprocessing: validating a table, splitting, normalising."""
 
 import pickle
 from pathlib import Path
@@ -8,15 +8,15 @@ import pandas as pd
 import pytest
 from sklearn.datasets import load_wine
 
-from winenet.errors import DataValidationError
-from winenet.preprocessing import (
+from winenet.data.preprocessing import (
     apply_normalisation,
     fit_normalisation,
     resolve_features,
     split_normalise,
     split_table,
 )
-from winenet.tables import load_table
+from winenet.data.tables import load_table
+from winenet.jobs.errors import DataValidationError
 
 WINE = Path(__file__).resolve().parents[1] / "data" / "wine.csv"
 LABEL = "Producer"
@@ -303,7 +303,7 @@ def test_apply_normalisation_leaves_other_columns_alone(wine):
 
 
 def test_minmax_maps_the_training_range_to_zero_and_one():
-    from winenet.preprocessing import normalisation_parameters
+    from winenet.data.preprocessing import normalisation_parameters
 
     x = np.array([[1.0, 10.0], [3.0, 20.0], [2.0, 30.0]])
     offset, scale = normalisation_parameters(x, "minmax")
@@ -314,7 +314,7 @@ def test_minmax_maps_the_training_range_to_zero_and_one():
 
 
 def test_table_fingerprint_ignores_formatting_but_not_values(tmp_path):
-    from winenet.tables import table_fingerprint
+    from winenet.data.tables import table_fingerprint
 
     plain = tmp_path / "plain.csv"
     plain.write_text("Producer,a,b\n1,14.2,3\n2,13.0,4\n1,12.5,5\n2,11.1,6\n")
@@ -331,7 +331,7 @@ def test_table_fingerprint_ignores_formatting_but_not_values(tmp_path):
 
 
 def test_table_summary_counts_rows_and_classes(tmp_path):
-    from winenet.tables import table_summary
+    from winenet.data.tables import table_summary
 
     path = tmp_path / "t.csv"
     path.write_text("Producer,a,b\nx,1,3\ny,2,4\nx,3,5\ny,4,6\nx,5,7\n")
@@ -342,7 +342,7 @@ def test_table_summary_counts_rows_and_classes(tmp_path):
 
 
 def test_tiny_inputs_are_warned_about_naming_the_setting_to_change():
-    from winenet.preprocessing import fit_normalisation, scale_warning
+    from winenet.data.preprocessing import fit_normalisation, scale_warning
 
     rng = np.random.default_rng(0)
     many = pd.DataFrame({"a": rng.normal(10, 1, 40_000), "b": rng.normal(5, 2, 40_000)})
@@ -365,7 +365,7 @@ def test_tiny_inputs_are_warned_about_naming_the_setting_to_change():
 def test_split_positions_are_scikit_learns_train_test_split(rows, test_size, seed):
     from sklearn.model_selection import train_test_split
 
-    from winenet.preprocessing import split_positions
+    from winenet.data.preprocessing import split_positions
 
     train, test = split_positions(np.zeros(rows), test_size, seed)
     expected_train, expected_test = train_test_split(np.arange(rows), test_size=test_size, random_state=seed)

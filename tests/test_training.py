@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from winenet.model_files import load_parameters, save_parameters
-from winenet.network import Network
-from winenet.outcomes import majority_share, run_status
-from winenet.training import (
+from winenet.model.model_files import load_parameters, save_parameters
+from winenet.model.network import Network
+from winenet.model.outcomes import majority_share, run_status
+from winenet.model.training import (
     batch_count,
     epoch_order,
     epoch_summary,
@@ -161,7 +161,7 @@ def test_a_diverging_training_is_caught_in_the_epoch_it_happens(wine_split):
 
 
 def test_fit_model_stops_a_diverged_model_with_one_line_naming_model_epoch_and_rate():
-    from winenet.training import TrainingDiverged, fit_model
+    from winenet.model.training import TrainingDiverged, fit_model
 
     table = pd.DataFrame({"label": [0, 1] * 20, "a": np.linspace(0, 1, 40), "b": np.linspace(1, 0, 40) ** 2})
     normalisation = {"label": "label", "classes": [0, 1], "features": ["a", "b"]}

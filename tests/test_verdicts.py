@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from conftest import assert_printed_numbers_are_fields
 
-from winenet.importance import rank_features
+from winenet.studies.importance import rank_features
 from winenet.verdicts.columns import NAMES
 from winenet.verdicts.evidence import VERDICTS, Evidence, SeedCurves, seed_curves
 from winenet.verdicts.normalisation import effective_features
@@ -341,7 +341,7 @@ def test_a_claim_added_to_a_file_changes_no_other_claims_verdict():
 
 
 def test_holm_corrects_the_rows_of_one_statement_together():
-    from winenet.stats import correlated_t_posterior, holm_adjust
+    from winenet.studies.stats import correlated_t_posterior, holm_adjust
 
     rng = np.random.default_rng(5)
     base = 0.9 + rng.integers(0, 2, 10) / 36
@@ -534,7 +534,7 @@ def test_discriminating_measures_that_disagree_leave_it_undecided():
 def test_kendalls_w_is_friedmans_statistic_scaled():
     from scipy import stats
 
-    from winenet.stats import concordance
+    from winenet.studies.stats import concordance
 
     matrix = np.random.default_rng(2).uniform(size=(30, 5)) + np.arange(5)
     w, p = concordance(matrix)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from winenet.errors import WinenetError
+from winenet.jobs.errors import WinenetError
 
 
 def _predict(args: argparse.Namespace) -> int:

@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from winenet.errors import DataValidationError, table_problem
-from winenet.model_files import load_model, probability_column
-from winenet.network import Network
-from winenet.preprocessing import ROW_COLUMN, apply_normalisation
-from winenet.tables import csv_header, header_problems, record_values
+from winenet.data.preprocessing import ROW_COLUMN, apply_normalisation
+from winenet.data.tables import csv_header, header_problems, record_values
+from winenet.jobs.errors import DataValidationError, table_problem
+from winenet.model.model_files import load_model, probability_column
+from winenet.model.network import Network
 
 MODEL_COLUMN = "model"
 PREDICTED_COLUMN = "predicted"

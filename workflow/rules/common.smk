@@ -5,22 +5,22 @@ import sys
 import yaml
 from snakemake.exceptions import WorkflowError
 
-from winenet import layout
-from winenet.baselines import BASELINES
-from winenet.claims import check_statements
-from winenet.config import (
+from winenet.workflow import layout
+from winenet.studies.baselines import BASELINES
+from winenet.verdicts.claims import check_statements
+from winenet.workflow.config import (
     check_l1_model,
     check_models_kept,
     proximal_twin,
     refused_in_words,
     rerun_note,
 )
-from winenet.folders import check_folder, last_run_config
-from winenet.tables import configured_features
-from winenet.dependencies import module_closure
-from winenet.resources import request, work_units
+from winenet.workflow.folders import check_folder, last_run_config
+from winenet.data.tables import configured_features
+from winenet.workflow.dependencies import module_closure
+from winenet.workflow.resources import request, work_units
 
-# What this run consists of, from the config alone (winenet.layout, which also says which jobs a
+# What this run consists of, from the config alone (winenet.workflow.layout, which also says which jobs a
 # run of another config made).
 MODELS = layout.model_names(config)
 # The first normalisation is the one the models of `models:` train with; the sensitivity analyses

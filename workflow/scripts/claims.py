@@ -2,16 +2,16 @@
 
 import sys
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-from winenet.artifacts import read_json, read_parquet  # noqa: E402
-from winenet.verdicts.columns import GLANCE_COLUMNS  # noqa: E402
-from winenet.verdicts.evidence import Evidence, seed_curves  # noqa: E402
-from winenet.verdicts.settle import judge_claims  # noqa: E402
+from winenet.jobs.artifacts import read_json, read_parquet
+from winenet.verdicts.columns import GLANCE_COLUMNS
+from winenet.verdicts.evidence import Evidence, seed_curves
+from winenet.verdicts.settle import judge_claims
 
 inputs, params = snakemake.input, snakemake.params
 

@@ -2,13 +2,13 @@
 
 import sys
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-from winenet.artifacts import read_csv, read_json, write_json  # noqa: E402
-from winenet.comparison import comparison_table, resolution_note  # noqa: E402
-from winenet.plots import metric_bars, save_figure  # noqa: E402
+from winenet.jobs.artifacts import read_csv, read_json, write_json
+from winenet.model.comparison import comparison_table, resolution_note
+from winenet.report.plots import metric_bars, save_figure
 
 metrics = {
     model: read_json(path)

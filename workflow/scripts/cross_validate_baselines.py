@@ -2,15 +2,15 @@
 
 import sys
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-from winenet.artifacts import read_parquet  # noqa: E402
-from winenet.baselines import cross_validate_baselines  # noqa: E402
-from winenet.folds import fold_table, folds_from_table  # noqa: E402
+from winenet.jobs.artifacts import read_parquet
+from winenet.studies.baselines import cross_validate_baselines
+from winenet.studies.folds import fold_table, folds_from_table
 
 table = read_parquet(snakemake.input.table)
 label = snakemake.params.label

@@ -2,12 +2,12 @@
 
 import sys
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-from winenet.artifacts import read_parquet  # noqa: E402
-from winenet.folds import cv_folds, folds_table  # noqa: E402
+from winenet.jobs.artifacts import read_parquet
+from winenet.studies.folds import cv_folds, folds_table
 
 labels = read_parquet(snakemake.input.table, columns=[snakemake.params.label])[snakemake.params.label]
 folds = snakemake.params.folds

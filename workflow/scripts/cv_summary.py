@@ -2,16 +2,16 @@
 
 import sys
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-from winenet.artifacts import read_csv, read_parquet  # noqa: E402
-from winenet.plots import difference_intervals, interval_comparison, save_figure  # noqa: E402
-from winenet.stat_plots import accuracy_spread  # noqa: E402
-from winenet.summaries import accuracy_table, paired_differences, seed_table  # noqa: E402
+from winenet.jobs.artifacts import read_csv, read_parquet
+from winenet.report.plots import difference_intervals, interval_comparison, save_figure
+from winenet.report.stat_plots import accuracy_spread
+from winenet.studies.summaries import accuracy_table, paired_differences, seed_table
 
 per_seed = pd.concat([read_parquet(path) for path in snakemake.input.seeds], ignore_index=True)
 paths = [*snakemake.input.models, *snakemake.input.baselines]

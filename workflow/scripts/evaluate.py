@@ -2,24 +2,24 @@
 
 import sys
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-from winenet.artifacts import read_json, read_parquet, write_json  # noqa: E402
-from winenet.evaluation import (  # noqa: E402
+from winenet.data.arrays import model_arrays
+from winenet.jobs.artifacts import read_json, read_parquet, write_json
+from winenet.model.evaluation import (
     classification_metrics,
     classification_report_text,
     learning_status,
     roc_points,
     status_note,
 )
-from winenet.model_files import load_parameters, predict_table  # noqa: E402
-from winenet.network import Network  # noqa: E402
-from winenet.plots import roc_curves, save_figure, training_curves  # noqa: E402
-from winenet.preprocessing import model_arrays  # noqa: E402
-from winenet.stat_plots import confusion_matrix_figure  # noqa: E402
-from winenet.training import epoch_summary  # noqa: E402
+from winenet.model.model_files import load_parameters, predict_table
+from winenet.model.network import Network
+from winenet.model.training import epoch_summary
+from winenet.report.plots import roc_curves, save_figure, training_curves
+from winenet.report.stat_plots import confusion_matrix_figure
 
 normalisation = read_json(snakemake.input.normalisation)
 test = read_parquet(snakemake.input.test)

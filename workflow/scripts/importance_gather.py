@@ -2,15 +2,15 @@
 
 import sys
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-from winenet.artifacts import read_json, read_parquet  # noqa: E402
-from winenet.importance import excluded_runs, rank_features, rank_frequencies  # noqa: E402
-from winenet.ranking import conclusion, importance_summary  # noqa: E402
+from winenet.jobs.artifacts import read_json, read_parquet
+from winenet.studies.importance import excluded_runs, rank_features, rank_frequencies
+from winenet.studies.ranking import conclusion, importance_summary
 
 features = read_json(snakemake.input.normalisation)["features"]
 scores = pd.concat([read_parquet(path) for path in snakemake.input.shards], ignore_index=True)

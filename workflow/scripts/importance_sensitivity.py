@@ -2,14 +2,14 @@
 
 import sys
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-from winenet.artifacts import read_csv  # noqa: E402
-from winenet.importance import MEASURES  # noqa: E402
-from winenet.plots import importance_rankings, save_figure  # noqa: E402
-from winenet.sensitivity import ranking_agreement  # noqa: E402
+from winenet.jobs.artifacts import read_csv
+from winenet.report.plots import importance_rankings, save_figure
+from winenet.studies.measures import MEASURES
+from winenet.studies.sensitivity import ranking_agreement
 
 summaries = {
     normalisation: read_csv(path)

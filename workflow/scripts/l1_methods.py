@@ -2,15 +2,15 @@
 
 import sys
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-from winenet.artifacts import read_json, read_parquet  # noqa: E402
-from winenet.l1_methods import method_table  # noqa: E402
-from winenet.model_files import load_parameters, save_parameters  # noqa: E402
-from winenet.preprocessing import model_arrays  # noqa: E402
-from winenet.training import fit_model  # noqa: E402
+from winenet.data.arrays import model_arrays
+from winenet.jobs.artifacts import read_json, read_parquet
+from winenet.model.model_files import load_parameters, save_parameters
+from winenet.model.training import fit_model
+from winenet.studies.l1_methods import method_table
 
 normalisation = read_json(snakemake.input.normalisation)
 train, test = read_parquet(snakemake.input.train), read_parquet(snakemake.input.test)

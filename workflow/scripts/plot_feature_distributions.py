@@ -1,12 +1,12 @@
 """Rule plot_feature_distributions: the validated table -> every feature's raw values by class."""
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-from winenet.artifacts import read_parquet  # noqa: E402
-from winenet.plots import save_figure  # noqa: E402
-from winenet.stat_plots import feature_distributions  # noqa: E402
+from winenet.jobs.artifacts import read_parquet
+from winenet.report.plots import save_figure
+from winenet.report.stat_plots import feature_distributions
 
 table = read_parquet(snakemake.input.table)
 label = snakemake.params.label

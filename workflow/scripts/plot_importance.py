@@ -1,13 +1,14 @@
 """Rule plot_importance: one normalisation's study -> rank heatmaps and the features by importance."""
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-from winenet.artifacts import read_csv, read_json, read_parquet  # noqa: E402
-from winenet.importance import HEATMAP_MEASURES, frequency_matrix  # noqa: E402
-from winenet.plots import save_figure  # noqa: E402
-from winenet.stat_plots import feature_distributions, rank_heatmap  # noqa: E402
+from winenet.jobs.artifacts import read_csv, read_json, read_parquet
+from winenet.report.plots import save_figure
+from winenet.report.stat_plots import feature_distributions, rank_heatmap
+from winenet.studies.importance import frequency_matrix
+from winenet.studies.measures import HEATMAP_MEASURES
 
 inputs, params, output = snakemake.input, snakemake.params, snakemake.output
 normalisation = read_json(inputs.normalisation)

@@ -1,12 +1,12 @@
 """Rule plot_l1_methods: both L1 methods' histories and sparsity -> one side-by-side figure."""
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-from winenet.artifacts import read_csv, read_parquet  # noqa: E402
-from winenet.plots import method_curves, save_figure  # noqa: E402
-from winenet.training import epoch_summary  # noqa: E402
+from winenet.jobs.artifacts import read_csv, read_parquet
+from winenet.model.training import epoch_summary
+from winenet.report.plots import method_curves, save_figure
 
 table = read_csv(snakemake.input.table)
 histories = [snakemake.input.subgradient_history, snakemake.input.proximal_history]

@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-from winenet.predict import predict_file  # noqa: E402
+from winenet.predict import predict_file
 
 models = [Path(path).parent for path in snakemake.input.weights]
 table = predict_file(snakemake.input.samples, models, id_column=snakemake.params.id_column)

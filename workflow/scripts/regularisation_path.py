@@ -2,15 +2,15 @@
 
 import sys
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-from winenet.artifacts import read_parquet  # noqa: E402
-from winenet.plots import regularisation_path_figure, save_figure  # noqa: E402
-from winenet.summaries import path_summary  # noqa: E402
+from winenet.jobs.artifacts import read_parquet
+from winenet.report.plots import regularisation_path_figure, save_figure
+from winenet.studies.summaries import path_summary
 
 per_fold = pd.concat([read_parquet(path) for path in snakemake.input.stacks], ignore_index=True)
 summary = path_summary(per_fold)

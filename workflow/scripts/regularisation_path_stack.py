@@ -2,13 +2,13 @@
 
 import sys
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-from winenet.artifacts import read_parquet  # noqa: E402
-from winenet.crossval import coefficient_grid, regularisation_path  # noqa: E402
-from winenet.folds import folds_from_table  # noqa: E402
+from winenet.jobs.artifacts import read_parquet
+from winenet.studies.crossval import coefficient_grid, regularisation_path
+from winenet.studies.folds import folds_from_table
 
 table = read_parquet(snakemake.input.table)
 label, training = snakemake.params.label, snakemake.params.training

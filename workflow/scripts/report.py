@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-from winenet.html_report import build_report  # noqa: E402
+from winenet.report.html_report import build_report
 
 # The script runs from a copy under .snakemake/scripts/; scriptdir is where its source lies, in
 # workflow/scripts/ beside the Snakefile, whatever the working directory (--directory).

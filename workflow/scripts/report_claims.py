@@ -1,13 +1,13 @@
 """Rule report_claims: the claims table -> its CSV, the glance, the evidence page and the figure."""
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-from winenet.artifacts import read_parquet  # noqa: E402
-from winenet.claims_report import claims_figure, claims_page, glance_html  # noqa: E402
-from winenet.plots import save_figure  # noqa: E402
-from winenet.verdicts.columns import GLANCE_COLUMNS  # noqa: E402
+from winenet.jobs.artifacts import read_parquet
+from winenet.report.claims_report import claims_figure, claims_page, glance_html
+from winenet.report.plots import save_figure
+from winenet.verdicts.columns import GLANCE_COLUMNS
 
 claims = read_parquet(snakemake.input.claims)
 output = snakemake.output

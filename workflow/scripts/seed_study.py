@@ -2,13 +2,13 @@
 
 import sys
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-from winenet.artifacts import read_json, read_parquet  # noqa: E402
-from winenet.preprocessing import model_arrays  # noqa: E402
-from winenet.seeds import seed_runs  # noqa: E402
+from winenet.data.arrays import model_arrays
+from winenet.jobs.artifacts import read_json, read_parquet
+from winenet.studies.seeds import seed_runs
 
 normalisation = read_json(snakemake.input.normalisation)
 x_train, y_train = model_arrays(read_parquet(snakemake.input.train), normalisation)

@@ -2,12 +2,12 @@
 
 import sys
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-from winenet.artifacts import read_parquet, write_json  # noqa: E402
-from winenet.preprocessing import scale_warning, split_normalise, split_notes  # noqa: E402
+from winenet.data.preprocessing import scale_warning, split_normalise, split_notes
+from winenet.jobs.artifacts import read_parquet, write_json
 
 table = read_parquet(snakemake.input.table)
 label = snakemake.params.label

@@ -2,17 +2,17 @@
 
 import sys
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-from winenet.artifacts import (  # noqa: E402
+from winenet.jobs.artifacts import (
     read_json,
     read_parquet,
-    write_json,  # noqa: E402
+    write_json,
 )
-from winenet.model_files import model_description, save_parameters  # noqa: E402
-from winenet.training import epoch_summary, fit_model  # noqa: E402
+from winenet.model.model_files import model_description, save_parameters
+from winenet.model.training import epoch_summary, fit_model
 
 normalisation = read_json(snakemake.input.normalisation)
 model = snakemake.params.model

@@ -2,12 +2,12 @@
 
 import sys
 
-from winenet.job import start_job
+from winenet.jobs.job import start_job
 
 start_job(snakemake)
 
-from winenet.artifacts import write_json  # noqa: E402
-from winenet.tables import load_table, table_summary  # noqa: E402
+from winenet.data.tables import load_table, table_summary
+from winenet.jobs.artifacts import write_json
 
 params = snakemake.params
 table = load_table(snakemake.input.table, params.label, params.features, params.exclude)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from winenet.stats import corrected_paired_test, correlated_t_posterior, within
-from winenet.summaries import fold_differences
+from winenet.studies.folds import fold_differences
+from winenet.studies.stats import corrected_paired_test, correlated_t_posterior, within
 from winenet.verdicts.evidence import Evidence, Judgement, region
 from winenet.verdicts.text import fold_conditions, listed
 

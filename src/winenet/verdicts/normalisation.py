@@ -13,8 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from winenet.claims import RAW, SPREAD_BY_DEFINITION
-from winenet.stats import bootstrap_interval, independent_interval, one_sided_p
+from winenet.studies.stats import bootstrap_interval, independent_interval, one_sided_p
+from winenet.verdicts.claims import RAW, SPREAD_BY_DEFINITION
 from winenet.verdicts.evidence import Evidence, Judgement, interval_fields, region, status_fields
 from winenet.verdicts.seeds import by_interval
 

@@ -14,7 +14,7 @@ from fractions import Fraction
 import numpy as np
 from scipy import stats as scipy_stats
 
-from winenet.stats import bootstrap_interval
+from winenet.studies.stats import bootstrap_interval
 from winenet.verdicts.evidence import (
     Evidence,
     Judgement,

@@ -9,8 +9,8 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from winenet.claims import with_defaults
-from winenet.stats import holm_adjust
+from winenet.studies.stats import holm_adjust
+from winenet.verdicts.claims import with_defaults
 from winenet.verdicts.columns import claims_frame
 from winenet.verdicts.evidence import VERDICTS, Evidence, Judgement
 from winenet.verdicts.folds import judge_baselines, judge_comparison

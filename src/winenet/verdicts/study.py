@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from winenet.importance import MEASURES
-from winenet.stats import concordance, holm_adjust, independent_interval, one_sided_p
+from winenet.studies.measures import MEASURES
+from winenet.studies.stats import concordance, holm_adjust, independent_interval, one_sided_p
 from winenet.verdicts.evidence import Evidence, Judgement, region, status_fields
 from winenet.verdicts.text import study_conditions
 

@@ -1,0 +1,1 @@
+"""Development support of the benchmarks: the verdict rules run on synthetic and resampled evidence."""

@@ -1,0 +1,109 @@
+"""What a run consists of, from its config alone: its models, normalisations and study shards, its jobs.
+
+The rules take their wildcard values from here (``workflow/rules/common.smk``), and so does
+``run_jobs``, the jobs of a complete run, which fix the files it writes: one job, one set of files
+(its outputs, its log, its benchmark). ``folders.py`` compares a folder's earlier run with this
+one through them. Nothing here reads a file or imports more than the claims' declarations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from winenet.verdicts.claims import RAW, needs_raw_reference
+from winenet.workflow.config import proximal_twin
+
+
+def model_names(config: Mapping) -> list[str]:
+    """The models of ``models:``, in the config's order."""
+    return list(config["models"])
+
+
+def normalisations(config: Mapping) -> list[str]:
+    """``normalisation.methods``: the first is the one the models train with, each runs the analyses."""
+    return list(config["normalisation"]["methods"])
+
+
+def study_normalisations(config: Mapping) -> list[str]:
+    """The normalisations the importance study runs under: the configured ones, and the raw features
+    when a claim compares a normalisation with them (that claim's reference run by run)."""
+    methods = normalisations(config)
+    raw = RAW not in methods and needs_raw_reference(config["claims"]["statements"])
+    return [*methods, RAW] if raw else methods
+
+
+def seed_models(config: Mapping) -> list[str]:
+    """The models trained over seeds: every model, and the L1 model's twin with the proximal step."""
+    return [*model_names(config), proximal_twin(config["beyond"]["l1_methods"]["model"])]
+
+
+def study_settings(config: Mapping, normalisation: str) -> dict:
+    """The importance study's settings under one normalisation: fewer runs after the first."""
+    settings = dict(config["importance"])
+    # Only the run count that applies stays, so that the other one never reruns these jobs.
+    other_runs = settings.pop("runs_other_normalisations")
+    if normalisation != normalisations(config)[0]:
+        # Shards of about the same number of runs as the first normalisation's: fewer runs, fewer
+        # jobs, and every job's stacks stay as full.
+        settings["shards"] = -(-settings["shards"] * other_runs // settings["runs"])
+        settings["runs"] = other_runs
+    # More shards than runs would leave shards with nothing to train.
+    settings["shards"] = min(settings["shards"], settings["runs"])
+    return settings
+
+
+def study_shards(config: Mapping, normalisation: str) -> list[int]:
+    """Shard numbers of the importance study under one normalisation."""
+    return list(range(study_settings(config, normalisation)["shards"]))
+
+
+# The rules of a complete run whose jobs do not depend on the config: one job each.
+SINGLE_JOBS = (
+    "validate",
+    "cv_folds",
+    "compare",
+    "plot_feature_distributions",
+    "l1_methods",
+    "plot_l1_methods",
+    "cv_summary",
+    "importance_sensitivity",
+    "claims",
+    "report_claims",
+    "report",
+)
+
+
+def run_jobs(config: Mapping) -> set[str]:
+    """The jobs of a complete run (the default target) under ``config``, as ``rule[wildcard=value, ...]``.
+
+    Written as a dry run of Snakemake lists them (``planned_jobs`` of the tests' sandbox), which a test
+    holds this to. Each job writes files of its own, so two configs write the same files exactly
+    when they have the same jobs. (``cross_validate_model`` writes one file per normalisation, as
+    ``split_normalise`` has one job per normalisation: a normalisation dropped drops jobs too.)
+    """
+    models, methods, study = model_names(config), normalisations(config), study_normalisations(config)
+    jobs = set(SINGLE_JOBS)
+    jobs |= {f"{rule}[model={m}]" for rule in ("train", "evaluate") for m in models}
+    jobs |= {f"seed_study[model={m}]" for m in seed_models(config)}
+    for rules, values in (
+        (("split_normalise", "importance_gather"), study),
+        (("plot_importance", "cross_validate_baselines"), methods),
+    ):
+        jobs |= {f"{rule}[normalisation={n}]" for rule in rules for n in values}
+    jobs |= {f"cross_validate_model[model={m}]" for m in models}
+    jobs |= {
+        f"importance_shard[normalisation={n}, shard={s}]" for n in study for s in study_shards(config, n)
+    }
+    return jobs
+
+
+def training_threads(cores: int | None, cpus: int) -> int:
+    """The cores a job that trains claims: one, or its share when more cores are given than CPUs.
+
+    ``cores`` is what Snakemake may use (``--cores``; None on a cluster, where every job has its
+    own), ``cpus`` what this machine has. Each claims ``cores // cpus``, so that no more such jobs
+    run at once than there are CPUs; each computes on one of them.
+    """
+    if not cores or cores <= cpus:
+        return 1
+    return cores // cpus
