@@ -52,14 +52,17 @@ def test_a_job_ends_the_normal_way_with_its_messages_in_the_log(tmp_path):
     )
     assert result.returncode == 0 and result.stdout == "to stdout\n"
     log = (tmp_path / "job.log").read_text().splitlines()
-    assert log[0].startswith("winenet from ") and log[1:] == ["to the log", "exit handlers ran"]
+    assert log[0].startswith("winenet from ") and log[1:-1] == ["to the log", "exit handlers ran"]
+    # The job's cost is its last word, after every other exit handler (bench/costs.py reads it).
+    assert log[-1].startswith("job cost: ")
 
 
 def test_an_error_the_user_can_fix_is_one_line_and_a_bug_keeps_its_traceback(tmp_path):
     failing = "from winenet.jobs.errors import WinenetError\nraise WinenetError('fix this')\n"
     result = run_job(tmp_path, failing)
     assert result.returncode == 1
-    assert (tmp_path / "job.log").read_text().splitlines()[1:] == ["WinenetError: fix this"]
+    log = (tmp_path / "job.log").read_text().splitlines()
+    assert log[1:-1] == ["WinenetError: fix this"] and log[-1].startswith("job cost: ")
     result = run_job(tmp_path, "raise RuntimeError('broken')\n")
     assert result.returncode == 1
     log = (tmp_path / "job.log").read_text()
