@@ -34,6 +34,9 @@ def doc_block(page: Path, name: str, text: str, write: bool) -> bool:
     """Whether the ``<!-- name -->`` block of ``page`` holds ``text``; with ``write``, make it so first."""
     block = re.compile(rf"(<!-- {name} -->\n)(.*?)(<!-- /{name} -->)", re.DOTALL)
     current = page.read_text()
+    if not block.search(current):
+        # A page without the block is not up to date, and --write would have nowhere to write.
+        raise SystemExit(f"{page}: no <!-- {name} --> ... <!-- /{name} --> block to hold the table")
     written = block.sub(lambda match: match[1] + text + match[3], current)
     if write:
         page.write_text(written)

@@ -20,7 +20,7 @@ from sandbox import jobs_after_edit
 from winenet.workflow.resources import SUBMITTED
 
 DOCS = ROOT / "docs" / "reruns.md"
-SMOKE_MODULES = ["errors.py", "cli.py"]
+SMOKE_MODULES = ["jobs/errors.py", "cli.py"]
 
 
 def table(rows: list[tuple[str, set[str]]]) -> str:

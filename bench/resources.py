@@ -1,15 +1,18 @@
-"""Benchmark: what each rule submitted to a cluster uses, measured, and what its jobs therefore ask for.
+"""Benchmark: what each rule submitted to a cluster uses at two sizes, fitted, and what its jobs ask for.
 
 Usage: python bench/resources.py [--keep DIR] [--write] [--smoke]
-In a fresh copy of the workflow it runs the default config with `snakemake --cores 2` (two jobs at a
-time on two cores, so that no job waits for a core) and reads the benchmark files of the rules that
-train: per rule, the largest peak memory (max_rss) and the longest wall time (s) of its jobs, and
-the work they did (winenet.workflow.resources.work_units). It prints, per rule, what was measured and what a
-job of the default config requests (winenet.workflow.resources.request: the measurement with its margin,
-scaled by the settings). --write puts the measurements into workflow/resources.yaml, which the
+In fresh copies of the workflow it runs the rules that train (`--until` them) at two sizes, the
+default config and a smaller one (SIZES), with `snakemake --cores 2` (one job per core), and reads
+their benchmark files: per rule and size, the largest peak memory (max_rss) and the longest wall
+time of its jobs, and the work they did (winenet.workflow.resources.work_units). Per rule it fits a
+line through the sizes (numpy.polyfit): a base (interpreter, libraries, start-up) and a slope per
+work unit, for memory and for time. It prints the fits and what a job asks for at the default
+settings and at 100 times the epochs and runs (winenet.workflow.resources.request), beside what
+the fit says such a job needs. --write puts the fits into workflow/resources.yaml, which the
 workflow's resource functions read, and the table into docs/cluster.md and profiles/slurm/config.yaml.
---smoke runs the tiny test config and writes nothing. regularisation_path_stack, an opt-in target,
-is not run: it asks for cross_validate_model's measurement scaled by its grid.
+--smoke runs the tiny test config at two sizes and writes nothing. regularisation_path_stack, an
+opt-in target, is not run: a job of it is cross_validate_model's stack over the grid's
+coefficients, so it takes that rule's fit in its own units.
 """
 
 import argparse
@@ -20,20 +23,25 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import yaml
 from common import ROOT, TINY, doc_block, job_benchmarks, load_config, make_project, merge, snakemake
 
-from winenet.workflow.resources import FLOOR, MARGIN, SUBMITTED, request, work_units
+from winenet.workflow.resources import FLOOR, MARGIN, SUBMITTED, need, request, work_units
 
-SCALES_WITH = {
-    "train": ("epochs", "epochs (history)"),
-    "seed_study": ("seeds x epochs", "seeds x epochs (history)"),
-    "importance_shard": ("runs per shard x epochs", "runs in a stack"),
-    "cross_validate_model": ("folds x repeats x epochs", "folds x repeats (one stack)"),
-    "cross_validate_baselines": ("folds x repeats", "nothing"),
-    "l1_methods": ("epochs", "epochs (history)"),
-    "regularisation_path_stack": ("folds x repeats x epochs x grid", "folds x repeats x grid"),
+# The smaller size beside the default: less of every setting that drives a training rule's work,
+# so that each rule's units differ between the sizes (the baselines hold one model at a time: their
+# memory has no slope to fit).
+SMALLER = {
+    "training": {"epochs": 250},
+    "importance": {"runs": 20, "runs_other_normalisations": 10, "epochs": 100},
+    "beyond": {"seeds": {"count": 5}, "cross_validation": {"repeats": 1}},
 }
+# The tiny config's second size, for --smoke.
+TINY_LARGER = {"training": {"epochs": 12}, "importance": {"runs": 8, "epochs": 6}}
+# Where docs/cluster.md shows the requests going: 100 times the epochs and the runs.
+HUNDRED = 100
+
 FILE = ROOT / "workflow" / "resources.yaml"
 CLUSTER = ROOT / "docs" / "cluster.md"
 PROFILE = ROOT / "profiles" / "slurm" / "config.yaml"
@@ -47,46 +55,96 @@ def study(config: dict) -> dict:
     return settings
 
 
+def hundredfold(config: dict) -> dict:
+    """``config`` with 100 times the epochs (training and study) and the study's runs."""
+    importance = config["importance"]
+    return merge(
+        config,
+        {
+            "training": {"epochs": config["training"]["epochs"] * HUNDRED},
+            "importance": {
+                "epochs": importance["epochs"] * HUNDRED,
+                "runs": importance["runs"] * HUNDRED,
+                "runs_other_normalisations": importance["runs_other_normalisations"] * HUNDRED,
+            },
+        },
+    )
+
+
 def measure(config: dict, jobs: list[dict]) -> dict:
-    """Per submitted rule: the largest peak MiB and longest wall seconds of its jobs, and their work."""
+    """Per submitted rule run: the largest peak MiB and longest wall seconds of its jobs, and their work."""
     measured = {}
     for rule in SUBMITTED:
-        # regularisation_path_stack, not in a default run, is not here (see below).
         rule_jobs = [job for job in jobs if job["rule"] == rule]
-        if not rule_jobs:
-            continue
-        units = work_units(rule, config, study(config))
-        measured[rule] = {
-            "peak_mb": math.ceil(max(job["rss"] or 0.0 for job in rule_jobs)),
-            "seconds": round(max(job["wall"] or 0.0 for job in rule_jobs), 1),
-            "units": units,
-        }
-    if "cross_validate_model" in measured:
-        model = measured["cross_validate_model"]
-        count = config["beyond"]["regularisation_path"]["coefficient_count"]
-        # Not run by default: cross_validate_model's job is one point of its grid, so its work in the
-        # grid's units is the same number, and a job of the whole grid asks for `count` times it.
-        measured["regularisation_path_stack"] = {
-            **model,
-            "units": dict(model["units"]),
-            "derived": f"cross_validate_model's job, one of the grid's {count} coefficients",
-        }
+        if rule_jobs:
+            measured[rule] = {
+                "units": work_units(rule, config, study(config)),
+                "peak_mb": math.ceil(max(job["rss"] or 0.0 for job in rule_jobs)),
+                "seconds": round(max(job["wall"] or 0.0 for job in rule_jobs), 2),
+            }
     return measured
 
 
-def table(config: dict, measured: dict) -> str:
+def fit_line(points: list[tuple[float, float]]) -> dict:
+    """Base and slope per unit through (units, measured) points, least squares, covering every point.
+
+    A slope the sizes cannot show (they did the same units) or below zero (noise) is zero, the base
+    the largest measurement; a base below zero (start-up too small to see) is zero, the slope the
+    one through the origin that covers every point. Otherwise the base rises, if need be, until the
+    line covers every point measured.
+    """
+    units, values = np.array(points, dtype=float).T
+    if np.ptp(units) == 0:
+        return {"base": round(float(values.max()), 3), "per_unit": 0.0}
+    slope, base = np.polyfit(units, values, 1)
+    if slope <= 0:
+        return {"base": round(float(values.max()), 3), "per_unit": 0.0}
+    if base < 0:
+        return {"base": 0.0, "per_unit": float(np.max(values / units))}
+    return {"base": round(float(np.max(values - slope * units)), 3), "per_unit": float(slope)}
+
+
+def fit(sizes: list[dict]) -> dict:
+    """Per rule: its memory and time lines over the sizes measured, and the measurements."""
+    fitted = {}
+    for rule in sizes[0]:
+        points = [size[rule] for size in sizes if rule in size]
+        fitted[rule] = {
+            "memory": fit_line([(p["units"]["memory"], p["peak_mb"]) for p in points]),
+            "time": fit_line([(p["units"]["time"], p["seconds"]) for p in points]),
+            "measured": points,
+        }
+    if "cross_validate_model" in fitted:
+        # A job of the grid's stack is cross_validate_model's stack over more networks: its line.
+        model = fitted["cross_validate_model"]
+        fitted["regularisation_path_stack"] = {
+            "memory": model["memory"],
+            "time": model["time"],
+            "derived": "cross_validate_model's fit, in the grid's units",
+        }
+    return fitted
+
+
+def line(entry: dict, unit: str) -> str:
+    return f"{entry['base']:.4g} + {entry['per_unit']:.3g}/{unit}"
+
+
+def table(config: dict, fitted: dict) -> str:
+    """The fits, and each rule's need and request at the default settings and at 100x."""
+    large = hundredfold(config)
     lines = [
-        "| rule | measured peak MiB | measured s | requests mem_mb / runtime min | memory scales with | "
-        "time scales with |",
-        "|---|---|---|---|---|---|",
+        "| rule | memory MiB: base + per unit | time s: base + per unit | default: needs MiB, s | "
+        "default: asks mem_mb, min | 100x: needs MiB, s | 100x: asks mem_mb, min |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for rule, entry in measured.items():
-        units = work_units(rule, config, study(config))
-        asked = f"{request(entry, 'mem_mb', units)} / {request(entry, 'runtime', units)}"
-        time_scale, memory_scale = SCALES_WITH[rule]
-        note = " (derived)" if "derived" in entry else ""
-        cells = [f"`{rule}`{note}", entry["peak_mb"], entry["seconds"], asked, memory_scale, time_scale]
-        lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
+    for rule, entry in fitted.items():
+        cells = [f"`{rule}`" + (" (derived)" if "derived" in entry else "")]
+        cells += [line(entry["memory"], "unit"), line(entry["time"], "unit")]
+        for settings in (config, large):
+            units = work_units(rule, settings, study(settings))
+            cells.append(f"{need(entry, 'mem_mb', units):.0f}, {need(entry, 'runtime', units):.0f}")
+            cells.append(f"{request(entry, 'mem_mb', units)}, {request(entry, 'runtime', units)}")
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -100,29 +158,36 @@ def main() -> int:
     args = parser.parse_args()
     if args.smoke and args.write:
         parser.error("--write needs the default config's measurement")
-    overrides = TINY if args.smoke else {}
-    config = merge(load_config(), overrides)
+    base_overrides = TINY if args.smoke else {}
+    second = TINY_LARGER if args.smoke else SMALLER
     base = args.keep or Path(tempfile.mkdtemp(prefix="winenet-resources-"))
-    project = make_project(base / "project", overrides)
-    run = snakemake(project, "--cores", "2")
-    measured = measure(config, job_benchmarks(project))
-    text = table(config, measured)
-    print(f"snakemake --cores 2, {'the tiny' if args.smoke else 'the default'} config: {run.wall:.0f} s\n")
+    until = ["--until", *SUBMITTED[:-1]]  # regularisation_path_stack is opt-in: never in a default run
+    sizes, config = [], None
+    for name, overrides in (("default", base_overrides), ("second", merge(base_overrides, second))):
+        settings = merge(load_config(), overrides)
+        config = config or settings
+        project = make_project(base / name, overrides)
+        run = snakemake(project, "--cores", "2", *until)
+        sizes.append(measure(settings, job_benchmarks(project)))
+        print(f"snakemake --cores 2 --until <the training rules>, the {name} size: {run.wall:.0f} s")
+    fitted = fit(sizes)
+    text = table(config, fitted)
+    print()
     print(text)
     print(
-        f"requests: the measurement times {MARGIN['mem_mb']} (memory, never below what was measured) and "
-        f"{MARGIN['runtime']} (time, scaled by the work), at least {FLOOR['mem_mb']} MB and "
-        f"{FLOOR['runtime']} min; twice that on a retry"
+        f"requests: the fitted need times {MARGIN['mem_mb']} (memory) and {MARGIN['runtime']} (time), at "
+        f"least {FLOOR['mem_mb']} MB and {FLOOR['runtime']} min; doubled on each retry"
     )
     if args.keep is None:
         shutil.rmtree(base)
     if args.write:
         header = (
-            "# Written by `python bench/resources.py --write` from a default run at --cores 2: per rule\n"
-            "# that trains, its jobs' largest peak memory (MiB) and longest wall time (s), the work done\n"
-            "# then (winenet.workflow.resources.work_units). The workflow's resource functions scale these.\n"
+            "# Written by `python bench/resources.py --write` from runs at two sizes at --cores 2: per rule\n"
+            "# that trains, a line through its jobs' largest peak memory (MiB) and longest wall time (s)\n"
+            "# at each size, over the work done (winenet.workflow.resources.work_units): a base and a\n"
+            "# slope per unit. The workflow's resource functions ask for the line at a job's own units.\n"
         )
-        FILE.write_text(header + yaml.safe_dump(measured, sort_keys=False))
+        FILE.write_text(header + yaml.safe_dump(fitted, sort_keys=False))
         doc_block(CLUSTER, "resources", text, write=True)
         commented = "".join(f"# {line}\n" for line in text.splitlines())
         PROFILE.write_text(PROFILE_BLOCK.sub(lambda m: m[1] + commented + m[3], PROFILE.read_text()))

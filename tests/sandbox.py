@@ -98,3 +98,17 @@ def jobs_after_edit(project: Path, module: str) -> set[str]:
         return planned_jobs(project)
     finally:
         path.write_text(original)
+
+
+def rule_scripts() -> dict[str, str]:
+    """Rule name -> the name of the script it runs, read from the rule files."""
+    import re
+
+    scripts = {}
+    for path in sorted((REPOSITORY / "workflow" / "rules").glob("*.smk")):
+        for block in re.split(r"\n(?=rule \w+:)", path.read_text()):
+            rule = re.match(r"rule (\w+):", block)
+            script = re.search(r'adapter\("(\w+)"\)', block)
+            if rule and script:
+                scripts[rule.group(1)] = script.group(1)
+    return scripts

@@ -1,4 +1,4 @@
-"""Reading earlier outputs: a damaged file is one line and goes; a bug in the reading code is a bug."""
+"""Reading earlier outputs: each way a file fails is its own line, nothing is deleted; a bug stays a bug."""
 
 import json
 from pathlib import Path
@@ -8,7 +8,12 @@ import pandas as pd
 import pytest
 
 from winenet.jobs.artifacts import read_arrays, read_csv, read_json, read_parquet
-from winenet.jobs.errors import BrokenIntermediate
+from winenet.jobs.errors import (
+    BrokenIntermediate,
+    DirectoryInTheWay,
+    MissingIntermediate,
+    UnreadableFile,
+)
 from winenet.model.model_files import save_parameters
 
 
@@ -49,11 +54,36 @@ def test_an_empty_parquet_file_and_an_unterminated_csv_are_broken(files, tmp_pat
         read_csv(files["csv"])
 
 
+def test_a_parquet_file_with_an_intact_footer_and_a_damaged_body_is_broken_and_stays(tmp_path):
+    path = tmp_path / "table.parquet"
+    pd.DataFrame({"a": np.linspace(0, 1, 2000), "b": np.arange(2000)}).to_parquet(path)
+    damaged = bytearray(path.read_bytes())
+    # The first page's header, right after the magic bytes; the footer at the end stays intact.
+    damaged[4:40] = bytes(36)
+    path.write_bytes(bytes(damaged))
+    with pytest.raises(BrokenIntermediate) as caught:
+        read_parquet(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path} is damaged (") and f"--forcerun {path}" in message
+    assert "\n" not in message and path.read_bytes() == bytes(damaged)
+
+
+@pytest.mark.parametrize("read", [read_parquet, read_csv, read_json, read_arrays])
+def test_a_missing_file_and_a_directory_in_its_place_each_say_so(tmp_path, read):
+    path = tmp_path / "output"
+    with pytest.raises(MissingIntermediate, match="is missing .*run the same snakemake command again"):
+        read(path)
+    path.mkdir()
+    (path / "inside").write_text("kept")
+    with pytest.raises(DirectoryInTheWay, match="is a directory where the workflow keeps a file"):
+        read(path)
+    assert (path / "inside").read_text() == "kept"
+
+
 def test_asking_a_good_file_for_a_column_it_lacks_is_a_bug_not_a_broken_file(files):
     with pytest.raises(Exception) as caught:
         read_parquet(files["parquet"], columns=["missing"])
-    assert not isinstance(caught.value, BrokenIntermediate)
-    # The job would have removed a broken file; a good one stays and reads.
+    assert not isinstance(caught.value, (BrokenIntermediate, UnreadableFile))
     assert read_parquet(files["parquet"])["a"].tolist() == [1, 2]
 
 
@@ -73,7 +103,6 @@ def test_an_unreadable_good_file_is_reported_as_such_and_never_deleted(tmp_path)
         "try:\n"
         f"    read_parquet({str(path)!r})\n"
         "except UnreadableFile as error:\n"
-        "    error.act('results')\n"
         "    print(error)\n"
         "    sys.exit(0)\n"
         "sys.exit('read an unreadable file')\n"

@@ -8,23 +8,12 @@ import sys
 
 import pytest
 from conftest import REPO, TINY, make_project, run_snakemake
+from sandbox import rule_scripts
 
 from winenet.workflow.dependencies import MACHINERY
 
 # Third-party packages are not followed: only which winenet modules a script reaches matters.
 THIRD_PARTY = ["numpy", "pandas", "matplotlib", "sklearn", "scipy", "seaborn", "pyarrow", "snakemake", "yaml"]
-
-
-def rule_scripts() -> dict[str, str]:
-    """Rule name -> the name of the script it runs, read from the rule files."""
-    scripts = {}
-    for path in sorted((REPO / "workflow" / "rules").glob("*.smk")):
-        for block in re.split(r"\n(?=rule \w+:)", path.read_text()):
-            rule = re.match(r"rule (\w+):", block)
-            script = re.search(r'adapter\("(\w+)"\)', block)
-            if rule and script:
-                scripts[rule.group(1)] = script.group(1)
-    return scripts
 
 
 def modules_found_by_python(script: str) -> set[str]:
@@ -123,3 +112,61 @@ def test_a_job_imports_only_the_libraries_it_uses():
         )
         loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
         assert loaded == LOADS.get(script.stem, set()), f"{script.name} loads {sorted(loaded)}"
+
+
+# The package's stages in the order the data flows through them, the job machinery first and what
+# only the Snakefile and the command line use last. A module may import from its own stage or an
+# earlier one, never from a later one.
+STAGES = ["jobs", "data", "model", "studies", "verdicts", "report", "workflow", "predict", "cli"]
+
+
+def package_imports() -> dict[str, set[str]]:
+    """Every module of the package (dotted, inside winenet) -> the package's modules it imports."""
+    from winenet.workflow.dependencies import imported_modules
+
+    root = REPO / "src" / "winenet"
+    modules = {
+        ".".join(path.relative_to(root).with_suffix("").parts): path
+        for path in root.rglob("*.py")
+        if path.name != "__init__.py"
+    }
+    return {
+        name: {m for m in imported_modules(path.read_text()) if m in modules}
+        for name, path in modules.items()
+    }
+
+
+def test_every_module_lies_in_a_stage_and_imports_no_later_stage():
+    imports = package_imports()
+    for module, targets in imports.items():
+        stage = module.split(".")[0]
+        assert stage in STAGES, f"{module} lies in no stage of {STAGES}"
+        for target in targets:
+            later = STAGES.index(target.split(".")[0]) > STAGES.index(stage)
+            assert not later, f"{module} imports {target}, from a later stage"
+
+
+def test_no_import_runs_in_a_circle():
+    imports = package_imports()
+    done: set[str] = set()
+
+    def visit(module, path):
+        assert module not in path, "an import circle: " + " -> ".join([*path, module])
+        if module not in done:
+            for target in imports[module]:
+                visit(target, [*path, module])
+            done.add(module)
+
+    for module in imports:
+        visit(module, [])
+
+
+def test_every_stage_packages_init_runs_nothing():
+    """Importing one module of a stage runs no other: its ``__init__.py`` holds a docstring at most."""
+    import ast
+
+    for init in (REPO / "src" / "winenet").rglob("__init__.py"):
+        if init.parent.name != "winenet":
+            body = ast.parse(init.read_text()).body
+            docstring = body[:1] and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+            assert body[1 if docstring else 0 :] == [], f"{init} runs code"

@@ -70,19 +70,26 @@ def test_both_readme_commands_and_ci_install_through_the_pins():
 
 
 def _code_names() -> set[str]:
-    """Every module (dotted, inside winenet), and every class, function and constant any module defines."""
+    """Every module (dotted and as a file, inside winenet), and every class, function and constant."""
     import ast
-    import importlib
-    import inspect
-    import pkgutil
 
-    import winenet
-
-    names = set()
-    for info in pkgutil.walk_packages(winenet.__path__, "winenet."):
-        short = info.name.removeprefix("winenet.")
-        names |= {short, f"{short.rsplit('.', 1)[-1]}.py" if not info.ispkg else short}
-        tree = ast.parse(inspect.getsource(importlib.import_module(info.name)))
+    root = REPO / "src" / "winenet"
+    names = {"__init__.py"}
+    # The development modules outside the package, which the page names beside it.
+    development = [REPO / "tests" / "sandbox.py", REPO / "tests" / "result_blocks.py"]
+    for path in [*root.rglob("*.py"), *development, *(REPO / "bench" / "support").glob("*.py")]:
+        if root not in path.parents:
+            tree = ast.parse(path.read_text())
+            names |= {node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)}
+            continue
+        parts = path.relative_to(root).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        if parts:
+            names |= {".".join(parts), parts[-1]}
+            if path.name != "__init__.py":
+                names |= {path.name, path.relative_to(root).as_posix()}
+        tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef | ast.ClassDef):
                 names.add(node.name)
@@ -92,6 +99,8 @@ def _code_names() -> set[str]:
                     }
             elif isinstance(node, ast.Assign) and node in tree.body:
                 names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+            elif isinstance(node, ast.AnnAssign) and node in tree.body and isinstance(node.target, ast.Name):
+                names.add(node.target.id)
     return names
 
 
@@ -114,9 +123,28 @@ def _config_keys() -> set[str]:
     return set(walk(yaml.safe_load((REPO / "config.yaml").read_text())))
 
 
+def names_in_fenced_blocks(text: str) -> list[str]:
+    """What the fenced blocks name that does not exist: a path a line starts with, a rule after ``->``."""
+    missing = []
+    rules = _rule_names()
+    for block in re.findall(r"```\w*\n(.*?)```", text, flags=re.DOTALL):
+        for line in block.splitlines():
+            words = line.split()
+            if not words:
+                continue
+            if words[0] == "->" and len(words) > 1:
+                if words[1] not in rules:
+                    missing.append(words[1])
+            elif re.fullmatch(r"[\w.-]+(/[\w.*-]*)*/?", words[0]) and ("/" in words[0] or "." in words[0]):
+                if not words[0].startswith("results/") and not list(REPO.glob(words[0].rstrip("/"))):
+                    missing.append(words[0])
+    return missing
+
+
 def names_that_do_not_exist(text: str) -> list[str]:
     """What ``text`` names in code type (module, class, function, rule, setting, file) that does not exist."""
-    text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)  # the file tree and the data flow
+    missing = names_in_fenced_blocks(text)
+    text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
     code, rules, keys = _code_names(), _rule_names(), _config_keys()
     # Libraries' and Snakemake's own names the page quotes, which no code of ours defines.
     theirs = {
@@ -146,7 +174,7 @@ def names_that_do_not_exist(text: str) -> list[str]:
         if name.startswith(("results/", "--")):
             continue  # an output of a run, an option
         if "/" in name:
-            if not (REPO / name).exists():
+            if not (REPO / name).exists() and not (REPO / "src" / "winenet" / name).is_file():
                 missing.append(name)
             continue
         if name.rstrip(":") in code | rules | keys or (REPO / name).is_file():
@@ -166,6 +194,23 @@ def test_every_name_the_architecture_page_gives_exists():
         "step",
         "verdicts.py",
         "data.py",
+    ]
+
+
+def test_every_module_of_the_package_is_on_the_architecture_page():
+    page = (REPO / "docs" / "architecture.md").read_text()
+    listed = set(re.findall(r"`([\w.]+)`", page))
+    root = REPO / "src" / "winenet"
+    modules = {
+        ".".join(p.relative_to(root).with_suffix("").parts)
+        for p in root.rglob("*.py")
+        if p.name != "__init__.py"
+    }
+    assert modules - listed == set(), "docs/architecture.md does not list these modules"
+    # A block that names what is gone is caught too: the file tree and the data flow.
+    assert names_in_fenced_blocks("```\nsrc/gone/   x\n  -> no_such_rule   y\nSnakefile  z\n```\n") == [
+        "src/gone/",
+        "no_such_rule",
     ]
 
 
@@ -253,6 +298,10 @@ def pointers_that_go_nowhere(name: str, text: str) -> list[str]:
     for base, target in targets:
         page, _, anchor = target.partition("#")
         path = base / page if page else REPO / name
+        if base == REPO and page.startswith("workflow/") and page.endswith(".py"):
+            # workflow/x.py is the package's workflow stage (workflow/ beside the Snakefile has no
+            # modules at its top).
+            path = REPO / "src" / "winenet" / page
         if not path.exists() or (anchor and anchor not in anchors(path)):
             missing.append(target)
     return missing

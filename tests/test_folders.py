@@ -14,7 +14,6 @@ from result_blocks import main as readme_main
 from result_blocks import render
 from sandbox import planned_jobs
 
-from winenet.jobs.errors import BrokenIntermediate
 from winenet.workflow.config import ConfigError
 from winenet.workflow.folders import check_folder, folder_problem, last_run_config, leftover_jobs
 from winenet.workflow.layout import run_jobs
@@ -172,19 +171,6 @@ def test_the_working_directory_and_a_folder_inside_another_runs_folder_are_refus
         and "--config results=results-mine" in problem
     )
     assert folder_problem(config, "results-mine", tmp_path) is None
-
-
-def test_a_job_removes_a_broken_file_only_inside_its_runs_folder(tmp_path):
-    folder, outside = tmp_path / "results-mine", tmp_path / "results"
-    for place in (folder, outside):
-        place.mkdir()
-        (place / "broken.parquet").write_text("not parquet")
-    kept = BrokenIntermediate(outside / "broken.parquet", "no footer")
-    kept.act(folder)
-    assert (outside / "broken.parquet").exists() and "delete it" in str(kept)
-    removed = BrokenIntermediate(folder / "broken.parquet", "no footer")
-    removed.act(folder)
-    assert not (folder / "broken.parquet").exists() and "removed it" in str(removed)
 
 
 # ---- The workflow, in a folder of its own and beside another run ----

@@ -50,23 +50,35 @@ def test_the_predict_stage_reproduces_the_validation_predictions(project):
     assert_same_as_the_pipeline(project, predictions)
 
 
-def test_a_prediction_under_other_settings_stops_before_retraining_anything(project):
+def refusal(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith("ConfigError")]
+
+
+def test_a_prediction_stops_before_retraining_whatever_outdated_the_models(project):
     (project / "data/new").mkdir()
     validation_samples(project).drop(columns="sample").to_csv(project / "data/new/x.csv", index=False)
-    (project / "mine.yaml").write_text("training:\n  epochs: 4\n")
     weights = (project / "results/models/l1/weights.npz").read_bytes()
-    result = run_snakemake(project, "results/predictions/x.csv", "--configfile", "mine.yaml", check=False)
-    assert result.returncode != 0
-    refusal = [line for line in result.stderr.splitlines() if line.startswith("ConfigError")]
-    assert refusal == [
-        "ConfigError: predictions use the models of the last complete run, and this config differs from "
-        "its (results/config.yaml) in training.epochs, which would train them again: predict with "
-        "--configfile results/config.yaml, or run the whole workflow first"
-    ]
-    assert "Traceback" not in result.stderr and not (project / "results/predictions").exists()
-    assert (project / "results/models/l1/weights.npz").read_bytes() == weights
-    # The documented way: the last run's own settings, which predict with its models as they are.
-    run_snakemake(project, "results/predictions/x.csv", "--configfile", "results/config.yaml")
+    network = project / "src/winenet/model/network.py"
+    code = network.read_text()
+    (project / "mine.yaml").write_text("training:\n  epochs: 4\n")
+    for change, undo, options in [
+        (lambda: None, lambda: None, ["--configfile", "mine.yaml"]),
+        (lambda: network.write_text(code + "\n# an edit\n"), lambda: network.write_text(code), []),
+    ]:
+        change()
+        result = run_snakemake(project, "results/predictions/x.csv", *options, check=False)
+        assert result.returncode != 0 and "Traceback" not in result.stderr
+        (line,) = refusal(result)
+        assert line.startswith(
+            "ConfigError: predictions use the models of the last complete run, and making them now "
+            "would first run train (their code, data or settings changed since)"
+        )
+        assert not (project / "results/predictions").exists()
+        assert (project / "results/models/l1/weights.npz").read_bytes() == weights
+        undo()
+    # A setting that never feeds training does not stop a prediction, and the models stay as they are.
+    (project / "other.yaml").write_text("importance:\n  runs: 7\n")
+    run_snakemake(project, "results/predictions/x.csv", "--configfile", "other.yaml")
     assert (project / "results/predictions/x.csv").exists()
     assert (project / "results/models/l1/weights.npz").read_bytes() == weights
 

@@ -2,11 +2,13 @@
 
 import os
 import re
+import subprocess
+import sys
 
 import pytest
 import yaml
 from conftest import REPO, TINY, merge, write_config
-from sandbox import jobs_after_edit, planned_jobs
+from sandbox import jobs_after_edit, make_project, planned_jobs, rule_scripts
 
 from winenet.workflow.resources import SUBMITTED
 
@@ -71,9 +73,13 @@ def edit_config(project, overrides):
     write_config(project, merge(merge(TINY, current), overrides))
 
 
-def edit_code(project, module="network.py"):
+def edit_code(project, module="model/network.py"):
     path = project / "src/winenet" / module
     path.write_text(path.read_text() + "\n# an edit\n")
+
+
+def edit_file(path):
+    path.write_text(path.read_text() + "\n")
 
 
 def edit_data(project):
@@ -84,7 +90,7 @@ def edit_data(project):
 
 
 def touch_without_change(project):
-    for path in ("data/wine.csv", "src/winenet/network.py", "config.yaml"):
+    for path in ("data/wine.csv", "src/winenet/model/network.py", "config.yaml"):
         os.utime(project / path)
 
 
@@ -116,6 +122,11 @@ CASES = {
         # The claims read the tables that the figure jobs rewrite beside their figures.
         FIGURES | CLAIMS | REPORT,
     ),
+    "caption": (
+        "a caption or the stylesheet in `workflow/report/`",
+        lambda project: edit_file(project / "workflow/report/training_curves.rst"),
+        REPORT,
+    ),
     "runs": (
         "`importance.runs`",
         lambda project: edit_config(project, {"importance": {"runs": 5}}),
@@ -127,7 +138,7 @@ CASES = {
         STUDY | SENSITIVITY | CLAIMS | REPORT,
     ),
     "network code": (
-        "the code of `src/winenet/network.py`",
+        "the code of `src/winenet/model/network.py`",
         edit_code,
         MODEL_JOBS
         | COMPARISON
@@ -216,15 +227,67 @@ def trainings(jobs: set[str]) -> set[str]:
     return {job for job in jobs if job.partition("[")[0] in SUBMITTED}
 
 
-@pytest.mark.parametrize("module", ["predict.py", "cli.py", "errors.py", "job.py"])
+@pytest.mark.parametrize("module", ["predict.py", "cli.py", "jobs/errors.py", "jobs/job.py"])
 def test_editing_the_new_sample_code_or_a_message_retrains_nothing(project, module):
     # The new-sample CLI and its module are no input of any job of a run; the job machinery
     # (errors.py holds every data-file problem's wording) is no input of any job at all.
     assert trainings(jobs_after_edit(project, module)) == set()
-    if module in ("errors.py", "job.py"):
+    if module in ("jobs/errors.py", "jobs/job.py"):
         assert jobs_after_edit(project, module) == set()
 
 
 def test_editing_the_network_still_retrains_everything(project):
-    jobs = jobs_after_edit(project, "network.py")
+    jobs = jobs_after_edit(project, "model/network.py")
     assert trainings(jobs) == trainings(STUDY | MODEL_JOBS | (UNCERTAINTY - BASELINES) | L1_METHODS)
+
+
+def rule_graph(project) -> dict[str, set[str]]:
+    """Each rule of a complete run -> the rules that read its outputs, from ``snakemake --rulegraph``."""
+    dot = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--rulegraph"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    labels = dict(re.findall(r"^\s*(\d+)\[label = \"(\w+)\"", dot, re.MULTILINE))
+    readers: dict[str, set[str]] = {label: set() for label in labels.values()}
+    for source, target in re.findall(r"^\s*(\d+) -> (\d+)", dot, re.MULTILINE):
+        readers[labels[source]].add(labels[target])
+    return readers
+
+
+def test_the_module_table_is_what_the_imports_and_the_rule_graph_say(tmp_path):
+    """docs/reruns.md's table of modules, checked without a run: the rules whose scripts import a
+    module (its code inputs), and every rule downstream of them."""
+    from winenet.workflow.dependencies import module_closure
+
+    project = make_project(tmp_path / "project", TINY)
+    readers = rule_graph(project)
+    package = REPO / "src" / "winenet"
+    closures = {
+        rule: set(module_closure(REPO / "workflow" / "scripts" / f"{script}.py", package))
+        for rule, script in rule_scripts().items()
+        # The rules of a complete run; the opt-in ones (predictions, the regularisation path) are not.
+        if rule in readers
+    }
+    page = (REPO / "docs" / "reruns.md").read_text()
+    block = re.search(r"<!-- modules -->\n(.*?)<!-- /modules -->", page, re.DOTALL)
+    assert block, "docs/reruns.md has no <!-- modules --> block"
+    rows = dict(re.findall(r"^\| `([\w/.]+)` \| \d+ \| \d+ \| (.*) \|$", block.group(1), re.MULTILINE))
+    modules = {path.relative_to(package).as_posix() for path in package.rglob("*.py")}
+    assert set(rows) == modules, "docs/reruns.md's table of modules lists other modules than the package has"
+    for module, shown in rows.items():
+        pending = {rule for rule, closure in closures.items() if package / module in closure}
+        rules: set[str] = set()
+        while pending:
+            rule = pending.pop()
+            rules.add(rule)
+            pending |= readers.get(rule, set()) - rules
+        rules.discard("all")
+        if shown == "none":
+            assert rules == set(), module
+        elif shown.endswith(" rules"):
+            assert len(rules) == int(shown.split()[0]), module
+        else:
+            assert set(re.findall(r"`(\w+)`", shown)) == rules, module

@@ -1,6 +1,7 @@
 # Helpers only: no rules here.
 import os
 import sys
+from pathlib import Path
 
 import yaml
 from snakemake.exceptions import WorkflowError
@@ -10,7 +11,6 @@ from winenet.studies.baselines import BASELINES
 from winenet.verdicts.claims import check_statements
 from winenet.workflow.config import (
     check_l1_model,
-    check_models_kept,
     proximal_twin,
     refused_in_words,
     rerun_note,
@@ -18,6 +18,7 @@ from winenet.workflow.config import (
 from winenet.workflow.folders import check_folder, last_run_config
 from winenet.data.tables import configured_features
 from winenet.workflow.dependencies import module_closure
+from winenet.workflow.plan import check_models_kept, pending_rules, summary_of
 from winenet.workflow.resources import request, work_units
 
 # What this run consists of, from the config alone (winenet.workflow.layout, which also says which jobs a
@@ -184,13 +185,17 @@ def study_shards(normalisation):
 
 
 def kept_models(wildcards):
-    """The trained models' weights a prediction uses; stops first if these settings would retrain them.
+    """The trained models' weights a prediction uses; stops first if Snakemake would make any of them.
 
-    Evaluated when Snakemake plans the prediction, before any job runs.
+    Evaluated when Snakemake plans the prediction, before any job runs: it asks Snakemake (a summary
+    of the same workflow under the same config) whether the models are up to date.
     """
+    weights = expand(rules.train.output.weights, model=MODELS)
+    snakefile = Path(workflow.basedir) / "Snakefile"
     with refused_in_words():
-        check_models_kept(config, LAST_RUN_CONFIG)
-    return expand(rules.train.output.weights, model=MODELS)
+        summary = summary_of(weights, config, snakefile, os.getcwd())
+        check_models_kept(pending_rules(summary), LAST_RUN_CONFIG)
+    return weights
 
 
 def final_targets():

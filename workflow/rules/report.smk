@@ -4,6 +4,8 @@ rule report:
     input:
         final_targets(),
         code=code("report"),
+        # Its captions, landing page and stylesheet: an edit to any of them rebuilds the report.
+        pages=sorted(Path(workflow.basedir, "workflow", "report").iterdir()),
     output:
         report=results_path("report.html"),
         # The effective config of this complete run: pass it again to keep its settings.

@@ -1,25 +1,35 @@
-"""Reading the files earlier stages wrote, with one clear error when one is broken or cannot be read.
+"""Reading the files earlier stages wrote, with one line that says what is wrong when one cannot be read.
 
-Only real damage to a file this workflow wrote counts as a broken intermediate: a Parquet, JSON or
-``.npz`` that does not parse (truncated, overwritten, half-copied). It raises ``BrokenIntermediate``
-naming the file, instead of a library traceback; the job then removes the file (it lies under
-``results/``), so that the next run rebuilds it and everything that depends on it. A file that
-cannot be read at all (permission denied, an I/O error, a stale network-filesystem handle: an
-``OSError`` with an error number) raises ``UnreadableFile`` and is never touched: it may be
-intact, and sibling jobs may be reading it. Any other error (a column that is not there, a wrong
-type) is a bug of the code that reads it, keeps its traceback, and leaves the file alone.
+Each way a file can fail has its own error, and none deletes anything (the job did not write the
+file it reads): a file that is gone (``MissingIntermediate``), a directory where the file should be
+(``DirectoryInTheWay``), a file the operating system will not read, for permissions or a disk or
+network error: an ``OSError`` with an error number (``UnreadableFile``), and a Parquet, CSV, JSON or
+``.npz`` whose content does not parse, in its footer or its body (``BrokenIntermediate``). Any other
+error (a column that is not there, a wrong type) is a bug of the code that reads it and keeps its
+traceback.
 """
 
 from __future__ import annotations
 
 import json
 import zipfile
+from pathlib import Path
 
-from winenet.jobs.errors import BrokenIntermediate, UnreadableFile
+from winenet.jobs.errors import (
+    BrokenIntermediate,
+    DirectoryInTheWay,
+    MissingIntermediate,
+    UnreadableFile,
+    WinenetError,
+)
 
 
-def _broken(path, error: Exception) -> BrokenIntermediate | UnreadableFile:
-    """What a reading error means: an operating-system error (it has an errno), or a file that is damaged."""
+def _broken(path, error: Exception) -> WinenetError:
+    """What a reading error means: no file there, an operating-system error (it has an errno), or damage."""
+    if not Path(path).exists():
+        return MissingIntermediate(path)
+    if Path(path).is_dir():
+        return DirectoryInTheWay(path)
     if isinstance(error, OSError) and error.errno is not None:
         return UnreadableFile(path, error)
     reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -34,12 +44,18 @@ def read_parquet(path, columns=None):
 
     try:
         # The footer first: missing magic bytes or a truncated end mean the file itself is damaged.
-        pyarrow.parquet.read_metadata(path)
+        schema = pyarrow.parquet.read_schema(path)
     except (OSError, pyarrow.ArrowInvalid) as error:
         raise _broken(path, error) from None
-    # Whatever fails after this (a column the caller asked for that is not there) is a bug of the
-    # code, not of the file: it keeps its traceback and the file stays.
-    return pd.read_parquet(path, columns=columns)
+    # A column the caller asks for that the file does not hold is a bug of the code, not damage.
+    absent = [name for name in columns or [] if name not in schema.names]
+    if absent:
+        raise KeyError(f"{path} has no column {absent}; it has {schema.names}")
+    try:
+        # An intact footer can still close a damaged body: its pages do not decompress or decode.
+        return pd.read_parquet(path, columns=columns)
+    except (OSError, pyarrow.ArrowException) as error:
+        raise _broken(path, error) from None
 
 
 def read_csv(path):

@@ -13,37 +13,51 @@ from pathlib import Path
 class WinenetError(Exception):
     """A failure the user can fix (bad data, a diverged training, a broken file), not a bug."""
 
-    def act(self, folder) -> None:
-        """Whatever the job can do before it stops, inside the run's ``folder``; nothing by default."""
-
 
 class BrokenIntermediate(WinenetError):
-    """A file the pipeline wrote earlier cannot be read: truncated, overwritten or half-copied."""
+    """A file the pipeline wrote earlier does not parse: truncated, overwritten or half-copied.
+
+    It is left as it is: it may be the only copy of what went wrong, and the job did not write it.
+    """
 
     def __init__(self, path, reason: str):
         self.path = Path(path)
         self.reason = reason
-        self.removed = False
         super().__init__(str(path))
 
-    def act(self, folder) -> None:
-        """Delete the broken file if the run made it (inside its ``folder``): the next run rebuilds it."""
-        try:
-            inside = self.path.resolve().is_relative_to(Path(folder).resolve())
-        except OSError:
-            inside = False
-        if inside and self.path.is_file():
-            self.path.unlink()
-            self.removed = True
+    def __str__(self) -> str:
+        return (
+            f"{self.path} is damaged ({self.reason}); it was left as it is: run the same snakemake "
+            f"command with `--forcerun {self.path}` to rebuild it and what depends on it"
+        )
+
+
+class MissingIntermediate(WinenetError):
+    """A file the pipeline wrote earlier is gone: removed while the run went on."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        super().__init__(str(path))
 
     def __str__(self) -> str:
-        if self.removed:
-            remedy = "removed it: run the same snakemake command again and it is rebuilt"
-        elif not self.path.exists():
-            remedy = "it is gone now: run the same snakemake command again and it is rebuilt"
-        else:
-            remedy = f"delete it, or rerun with `--forcerun {self.path}`, and run again"
-        return f"{self.path} cannot be read ({self.reason}); {remedy}"
+        return (
+            f"{self.path} is missing (removed after the workflow made it); run the same snakemake "
+            "command again and it is rebuilt"
+        )
+
+
+class DirectoryInTheWay(WinenetError):
+    """A directory lies where the pipeline keeps a file."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        super().__init__(str(path))
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path} is a directory where the workflow keeps a file; it was left as it is: move it "
+            "elsewhere, then run the same snakemake command again and the file is rebuilt"
+        )
 
 
 class UnreadableFile(WinenetError):

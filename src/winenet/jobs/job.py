@@ -33,11 +33,10 @@ def _report_cost() -> None:
     print(JOB_COST.format(cpu=cpu, peak=peak), file=sys.stderr)
 
 
-def _one_line(kind, error, traceback, folder) -> None:
+def _one_line(kind, error, traceback) -> None:
     # A failure the user can act on is one line that says what to do; anything else is a bug
     # and keeps its traceback.
     if isinstance(error, WinenetError):
-        error.act(folder)
         print(f"{kind.__name__}: {error}", file=sys.stderr)
     else:
         sys.__excepthook__(kind, error, traceback)
@@ -53,9 +52,7 @@ def start_job(snakemake) -> None:
     # Line-buffered, so the log shows progress while the job runs and is complete if it is killed.
     sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: SIM115 - open for the whole job
     print(f"winenet from {PACKAGE}", file=sys.stderr)
-    # The run's folder (setting `results`): the only place a job may clean up after a failure.
-    folder = Path(snakemake.config["results"])
-    sys.excepthook = lambda kind, error, traceback: _one_line(kind, error, traceback, folder)
+    sys.excepthook = _one_line
     atexit.register(_report_cost)
 
 

@@ -291,18 +291,3 @@ def rerun_note(config: Mapping, previous_path) -> str:
         f"winenet: this config differs from the last complete run's ({path}) in {listed_keys(changed)}, "
         f"so what they feed is trained again; to keep that run's settings, pass --configfile {path}"
     )
-
-
-def check_models_kept(config: Mapping, previous_path) -> None:
-    """Raise ``ConfigError`` when predicting would retrain the models of the last complete run.
-
-    Predictions use the models a run trained; under other settings Snakemake would train them
-    again first, replacing that run's models while its report and claims stay.
-    """
-    path, changed = _changed_since(config, previous_path)
-    if changed:
-        raise ConfigError(
-            f"predictions use the models of the last complete run, and this config differs from its "
-            f"({path}) in {listed_keys(changed)}, which would train them again: predict with "
-            f"--configfile {path}, or run the whole workflow first"
-        )

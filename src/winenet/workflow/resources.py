@@ -1,10 +1,12 @@
-"""What a submitted job asks a cluster for: what its rule measured, scaled by the settings that drive it.
+"""What a submitted job asks a cluster for: a measured base plus a measured slope per unit of its work.
 
-``workflow/resources.yaml`` holds, per rule that trains, the largest peak memory and the longest
-wall time its jobs took in a default run (``bench/resources.py`` measures and writes them), and the
-work they did then in the units that drive each (epochs, seeds x epochs, runs x epochs per shard,
-folds x epochs). A job asks for that, scaled by its own units, with a margin, and twice as much on a
-retry. The workflow reads this module when it starts, so it imports nothing heavy.
+``workflow/resources.yaml`` holds, per rule that trains, a line fitted to what its jobs took at two
+or more sizes of the run (``bench/resources.py`` measures and fits): a base (the interpreter and the
+libraries, start-up) and a slope per work unit, for peak memory in MiB and for wall time in seconds.
+The units are what drives each rule (epochs, seeds x epochs, runs x epochs per shard, folds x
+epochs for time; what a job holds at once for memory). A job asks for the line at its own units,
+with a margin, doubled on every retry. The workflow reads this module when it starts, so it imports
+nothing heavy.
 """
 
 from __future__ import annotations
@@ -59,19 +61,28 @@ def work_units(rule: str, config: Mapping, study: Mapping | None = None) -> dict
     raise ValueError(f"rule {rule!r} is not submitted to a cluster: it has no measured work")
 
 
-def request(measured: Mapping, resource: str, units: Mapping, attempt: int = 1) -> int:
-    """``mem_mb`` or ``runtime`` (minutes) for a job doing ``units`` of work, on its ``attempt``-th try.
+def need(fit: Mapping, resource: str, units: Mapping) -> float:
+    """What a job doing ``units`` of work needs by the rule's fitted line: MiB, or seconds of wall time.
 
-    ``measured`` is the rule's entry of ``workflow/resources.yaml``: ``peak_mb`` and ``seconds`` of
-    its largest job, and ``units`` it did then. Memory never goes below what was measured (the
-    libraries alone take most of it); time scales down with the work, to ``FLOOR``.
+    ``fit`` is the rule's entry of ``workflow/resources.yaml``: ``memory`` and ``time``, each a
+    ``base`` and a ``per_unit`` slope.
     """
     if resource == "mem_mb":
-        scale = max(1.0, units["memory"] / measured["units"]["memory"])
-        value = MARGIN["mem_mb"] * measured["peak_mb"] * scale
+        line, work = fit["memory"], units["memory"]
     elif resource == "runtime":
-        scale = units["time"] / measured["units"]["time"]
-        value = MARGIN["runtime"] * measured["seconds"] * scale / 60
+        line, work = fit["time"], units["time"]
     else:
         raise ValueError(f"no request for resource {resource!r}")
-    return math.ceil(max(value, FLOOR[resource]) * attempt)
+    return line["base"] + line["per_unit"] * work
+
+
+def request(fit: Mapping, resource: str, units: Mapping, attempt: int = 1) -> int:
+    """``mem_mb`` or ``runtime`` (minutes) for a job doing ``units`` of work, on its ``attempt``-th try.
+
+    The fitted need with its margin, at least ``FLOOR``, doubled on each retry: a job that ran out
+    the first time asks for twice, then four times as much.
+    """
+    value = MARGIN[resource] * need(fit, resource, units)
+    if resource == "runtime":
+        value /= 60
+    return math.ceil(max(value, FLOOR[resource])) * 2 ** (attempt - 1)

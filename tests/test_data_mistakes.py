@@ -1,4 +1,4 @@
-"""A newcomer's own data: every slip is one line saying what to do; follow-ups keep the settings."""
+"""Mistakes in a user's own data and settings: every slip is one line saying what to do."""
 
 import numpy as np
 import pandas as pd

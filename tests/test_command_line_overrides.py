@@ -1,4 +1,4 @@
-"""Every override the README shows works as written; overrides the merge would ignore are refused."""
+"""Command-line overrides: each the README shows works as written; those a merge would ignore are refused."""
 
 import json
 import re
