@@ -1,8 +1,8 @@
 """Benchmark: what each rule submitted to a cluster uses at two sizes, fitted, and what its jobs ask for.
 
 Usage: python bench/resources.py [--keep DIR] [--write] [--smoke]
-In fresh copies of the workflow it runs the rules that train (`--until` them) at two sizes, the
-default config and a smaller one (SIZES), with `snakemake --cores 2` (one job per core), and reads
+In fresh copies of the workflow it runs the whole workflow at two sizes, the default config and a
+smaller one (SMALLER), with `snakemake --cores 2` (one job per core), and reads
 their benchmark files: per rule and size, the largest peak memory (max_rss) and the longest wall
 time of its jobs, and the work they did (winenet.workflow.resources.work_units). Per rule it fits a
 line through the sizes (numpy.polyfit): a base (interpreter, libraries, start-up) and a slope per
@@ -161,15 +161,14 @@ def main() -> int:
     base_overrides = TINY if args.smoke else {}
     second = TINY_LARGER if args.smoke else SMALLER
     base = args.keep or Path(tempfile.mkdtemp(prefix="winenet-resources-"))
-    until = ["--until", *SUBMITTED[:-1]]  # regularisation_path_stack is opt-in: never in a default run
     sizes, config = [], None
     for name, overrides in (("default", base_overrides), ("second", merge(base_overrides, second))):
         settings = merge(load_config(), overrides)
         config = config or settings
         project = make_project(base / name, overrides)
-        run = snakemake(project, "--cores", "2", *until)
+        run = snakemake(project, "--cores", "2")
         sizes.append(measure(settings, job_benchmarks(project)))
-        print(f"snakemake --cores 2 --until <the training rules>, the {name} size: {run.wall:.0f} s")
+        print(f"snakemake --cores 2, the {name} size: {run.wall:.0f} s")
     fitted = fit(sizes)
     text = table(config, fitted)
     print()
