@@ -37,6 +37,7 @@ ANALYSES = {
     "cross-validation of the networks": ("cross_validate_model", "cv_summary"),
     "baselines (scikit-learn)": ("cross_validate_baselines",),
     "importance study": ("importance_shard", "importance_gather"),
+    "importance over further splits": ("importance_splits",),
     "L1 methods": ("l1_methods",),
     "claims": ("claims", "report_claims"),
     "figures and report": (

@@ -37,8 +37,9 @@ SMALLER = {
     "importance": {"runs": 20, "runs_other_normalisations": 10, "epochs": 100},
     "beyond": {"seeds": {"count": 5}, "cross_validation": {"repeats": 1}},
 }
+SMALLER["importance"]["splits"] = {"count": 4, "runs": 3}
 # The tiny config's second size, for --smoke.
-TINY_LARGER = {"training": {"epochs": 12}, "importance": {"runs": 8, "epochs": 6}}
+TINY_LARGER = {"training": {"epochs": 12}, "importance": {"runs": 8, "epochs": 6, "splits": {"count": 4}}}
 # Where docs/cluster.md shows the requests going: 100 times the epochs and the runs.
 HUNDRED = 100
 
@@ -49,7 +50,7 @@ PROFILE_BLOCK = re.compile(r"(# --- requests ---\n)(.*?)(# --- /requests ---)", 
 
 
 def study(config: dict) -> dict:
-    """The importance study of the first normalisation, as its shards run it (the workflow's clamp)."""
+    """The importance study of the first normalisation, as its shards and its split study run it."""
     settings = dict(config["importance"])
     settings["shards"] = min(settings["shards"], settings["runs"])
     return settings

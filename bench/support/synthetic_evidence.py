@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from winenet.studies.importance import rank_features
+from winenet.studies.splits import split_ranks
 from winenet.verdicts.evidence import Evidence, SeedCurves
 
 CASES = ("true with a margin", "at the boundary", "false")
@@ -37,15 +38,27 @@ class Design:
     repeats: int
     runs: int
     rows: int
+    # The importance study's splits of the table (1: the report's alone) and its runs on each further one.
+    splits: int = 1
+    split_runs: int = 0
 
     def scaled(self, factor: int) -> Design:
-        """The same design with ``factor`` times the seeds, repeats, study runs and rows."""
+        """The same design with ``factor`` times the seeds, repeats, study runs, rows and splits."""
         return Design(
-            self.seeds * factor, self.folds, self.repeats * factor, self.runs * factor, self.rows * factor
+            self.seeds * factor,
+            self.folds,
+            self.repeats * factor,
+            self.runs * factor,
+            self.rows * factor,
+            self.splits * factor,
+            self.split_runs,
         )
 
     def describe(self) -> str:
-        return f"{self.seeds} seeds, {self.folds}x{self.repeats} folds, {self.runs} runs, {self.rows} rows"
+        return (
+            f"{self.seeds} seeds, {self.folds}x{self.repeats} folds, {self.runs} runs, {self.rows} rows, "
+            f"{self.splits} splits"
+        )
 
 
 def default_design(config: Mapping) -> Design:
@@ -57,6 +70,8 @@ def default_design(config: Mapping) -> Design:
         repeats=int(beyond["cross_validation"]["repeats"]),
         runs=int(config["importance"]["runs_other_normalisations"]),
         rows=133,
+        splits=int(config["importance"]["splits"]["count"]),
+        split_runs=int(config["importance"]["splits"]["runs"]),
     )
 
 
@@ -78,7 +93,12 @@ def base_evidence(settings: Mapping, design: Design, **fields) -> Evidence:
             "split": {"test_size": 0.25, "random_state": 0},
             "seeds": {"count": design.seeds},
             "cross_validation": {"folds": design.folds, "repeats": design.repeats},
-            "importance": {"epochs": 250, "penalty": "l1", "coefficient": 0.008},
+            "importance": {
+                "epochs": 250,
+                "penalty": "l1",
+                "coefficient": 0.008,
+                "splits": {"count": design.splits, "runs": design.split_runs},
+            },
             "study_runs": {"standard": design.runs, "none": design.runs},
             "normalisations": ["standard"],
         },
@@ -216,8 +236,29 @@ def draw_baselines(case: str, design: Design, rng: np.random.Generator, margin: 
     return {"per_fold": pd.concat(tables, ignore_index=True), "networks": ["a"]}
 
 
+# How much a feature's mean score moves from one split of the table to another, against the run
+# noise of 1: the split study's split-to-split variation.
+_SPLIT_SPREAD = 0.5
+
+
+def _scores_table(values: np.ndarray, first_run: int) -> pd.DataFrame:
+    runs = values.shape[0]
+    return pd.DataFrame(
+        {
+            "run": np.repeat(np.arange(first_run, first_run + runs), len(FEATURES)),
+            "feature": np.tile(FEATURES, runs),
+            "permutation_score": values.ravel(),
+            "status": "ok",
+        }
+    )
+
+
 def draw_top_features(case: str, design: Design, rng: np.random.Generator) -> dict:
-    """Permutation scores over runs: x0 and x1 on top, x1 tied with x2 in distribution, or below it."""
+    """Permutation scores over runs: x0 and x1 on top, x1 tied with x2 in distribution, or below it.
+
+    With further splits, each split moves every feature's mean score by its own amount
+    (``_SPLIT_SPREAD``): the truth is the mean over splits, which the report's split alone misses.
+    """
     means = np.zeros(len(FEATURES))
     means[0] = 3.0
     means[1], means[2] = {
@@ -225,16 +266,20 @@ def draw_top_features(case: str, design: Design, rng: np.random.Generator) -> di
         "at the boundary": (2.0, 2.0),
         "false": (2.0, 2.5),
     }[case]
-    values = means + rng.standard_normal((design.runs, len(FEATURES)))
-    scores = pd.DataFrame(
-        {
-            "run": np.repeat(np.arange(design.runs), len(FEATURES)),
-            "feature": np.tile(FEATURES, design.runs),
-            "permutation_score": values.ravel(),
-            "status": "ok",
-        }
-    )
-    return {"ranks": {"standard": rank_features(scores)}, "scores": {"standard": scores}}
+    split_shift = (lambda: _SPLIT_SPREAD * rng.standard_normal(len(FEATURES))) if design.splits > 1 else None
+    report = means + (split_shift() if split_shift else 0.0)
+    scores = _scores_table(report + rng.standard_normal((design.runs, len(FEATURES))), 0)
+    fields = {"ranks": {"standard": rank_features(scores)}, "scores": {"standard": scores}}
+    if split_shift is None:
+        return fields
+    frames = []
+    for split in range(1, design.splits):
+        values = means + split_shift() + rng.standard_normal((design.split_runs, len(FEATURES)))
+        frame = _scores_table(values, design.runs + (split - 1) * design.split_runs)
+        frame.insert(0, "split", split)
+        frames.append(frame)
+    more = pd.concat(frames, ignore_index=True)
+    return fields | {"split_ranks": {"standard": split_ranks(more)}, "split_scores": {"standard": more}}
 
 
 # Influence: each run's permutation importances, concentrated on the raw features and spread towards

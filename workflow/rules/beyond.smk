@@ -271,6 +271,12 @@ rule claims:
             rules.importance_gather.output.scores, normalisation=STUDY_NORMALISATIONS
         ),
         features=[data_file("train", n) for n in NORMALISATIONS],
+        split_ranks=expand(
+            rules.importance_splits.output.ranks, normalisation=SPLIT_NORMALISATIONS
+        ),
+        split_scores=expand(
+            rules.importance_splits.output.scores, normalisation=SPLIT_NORMALISATIONS
+        ),
         code=code("claims"),
     output:
         results_path("claims.parquet"),
@@ -287,6 +293,7 @@ rule claims:
         seed_models=SEED_MODELS,
         normalisations=NORMALISATIONS,
         study_normalisations=STUDY_NORMALISATIONS,
+        split_normalisations=SPLIT_NORMALISATIONS,
         design=claims_design(),
         reference_sha256=config["reference"].get("table_sha256"),
     script:

@@ -31,6 +31,9 @@ MODEL_NORMALISATION = NORMALISATIONS[0]
 # The claim that normalisation evens out the features' influence compares every normalisation with
 # the raw features, run by run: the importance study then also runs on them, as its reference.
 STUDY_NORMALISATIONS = layout.study_normalisations(config)
+# The normalisations the study also runs under on further splits (none when importance.splits.count
+# is 1: the report's split alone).
+SPLIT_NORMALISATIONS = layout.split_study_normalisations(config)
 L1_MODEL = config["beyond"]["l1_methods"]["model"]
 with refused_in_words():
     check_l1_model(config)
@@ -132,11 +135,11 @@ def requested(rule, resource):
     """The resource function of training ``rule``, ``resource`` for one of its jobs; more on a retry."""
 
     def function(wildcards, attempt):
-        study = (
-            study_settings(wildcards.normalisation)
-            if rule == "importance_shard"
-            else None
-        )
+        study = {
+            "importance_shard": study_settings,
+            "importance_splits": split_study_settings,
+        }.get(rule)
+        study = study(wildcards.normalisation) if study else None
         return request(
             MEASURED[rule], resource, work_units(rule, config, study), attempt
         )
@@ -167,7 +170,7 @@ def claims_design():
         },
         "importance": {
             key: config["importance"][key]
-            for key in ("epochs", "penalty", "coefficient")
+            for key in ("epochs", "penalty", "coefficient", "splits")
         },
         "study_runs": {n: study_settings(n)["runs"] for n in STUDY_NORMALISATIONS},
         "normalisations": NORMALISATIONS,
@@ -177,6 +180,11 @@ def claims_design():
 def study_settings(normalisation):
     """The importance study's settings under one normalisation: fewer runs after the first."""
     return layout.study_settings(config, normalisation)
+
+
+def split_study_settings(normalisation):
+    """The split study's settings under one normalisation: the study's, its splits and runs per split."""
+    return layout.split_study_settings(config, normalisation)
 
 
 def study_shards(normalisation):

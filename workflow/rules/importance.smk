@@ -24,6 +24,35 @@ rule importance_shard:
         adapter("importance_shard")
 
 
+# The same study on further splits of the table, which the ranking claims are judged over as well
+# (winenet.studies.splits): one job per normalisation.
+rule importance_splits:
+    input:
+        table=rules.validate.output.table,
+        code=code("importance_splits"),
+    output:
+        scores=results_path("importance/{normalisation}/splits/scores.parquet"),
+        ranks=results_path("importance/{normalisation}/splits/ranks.parquet"),
+    log:
+        results_path("logs/importance_splits/{normalisation}.log"),
+    benchmark:
+        results_path("benchmarks/importance_splits/{normalisation}.tsv")
+    priority: PRIORITY_LONG
+    threads: TRAINING_THREADS
+    resources:
+        mem_mb=requested("importance_splits", "mem_mb"),
+        runtime=requested("importance_splits", "runtime"),
+    params:
+        importance=lambda wildcards: split_study_settings(wildcards.normalisation),
+        label=config["data"]["label"],
+        split=config["split"],
+        hidden=config["network"]["hidden"],
+        learning_rate=config["training"]["learning_rate"],
+        batch_size=config["training"]["batch_size"],
+    script:
+        adapter("importance_splits")
+
+
 rule importance_gather:
     input:
         shards=lambda wildcards: expand(

@@ -77,6 +77,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("measures_abstaining", "string", "top_features: those that do not, and abstain"),
     Column("kendall_w", "Float64", "top_features: how much the runs agree on the deciding measure's order"),
     Column("among", "Int64", "top_features: k of a claim that the features are among the top k"),
+    Column("splits", "Int64", "top_features: the splits of the table the test runs over (1: the report's)"),
     Column(
         "correlated",
         "string",

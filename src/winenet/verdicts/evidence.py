@@ -50,6 +50,10 @@ class Evidence:
     settings: Mapping  # config `claims:`
     design: Mapping  # training, seeds, cross_validation, split, importance, study_runs, normalisations
     reference_sha256: str | None = None  # config `reference.table_sha256`
+    # Per normalisation with further splits (importance.splits): the split study's ranks (with each
+    # run's split) and its scores and statuses; empty when the study ran on the report's split alone.
+    split_ranks: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    split_scores: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def is_reference_data(self) -> bool:

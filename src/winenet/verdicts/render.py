@@ -143,7 +143,9 @@ def _top_features(row: Mapping) -> list[str]:
             f"by {row['measure']} score (Kendall's W {number(row['kendall_w'], 2)}{voting}{abstaining}): "
             "mean rank "
             f"{row['side_a']} {number(row['value_a'], 2)}, {row['side_b']} {number(row['value_b'], 2)} over "
-            f"{row['sample']} runs; {row['side_b']} minus {row['side_a']}"
+            f"{row['sample']} {row['sample_unit']}"
+            + (" (each split's mean over its runs)" if row["sample_unit"] == "splits" else "")
+            + f"; {row['side_b']} minus {row['side_a']}"
             + f" {signed(row['estimate'], 2)}{_interval(row, 2, signed)}"
         )
     elif _has(row, "measures_abstaining"):

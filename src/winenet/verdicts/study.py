@@ -1,7 +1,10 @@
 """Claims judged from the importance study: which features rank on top, by the measures that discriminate.
 
-The study's runs are independent trainings (each from its own seed), so tests over runs treat them
-as independent; only runs that learned something are ranked, and the others are counted and named.
+The study's runs are independent trainings (each from its own seed); only runs that learned
+something are ranked, and the others are counted and named. On the report's split alone, tests over
+runs treat the runs as independent, and their error is seed noise on that split. With the split
+study (``importance.splits``), each split's runs are averaged first and the tests run over splits:
+the error then includes how the ranking changes from one split of the data to another.
 
 A claim names features and says either that they are the top ones (the default: the named
 features rank above every other, in any order, or in the named order with ``ordered``), or that
@@ -38,9 +41,21 @@ class MeasureErrors:
     for_contrary: tuple[str, str]
 
 
-def _differences(matrix: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-    """rank(other) - rank(named) per run ``(runs, pairs)``: positive where the named one ranks above."""
-    return np.column_stack([matrix[o].to_numpy() - matrix[e].to_numpy() for e, o in pairs])
+def _differences(
+    matrix: pd.DataFrame, pairs: Sequence[tuple[str, str]], splits: pd.Series | None = None
+) -> np.ndarray:
+    """rank(other) - rank(named) ``(units, pairs)``: positive where the named one ranks above.
+
+    The units are the runs, or with ``splits`` (each run's split, indexed by run) the splits: each
+    split's mean over its runs, so that a test over them counts splits, not runs.
+    """
+    differences = np.column_stack(
+        [matrix[o].to_numpy(dtype=np.float64) - matrix[e].to_numpy(dtype=np.float64) for e, o in pairs]
+    )
+    if splits is None:
+        return differences
+    groups = splits.reindex(matrix.index).to_numpy()
+    return pd.DataFrame(differences).groupby(groups, sort=True).mean().to_numpy()
 
 
 def _order_pairs(expected: Sequence[str], ordered: bool) -> list[tuple[str, str]]:
@@ -48,17 +63,19 @@ def _order_pairs(expected: Sequence[str], ordered: bool) -> list[tuple[str, str]
     return list(zip(expected[:-1], expected[1:], strict=True)) if ordered else []
 
 
-def top_set_errors(matrix: pd.DataFrame, expected: Sequence[str], ordered: bool = False) -> MeasureErrors:
+def top_set_errors(
+    matrix: pd.DataFrame, expected: Sequence[str], ordered: bool = False, splits: pd.Series | None = None
+) -> MeasureErrors:
     """Errors on "``expected`` are the top features" (in that order when ``ordered``), by one measure.
 
     For each named feature e and each other feature o, the rank difference rank(o) - rank(e) over
     runs. The claim needs every difference positive (one-sided t-tests, all must pass: p_claim is
     the largest p); it fails when some o ranks above some e (Holm over the pairs: p_contrary is the
-    smallest adjusted p).
+    smallest adjusted p). With ``splits``, over the splits' means (``_differences``).
     """
     others = [f for f in matrix.columns if f not in expected]
     pairs = [(e, o) for e in expected for o in others] + _order_pairs(expected, ordered)
-    differences = _differences(matrix, pairs)
+    differences = _differences(matrix, pairs, splits)
     above = one_sided_p(differences, "greater")
     below = holm_adjust(one_sided_p(differences, "less"))
     closest, worst = int(np.argmax(above)), int(np.argmin(below))
@@ -66,7 +83,11 @@ def top_set_errors(matrix: pd.DataFrame, expected: Sequence[str], ordered: bool 
 
 
 def among_errors(
-    matrix: pd.DataFrame, expected: Sequence[str], among: int, ordered: bool = False
+    matrix: pd.DataFrame,
+    expected: Sequence[str],
+    among: int,
+    ordered: bool = False,
+    splits: pd.Series | None = None,
 ) -> MeasureErrors:
     """Errors on "each of ``expected`` is among the top ``among``", by one measure.
 
@@ -74,13 +95,13 @@ def among_errors(
     ranks above at least p - k of the p - 1 others, Holm over e's comparisons (a false claim needs
     a wrongly rejected comparison to get there), for every named feature (intersection-union); it
     fails when at least k features rank above some named one (Holm over its comparisons,
-    Bonferroni over the named features).
+    Bonferroni over the named features). With ``splits``, over the splits' means.
     """
     p = matrix.shape[1]
     claims, contraries = [], []
     for e in expected:
         pairs = [(e, o) for o in matrix.columns if o != e]
-        differences = _differences(matrix, pairs)
+        differences = _differences(matrix, pairs, splits)
         beats = holm_adjust(one_sided_p(differences, "greater"))
         beaten = holm_adjust(one_sided_p(differences, "less"))
         # The (p - k)-th smallest: rejecting at it rejects that many comparisons at once.
@@ -89,7 +110,7 @@ def among_errors(
         critical = int(np.argsort(beaten, kind="stable")[among - 1])
         contraries.append((float(beaten[critical]), pairs[critical]))
     for pair in _order_pairs(expected, ordered):
-        difference = _differences(matrix, [pair])
+        difference = _differences(matrix, [pair], splits)
         claims.append((float(one_sided_p(difference, "greater")[0]), pair))
         contraries.append((float(one_sided_p(difference, "less")[0]), pair))
     p_claim, for_claim = max(claims, key=lambda item: item[0])
@@ -118,26 +139,58 @@ def correlated_features(
     return "; ".join(parts)
 
 
-def _pair_fields(matrix: pd.DataFrame, pair: tuple[str, str], confidence: float) -> dict:
-    """The deciding pair (named, other): each one's mean rank and the gap with its interval over runs."""
+def _pair_fields(
+    matrix: pd.DataFrame, pair: tuple[str, str], confidence: float, splits: pd.Series | None = None
+) -> dict:
+    """The deciding pair (named, other): each one's mean rank, and the gap with its interval over the
+    runs, or over the splits' means with ``splits``."""
     named, other = pair
-    gap = matrix[other].to_numpy(dtype=np.float64) - matrix[named].to_numpy(dtype=np.float64)
+    gap = _differences(matrix, [pair], splits)[:, 0]
+    unit = "runs" if splits is None else "splits"
     interval = independent_interval(gap, confidence)
+    means = matrix if splits is None else matrix.groupby(splits.reindex(matrix.index).to_numpy()).mean()
     fields = {
         "side_a": named,
-        "value_a": float(matrix[named].mean()),
+        "value_a": float(means[named].mean()),
         "side_b": other,
-        "value_b": float(matrix[other].mean()),
+        "value_b": float(means[other].mean()),
         "estimate": interval["mean"],
         "ci_low": interval["ci_low"],
         "ci_high": interval["ci_high"],
         "confidence": confidence,
-        "interval": "t over runs",
-        "statistic_name": "t over runs",
+        "interval": f"t over {unit}",
+        "statistic_name": f"t over {unit}",
     }
     if interval["se"] > 0:
         fields["statistic"] = interval["mean"] / interval["se"]
     return fields
+
+
+def study_over_splits(
+    evidence: Evidence, normalisation: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series | None]:
+    """The ranks and scores a ranking claim is judged from under one normalisation, and each run's split.
+
+    With a split study, the report's study's runs (on the report's split) and the split study's
+    runs together, and a Series run -> split (the split's random state); without one, the report's
+    study alone and None.
+    """
+    ranks, scores = evidence.ranks[normalisation], evidence.scores[normalisation]
+    if normalisation not in evidence.split_ranks:
+        return ranks, scores, None
+    more_ranks, more_scores = evidence.split_ranks[normalisation], evidence.split_scores[normalisation]
+    report_split = int(evidence.design["split"]["random_state"])
+    splits = pd.concat(
+        [
+            pd.Series(report_split, index=pd.Index(ranks["run"].unique(), name="run")),
+            more_ranks.drop_duplicates("run").set_index("run")["split"],
+        ]
+    )
+    return (
+        pd.concat([ranks, more_ranks.drop(columns="split")], ignore_index=True),
+        pd.concat([scores, more_scores.drop(columns="split")], ignore_index=True),
+        splits.astype("int64"),
+    )
 
 
 def judge_top_features(statement: Mapping, evidence: Evidence) -> list[Judgement]:
@@ -156,24 +209,29 @@ def judge_top_features(statement: Mapping, evidence: Evidence) -> list[Judgement
         )
     rule = (
         f"per measure that discriminates (Friedman p below {alpha:g} and Kendall's W at least {needed:g} "
-        f"over runs; the others abstain): paired one-sided t-tests over runs that {claimed}, passing by "
+        f"over runs; the others abstain): paired one-sided t-tests that {claimed}, over the splits' "
+        "mean ranks when the study covers further splits of the table (over runs on the report's split "
+        "alone), passing by "
         "every discriminating measure: holds; the contrary by every discriminating measure: does not hold; "
         "Holm over the statement's rows; the row shows the deciding measure and pair (rank of the other "
         "minus rank of the named one: positive where the named one ranks above)"
     )
     judgements = []
     for normalisation in evidence.normalisations(statement):
-        ranks = evidence.ranks[normalisation]
+        ranks, scores, splits = study_over_splits(evidence, normalisation)
         ranked = int(ranks["run"].nunique())
+        count = 1 if splits is None else int(splits.nunique())
+        unit = "runs" if splits is None else "splits"
         conditions = study_conditions(evidence, normalisation, ranked)
         fields = {
             "normalisation": normalisation,
             "quantity": "mean rank gap, the deciding other feature minus the named one",
             **region(low=0.0),
-            "test": "paired one-sided t-tests over runs, per discriminating measure",
-            "sample": ranked,
-            "sample_unit": "runs",
-            **status_fields(evidence.scores[normalisation], "runs", "left out of the ranks"),
+            "test": f"paired one-sided t-tests over {unit}, per discriminating measure",
+            "sample": ranked if splits is None else count,
+            "sample_unit": unit,
+            "splits": count,
+            **status_fields(scores, "runs", "left out of the ranks"),
         }
         if among is not None:
             fields["among"] = among
@@ -188,8 +246,8 @@ def judge_top_features(statement: Mapping, evidence: Evidence) -> list[Judgement
             fields["correlated"] = correlated
         judgement = Judgement(statement["text"], "top_features", conditions, rule, normalisation, fields)
         judgements.append(judgement)
-        if ranked < 3:
-            judgement.undecided("too few ranked runs to tell (at least 3)")
+        if ranked < 3 or (splits is not None and count < 3):
+            judgement.undecided(f"too few ranked {unit} to tell (at least 3)")
             continue
         voting, abstaining = {}, []
         for measure in measures:
@@ -199,9 +257,9 @@ def judge_top_features(statement: Mapping, evidence: Evidence) -> list[Judgement
                 abstaining.append(measure)
                 continue
             errors = (
-                top_set_errors(matrix, expected, ordered)
+                top_set_errors(matrix, expected, ordered, splits)
                 if among is None
-                else among_errors(matrix, expected, among, ordered)
+                else among_errors(matrix, expected, among, ordered, splits)
             )
             voting[measure] = (matrix, agreement, errors)
         if abstaining:
@@ -220,7 +278,7 @@ def judge_top_features(statement: Mapping, evidence: Evidence) -> list[Judgement
         matrix, agreement, errors = voting[deciding]
         pair = errors.for_claim if towards_claim else errors.for_contrary
         fields |= {"measure": deciding, "kendall_w": agreement}
-        fields |= _pair_fields(matrix, pair, 1 - 2 * alpha)
+        fields |= _pair_fields(matrix, pair, 1 - 2 * alpha, splits)
         sides = {errors.p_claim < errors.p_contrary for _, _, errors in voting.values()}
         if len(sides) > 1:
             fields["note"] = "the discriminating measures point opposite ways"

@@ -72,9 +72,19 @@ def study_conditions(evidence: Evidence, normalisation: str, ranked: int) -> str
     """The settings an importance-study claim was measured under, with the runs left out."""
     study = evidence.design["importance"]
     runs = evidence.design["study_runs"][normalisation]
+    scores = evidence.scores[normalisation]
+    on_splits = ""
+    if normalisation in evidence.split_scores:
+        splits = study["splits"]
+        on_splits = (
+            f" on {splits['count']} splits of the table: the report's ({runs} runs) and "
+            f"{splits['count'] - 1} more ({splits['runs']} runs each)"
+        )
+        runs += (splits["count"] - 1) * splits["runs"]
+        scores = pd.concat([scores, evidence.split_scores[normalisation]], ignore_index=True)
     text = (
-        f"{normalisation} normalisation; {ranked} of {runs} runs of the importance study ranked "
+        f"{normalisation} normalisation; {ranked} of {runs} runs of the importance study ranked{on_splits} "
         f"({study['epochs']} epochs, {study['penalty']} penalty {study['coefficient']:g})"
     )
-    left_out = left_out_runs(evidence.scores[normalisation])
+    left_out = left_out_runs(scores)
     return f"{text}; left out: {left_out}" if left_out else text

@@ -40,8 +40,10 @@ def seed_models(config: Mapping) -> list[str]:
 def study_settings(config: Mapping, normalisation: str) -> dict:
     """The importance study's settings under one normalisation: fewer runs after the first."""
     settings = dict(config["importance"])
-    # Only the run count that applies stays, so that the other one never reruns these jobs.
+    # Only the run count that applies stays, so that the other one never reruns these jobs; the
+    # split study's settings are its own (``split_study_settings``).
     other_runs = settings.pop("runs_other_normalisations")
+    settings.pop("splits")
     if normalisation != normalisations(config)[0]:
         # Shards of about the same number of runs as the first normalisation's: fewer runs, fewer
         # jobs, and every job's stacks stay as full.
@@ -50,6 +52,19 @@ def study_settings(config: Mapping, normalisation: str) -> dict:
     # More shards than runs would leave shards with nothing to train.
     settings["shards"] = min(settings["shards"], settings["runs"])
     return settings
+
+
+def split_study_settings(config: Mapping, normalisation: str) -> dict:
+    """The split study's settings under one normalisation: the study's, with ``splits`` (count, runs).
+
+    Its runs are numbered after the report's study's (``runs``), so the two share no seed.
+    """
+    return {**study_settings(config, normalisation), "splits": dict(config["importance"]["splits"])}
+
+
+def split_study_normalisations(config: Mapping) -> list[str]:
+    """The normalisations the split study runs under: every configured one, when it has further splits."""
+    return normalisations(config) if config["importance"]["splits"]["count"] > 1 else []
 
 
 def study_shards(config: Mapping, normalisation: str) -> list[int]:
@@ -91,6 +106,7 @@ def run_jobs(config: Mapping) -> set[str]:
     ):
         jobs |= {f"{rule}[normalisation={n}]" for rule in rules for n in values}
     jobs |= {f"cross_validate_model[model={m}]" for m in models}
+    jobs |= {f"importance_splits[normalisation={n}]" for n in split_study_normalisations(config)}
     jobs |= {
         f"importance_shard[normalisation={n}, shard={s}]" for n in study for s in study_shards(config, n)
     }

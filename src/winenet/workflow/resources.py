@@ -20,6 +20,7 @@ SUBMITTED = (
     "train",
     "seed_study",
     "importance_shard",
+    "importance_splits",
     "cross_validate_model",
     "cross_validate_baselines",
     "l1_methods",
@@ -49,6 +50,12 @@ def work_units(rule: str, config: Mapping, study: Mapping | None = None) -> dict
     if rule == "importance_shard":
         per_shard = math.ceil(study["runs"] / study["shards"])
         return {"time": per_shard * study["epochs"], "memory": min(study["stack_size"], per_shard)}
+    if rule == "importance_splits":
+        splits = study["splits"]
+        return {
+            "time": (splits["count"] - 1) * splits["runs"] * study["epochs"],
+            "memory": min(study["stack_size"], splits["runs"]),
+        }
     if rule == "cross_validate_model":
         # Every normalisation's folds in one stack.
         methods = len(config["normalisation"]["methods"])
