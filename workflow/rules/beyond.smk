@@ -267,9 +267,7 @@ rule claims:
         models=rules.cv_summary.input.models,
         baselines=rules.cv_summary.input.baselines,
         ranks=expand(rules.importance_gather.output.ranks, normalisation=NORMALISATIONS),
-        scores=expand(
-            rules.importance_gather.output.scores, normalisation=STUDY_NORMALISATIONS
-        ),
+        scores=expand(rules.importance_gather.output.scores, normalisation=NORMALISATIONS),
         features=[data_file("train", n) for n in NORMALISATIONS],
         code=code("claims"),
     output:
@@ -286,7 +284,6 @@ rule claims:
         models=MODELS,
         seed_models=SEED_MODELS,
         normalisations=NORMALISATIONS,
-        study_normalisations=STUDY_NORMALISATIONS,
         design=claims_design(),
         reference_sha256=config["reference"].get("table_sha256"),
     script:
