@@ -110,11 +110,13 @@ def _not_finite(network: Network) -> np.ndarray:
     return np.asarray(bad)
 
 
-def _validation_pass(network, x, labels, targets, batch_size, loss_out, accuracy_out, penalty_out):
+def _validation_pass(
+    network, x, labels, targets, batch_size, loss_out, accuracy_out, penalty_record, penalty_out
+):
     """Per batch of the validation rows ``(..., batches)``: mean loss and accuracy, without updates.
 
-    ``penalty_out`` is None (the loss is the cross-entropy alone), ``loss_out`` itself (the penalty
-    is added to the loss) or an array of the loss's shape that receives the penalty apart.
+    ``penalty_record`` as ``train_network`` takes it; ``penalty_out`` receives the penalty when it
+    is recorded ``apart``.
     """
     # The weights do not change during the pass: one inference over every row, then batch means;
     # and their penalty is the same for every batch.
@@ -123,13 +125,13 @@ def _validation_pass(network, x, labels, targets, batch_size, loss_out, accuracy
     sizes = np.diff(np.r_[starts, labels.shape[-1]])
     loss = np.add.reduceat(row_cross_entropy(softmax(logits), targets), starts, axis=-1)
     loss_out[...] = loss / sizes
-    if penalty_out is not None:
+    if penalty_record != "left_out":
         # Per replica (...,): the same for every batch of the pass.
         penalty = np.expand_dims(np.asarray(network.penalty_value(), dtype=np.float64), -1)
-        if penalty_out is loss_out:
-            loss_out += penalty
-        else:
+        if penalty_record == "apart":
             penalty_out[...] = penalty
+        else:
+            loss_out += penalty
     correct = logits.argmax(axis=-1) == labels
     accuracy_out[...] = np.add.reduceat(correct, starts, axis=-1) / sizes
 
@@ -243,13 +245,8 @@ def train_network(
                 batch_size,
                 history.validation_loss[..., epoch, :],
                 history.validation_accuracy[..., epoch, :],
-                {
-                    "in_loss": history.validation_loss[..., epoch, :],
-                    "apart": None
-                    if history.validation_penalty is None
-                    else history.validation_penalty[..., epoch, :],
-                    "left_out": None,
-                }[penalty_record],
+                penalty_record,
+                None if history.validation_penalty is None else history.validation_penalty[..., epoch, :],
             )
         newly = _not_finite(network) & (diverged_epoch == 0)
         diverged_epoch[newly] = epoch + 1
