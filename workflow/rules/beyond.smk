@@ -267,7 +267,9 @@ rule claims:
         models=rules.cv_summary.input.models,
         baselines=rules.cv_summary.input.baselines,
         ranks=expand(rules.importance_gather.output.ranks, normalisation=NORMALISATIONS),
-        scores=expand(rules.importance_gather.output.scores, normalisation=NORMALISATIONS),
+        scores=expand(
+            rules.importance_gather.output.scores, normalisation=NORMALISATIONS
+        ),
         features=[data_file("train", n) for n in NORMALISATIONS],
         code=code("claims"),
     output:
