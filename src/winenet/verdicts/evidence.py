@@ -56,7 +56,7 @@ class Evidence:
     per_fold: pd.DataFrame  # every network and baseline on every fold, under every normalisation
     networks: Sequence[str]  # the entries of `models:`
     ranks: Mapping[str, pd.DataFrame]  # per normalisation: the ranked runs' run, feature, measure, rank
-    scores: Mapping[str, pd.DataFrame]  # per normalisation studied (and raw features): scores and status
+    scores: Mapping[str, pd.DataFrame]  # per normalisation studied: the study's scores and status
     features: Mapping[str, pd.DataFrame]  # per normalisation: the normalised training rows of the split
     settings: Mapping  # config `claims:`
     design: Mapping  # training, seeds, cross_validation, split, importance, study_runs, normalisations
