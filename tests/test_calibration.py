@@ -11,7 +11,7 @@ import pytest
 import yaml
 from conftest import REPO
 from support.calibration import failures, markdown_table, operating_characteristics, rules
-from support.synthetic_evidence import CASES, InfluenceTruth, default_design, influence_gain
+from support.synthetic_evidence import CASES, InfluenceTruth, default_design, log_evenness
 
 from winenet.verdicts.evidence import VERDICTS
 
@@ -47,7 +47,12 @@ def test_the_checks_catch_a_rule_that_is_wrong_too_often():
     assert any("holds less often at the larger design" in line for line in failures(broken, 0.05))
 
 
-def test_the_simulated_influence_gain_is_what_the_boundary_is_set_to():
+def test_the_simulated_evenness_is_what_the_boundary_is_set_to():
     truth = InfluenceTruth(0.1)
-    assert influence_gain(truth.share("at the boundary"), seed=1) == pytest.approx(np.log(1.1), abs=0.01)
-    assert truth.share("false") == 0.0
+    boundary = log_evenness(truth.share("at the boundary"), seed=1)
+    assert boundary == pytest.approx(-np.log(1.1), abs=0.005)
+    assert (
+        log_evenness(truth.share("false"), seed=1)
+        < boundary
+        < log_evenness(truth.share("true with a margin"))
+    )

@@ -152,12 +152,12 @@ def test_shape_problems_are_one_line_each_naming_the_claim():
         (
             {"text": "i", "kind": "normalisation", "normalisation": "none"},
             {"normalisations": ["l2norm", "none"]},
-            "normalisation 'none' is the raw features, which every normalisation is compared with",
+            "normalisation 'none' is the raw features: no normalisation to judge",
         ),
         (
             {"text": "i", "kind": "normalisation"},
             {"normalisations": ["none"]},
-            "normalisation.methods lists no normalisation to compare with the raw features",
+            "normalisation.methods lists no normalisation, only the raw features",
         ),
     ],
 )

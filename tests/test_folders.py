@@ -134,7 +134,7 @@ def test_settings_that_drop_files_are_refused_and_settings_that_change_contents_
         assert folder_problem(same_files, "results", tmp_path) is None
 
 
-def test_fewer_shards_and_claims_without_the_raw_reference_drop_files(tmp_path):
+def test_fewer_shards_drop_files_and_claims_do_not(tmp_path):
     before = merge(default_config(), {"importance": {"shards": 4}})
     record(tmp_path / "results", before)
     fewer_shards = merge(before, {"importance": {"shards": 2}})
@@ -143,13 +143,12 @@ def test_fewer_shards_and_claims_without_the_raw_reference_drop_files(tmp_path):
         "importance_shard[normalisation=l2norm, shard=2]",
         "importance_shard[normalisation=l2norm, shard=3]",
         "importance_shard[normalisation=standard, shard=1]",
-        "importance_shard[normalisation=none, shard=1]",
     }
     assert "made with other importance.shards" in folder_problem(fewer_shards, "results", tmp_path)
-    # Without the claim that compares normalisations with the raw features, no study runs on them.
+    # No claim adds a study of its own (none runs on raw features): the claims never change the files.
     no_claims = merge(before, {"claims": {"statements": []}})
-    assert "importance_gather[normalisation=none]" in leftover_jobs(no_claims, before)
-    assert "made with other claims.statements" in folder_problem(no_claims, "results", tmp_path)
+    assert leftover_jobs(no_claims, before) == set()
+    assert folder_problem(no_claims, "results", tmp_path) is None
 
 
 def test_a_record_this_version_cannot_read_compares_the_data_only(tmp_path):

@@ -41,19 +41,13 @@ def study(normalisations=NORMALISATIONS):
     return shards | per_normalisation(*rules, normalisations=normalisations)
 
 
-# The importance study on raw features, which the claim about normalisation's influence compares with.
-RAW_REFERENCE = {f"importance_shard[normalisation=none, shard={s}]" for s in SHARDS} | {
-    "importance_gather[normalisation=none]"
-}
-DATA = {"validate", "cv_folds", "plot_feature_distributions"} | per_normalisation(
-    "split_normalise", normalisations=(*NORMALISATIONS, "none")
-)
+DATA = {"validate", "cv_folds", "plot_feature_distributions"} | per_normalisation("split_normalise")
 MODEL_JOBS = per_model("train", "evaluate")
 COMPARISON = {"compare"}
 L1_METHODS = {"l1_methods", "plot_l1_methods"}
 BASELINES = per_normalisation("cross_validate_baselines")
 UNCERTAINTY = per_model("seed_study", models=SEED_MODELS) | cross_validation() | BASELINES | {"cv_summary"}
-STUDY = study() | RAW_REFERENCE
+STUDY = study()
 SENSITIVITY = {"importance_sensitivity"}
 CLAIMS = {"claims", "report_claims"}
 # The jobs that draw a figure, which a figure setting reruns. Some also compute (cheaply) the tables

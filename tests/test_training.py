@@ -53,6 +53,45 @@ def test_recorded_loss_includes_the_penalty(wine_split):
     assert difference == pytest.approx(expected, rel=1e-12)
 
 
+def test_the_penalty_recorded_apart_adds_up_to_the_loss_training_minimises(wine_split):
+    _, in_loss = train(wine_split, epochs=2, penalty="l1", coefficient=0.5)
+    _, apart = train(wine_split, epochs=2, penalty="l1", coefficient=0.5, penalty_record="apart")
+    _, left_out = train(wine_split, epochs=2, penalty="l1", coefficient=0.5, penalty_record="left_out")
+    for phase in ("train", "validation"):
+        loss = getattr(apart.record, f"{phase}_loss")
+        penalty = getattr(apart.record, f"{phase}_penalty")
+        np.testing.assert_array_equal(loss, getattr(left_out.record, f"{phase}_loss"))
+        np.testing.assert_allclose(loss + penalty, getattr(in_loss.record, f"{phase}_loss"), rtol=1e-12)
+        assert getattr(in_loss.record, f"{phase}_penalty") is None
+    table = history_table(apart.record)
+    assert list(table.columns) == ["phase", "epoch", "batch", "loss", "accuracy", "penalty"]
+    with pytest.raises(ValueError, match="penalty_record 'both'"):
+        train(wine_split, epochs=1, penalty_record="both")
+
+
+def test_a_stack_records_its_penalty_per_replica(wine_split):
+    rngs = run_generators(0, [0, 1])
+    network = Network.initialise([13, 8, 3], rngs, "l2", 0.5)
+    result = train_network(network, *wine_split, learning_rate=0.01, batch_size=10, epochs=1, rng=rngs)
+    apart_rngs = run_generators(0, [0, 1])
+    stacked = Network.initialise([13, 8, 3], apart_rngs, "l2", 0.5)
+    apart = train_network(
+        stacked,
+        *wine_split,
+        learning_rate=0.01,
+        batch_size=10,
+        epochs=1,
+        rng=apart_rngs,
+        penalty_record="apart",
+    )
+    # Bug: the validation pass added a penalty (R,) to losses (R, batches) and failed for a stack.
+    np.testing.assert_allclose(
+        apart.record.validation_loss + apart.record.validation_penalty,
+        result.record.validation_loss,
+        rtol=1e-12,
+    )
+
+
 def test_epoch_summary_means_and_volatility():
     history = pd.DataFrame(
         {

@@ -99,7 +99,7 @@ def base_evidence(settings: Mapping, design: Design, **fields) -> Evidence:
                 "coefficient": 0.008,
                 "splits": {"count": design.splits, "runs": design.split_runs},
             },
-            "study_runs": {"standard": design.runs, "none": design.runs},
+            "study_runs": {"standard": design.runs},
             "normalisations": ["standard"],
         },
     }
@@ -282,10 +282,11 @@ def draw_top_features(case: str, design: Design, rng: np.random.Generator) -> di
     return fields | {"split_ranks": {"standard": split_ranks(more)}, "split_scores": {"standard": more}}
 
 
-# Influence: each run's permutation importances, concentrated on the raw features and spread towards
-# equal under the normalisation by a share t of the uniform vector.
+# Influence: each run's permutation importances, concentrated as on raw features and spread towards
+# equal by a share t of the uniform vector; a little noise per run and feature, so that the
+# evenness of a run can come close to 1 (noise of spread s caps its mean log near -s²).
 _RAW_INFLUENCE = np.array([1.0, 0.5, 0.25, *([0.05] * (len(FEATURES) - 3))])
-_INFLUENCE_NOISE = 0.5
+_INFLUENCE_NOISE = 0.1
 
 
 def _influence_scores(share: float, runs: int, rng: np.random.Generator) -> np.ndarray:
@@ -293,22 +294,21 @@ def _influence_scores(share: float, runs: int, rng: np.random.Generator) -> np.n
     return mean * np.exp(_INFLUENCE_NOISE * rng.standard_normal((runs, len(FEATURES))))
 
 
-def influence_gain(share: float, draws: int = 200_000, seed: int = 0) -> float:
-    """The estimand of the equal-influence rule at ``share``: E[log N(normalised) - log N(raw)]."""
+def log_evenness(share: float, draws: int = 200_000, seed: int = 0) -> float:
+    """The estimand of the equal-influence rule at ``share``: E[log(N / feature count)] over runs."""
     from winenet.verdicts.normalisation import effective_features
 
     rng = np.random.default_rng(seed)
-    normalised = effective_features(_influence_scores(share, draws, rng))
-    raw = effective_features(_influence_scores(0.0, draws, rng))
-    return float(np.mean(np.log(normalised)) - np.mean(np.log(raw)))
+    effective = effective_features(_influence_scores(share, draws, rng))
+    return float(np.mean(np.log(effective / len(FEATURES))))
 
 
-def influence_share(gain: float) -> float:
-    """The share of the uniform vector at which the influence gain is ``gain`` (bisection)."""
+def influence_share(target: float) -> float:
+    """The share of the uniform vector at which the log evenness is ``target`` (bisection)."""
     low, high = 0.0, 1.0
     for _ in range(40):
         middle = (low + high) / 2
-        low, high = (middle, high) if influence_gain(middle) < gain else (low, middle)
+        low, high = (middle, high) if log_evenness(middle) < target else (low, middle)
     return (low + high) / 2
 
 
@@ -326,23 +326,24 @@ def _study_scores(values: np.ndarray) -> pd.DataFrame:
 
 @dataclass
 class InfluenceTruth:
-    """The shares of the uniform vector that make the influence gain 1.5, exactly 1 + margin, or 1 times."""
+    """The shares of the uniform vector whose evenness is 1/(1 + margin) to the power 1/2, 1 or 2.
+
+    Half the boundary's distance from equality on the log scale (true), the boundary, twice it (false).
+    """
 
     margin: float
     shares: dict = field(default_factory=dict)
 
     def share(self, case: str) -> float:
         if case not in self.shares:
-            gain = {"true with a margin": 1.5, "at the boundary": 1 + self.margin, "false": 1.0}[case]
-            self.shares[case] = 0.0 if gain == 1.0 else influence_share(math.log(gain))
+            power = {"true with a margin": 0.5, "at the boundary": 1.0, "false": 2.0}[case]
+            self.shares[case] = influence_share(-power * math.log1p(self.margin))
         return self.shares[case]
 
 
 def draw_equal_influence(case: str, design: Design, rng: np.random.Generator, truth: InfluenceTruth) -> dict:
-    """Permutation importances under a normalisation and under raw features, run by run."""
-    normalised = _influence_scores(truth.share(case), design.runs, rng)
-    raw = _influence_scores(0.0, design.runs, rng)
-    return {"scores": {"standard": _study_scores(normalised), "none": _study_scores(raw)}}
+    """Permutation importances per run under a normalisation, as even as ``case`` asks."""
+    return {"scores": {"standard": _study_scores(_influence_scores(truth.share(case), design.runs, rng))}}
 
 
 def draw_common_range(case: str, design: Design, rng: np.random.Generator, factor: float) -> dict:

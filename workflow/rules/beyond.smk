@@ -268,7 +268,7 @@ rule claims:
         baselines=rules.cv_summary.input.baselines,
         ranks=expand(rules.importance_gather.output.ranks, normalisation=NORMALISATIONS),
         scores=expand(
-            rules.importance_gather.output.scores, normalisation=STUDY_NORMALISATIONS
+            rules.importance_gather.output.scores, normalisation=NORMALISATIONS
         ),
         features=[data_file("train", n) for n in NORMALISATIONS],
         split_ranks=expand(
@@ -292,7 +292,6 @@ rule claims:
         models=MODELS,
         seed_models=SEED_MODELS,
         normalisations=NORMALISATIONS,
-        study_normalisations=STUDY_NORMALISATIONS,
         split_normalisations=SPLIT_NORMALISATIONS,
         design=claims_design(),
         reference_sha256=config["reference"].get("table_sha256"),

@@ -28,9 +28,6 @@ MODELS = layout.model_names(config)
 # (cross-validation, the importance study) run under each.
 NORMALISATIONS = layout.normalisations(config)
 MODEL_NORMALISATION = NORMALISATIONS[0]
-# The claim that normalisation evens out the features' influence compares every normalisation with
-# the raw features, run by run: the importance study then also runs on them, as its reference.
-STUDY_NORMALISATIONS = layout.study_normalisations(config)
 # The normalisations the study also runs under on further splits (none when importance.splits.count
 # is 1: the report's split alone).
 SPLIT_NORMALISATIONS = layout.split_study_normalisations(config)
@@ -92,7 +89,7 @@ SCRIPTS_DIR = os.path.join(workflow.basedir, "workflow", "scripts")
 
 wildcard_constraints:
     model="|".join(MODELS),
-    normalisation="|".join(STUDY_NORMALISATIONS),
+    normalisation="|".join(NORMALISATIONS),
     shard=r"\d+",
 
 
@@ -172,7 +169,7 @@ def claims_design():
             key: config["importance"][key]
             for key in ("epochs", "penalty", "coefficient", "splits")
         },
-        "study_runs": {n: study_settings(n)["runs"] for n in STUDY_NORMALISATIONS},
+        "study_runs": {n: study_settings(n)["runs"] for n in NORMALISATIONS},
         "normalisations": NORMALISATIONS,
     }
 

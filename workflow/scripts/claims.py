@@ -29,7 +29,7 @@ evidence = Evidence(
     per_fold=pd.concat(folds, ignore_index=True),
     networks=params.models,
     ranks=by_name(params.normalisations, inputs.ranks),
-    scores=by_name(params.study_normalisations, inputs.scores),
+    scores=by_name(params.normalisations, inputs.scores),
     features=by_name(params.normalisations, inputs.features),
     split_ranks=by_name(params.split_normalisations, inputs.split_ranks),
     split_scores=by_name(params.split_normalisations, inputs.split_scores),

@@ -11,7 +11,7 @@ import pandas as pd
 from winenet.jobs.errors import DataValidationError
 
 ROW_COLUMN = "row"
-# none: the raw features, the reference a normalisation is judged against.
+# none: the raw features, left as they are.
 NORMALISATION_METHODS = ("l2norm", "standard", "minmax", "none")
 
 

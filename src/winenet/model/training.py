@@ -61,14 +61,25 @@ def accuracy(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return (logits.argmax(axis=-1) == labels).mean(axis=-1)
 
 
+# How a record holds the penalty term: in the loss (the loss training minimises), apart from it
+# (the loss the cross-entropy alone, the penalty in arrays of its own), or not at all.
+PENALTY_RECORDS = ("in_loss", "apart", "left_out")
+
+
 @dataclass
 class TrainingRecord:
-    """Per-batch loss and accuracy of both phases, ``(..., epochs, batches)`` each."""
+    """Per-batch loss and accuracy of both phases, ``(..., epochs, batches)`` each.
+
+    With the penalty recorded apart, ``train_penalty`` and ``validation_penalty`` hold it per batch
+    ``(..., epochs, batches)`` (the weights a batch met; the validation batches of an epoch share it).
+    """
 
     train_loss: np.ndarray
     train_accuracy: np.ndarray
     validation_loss: np.ndarray
     validation_accuracy: np.ndarray
+    train_penalty: np.ndarray | None = None
+    validation_penalty: np.ndarray | None = None
 
 
 @dataclass
@@ -99,16 +110,28 @@ def _not_finite(network: Network) -> np.ndarray:
     return np.asarray(bad)
 
 
-def _validation_pass(network, x, labels, targets, batch_size, loss_out, accuracy_out, with_penalty):
-    """Per batch of the validation rows ``(..., batches)``: mean loss and accuracy, without updates."""
+def _validation_pass(
+    network, x, labels, targets, batch_size, loss_out, accuracy_out, penalty_record, penalty_out
+):
+    """Per batch of the validation rows ``(..., batches)``: mean loss and accuracy, without updates.
+
+    ``penalty_record`` as ``train_network`` takes it; ``penalty_out`` receives the penalty when it
+    is recorded ``apart``.
+    """
     # The weights do not change during the pass: one inference over every row, then batch means;
     # and their penalty is the same for every batch.
-    penalty = network.penalty_value() if with_penalty else 0.0
     logits = network.logits(x)
     starts = np.arange(0, labels.shape[-1], batch_size)
     sizes = np.diff(np.r_[starts, labels.shape[-1]])
     loss = np.add.reduceat(row_cross_entropy(softmax(logits), targets), starts, axis=-1)
-    loss_out[...] = loss / sizes + penalty
+    loss_out[...] = loss / sizes
+    if penalty_record != "left_out":
+        # Per replica (...,): the same for every batch of the pass.
+        penalty = np.expand_dims(np.asarray(network.penalty_value(), dtype=np.float64), -1)
+        if penalty_record == "apart":
+            penalty_out[...] = penalty
+        else:
+            loss_out += penalty
     correct = logits.argmax(axis=-1) == labels
     accuracy_out[...] = np.add.reduceat(correct, starts, axis=-1) / sizes
 
@@ -125,7 +148,7 @@ def train_network(
     epochs: int,
     rng: np.random.Generator | Sequence[np.random.Generator],
     record: bool = True,
-    record_penalty: bool = True,
+    penalty_record: str = "in_loss",
     input_gradient_score: bool = False,
     train_sizes: Sequence[int] | None = None,
     validation_sizes: Sequence[int] | None = None,
@@ -141,10 +164,13 @@ def train_network(
 
     With ``record`` every batch of both phases is kept (the validation set runs in batches of
     the same size every epoch, without updates); without it only the final validation accuracy
-    is computed, which is all the importance study needs. ``record_penalty=False`` records the
-    cross-entropy alone, the data part of the loss: the penalty moves smoothly from batch to batch
-    and only shifts the level, and leaving it out saves a pass over every weight per batch.
+    is computed, which is all the importance study needs. ``penalty_record`` (``PENALTY_RECORDS``):
+    ``in_loss`` records the loss training minimises, penalty included; ``apart`` the cross-entropy
+    as the loss and the penalty in ``train_penalty`` and ``validation_penalty``, so that either loss
+    can be read; ``left_out`` the cross-entropy alone, which saves a pass over every weight per batch.
     """
+    if penalty_record not in PENALTY_RECORDS:
+        raise ValueError(f"penalty_record {penalty_record!r} is not one of {PENALTY_RECORDS}")
     n_classes = network.sizes[-1]
     dtype = network.linears[0].W.dtype
     x_train = np.asarray(x_train, dtype=dtype)
@@ -180,6 +206,9 @@ def train_network(
             validation_loss=np.empty(lead + (epochs, n_validation_batches)),
             validation_accuracy=np.empty(lead + (epochs, n_validation_batches)),
         )
+        if penalty_record == "apart":
+            history.train_penalty = np.empty(lead + (epochs, n_train_batches))
+            history.validation_penalty = np.empty(lead + (epochs, n_validation_batches))
     gradient_score = np.zeros(lead + (x_train.shape[-1],)) if input_gradient_score else None
     diverged_epoch = np.zeros(lead, dtype=np.int64)
 
@@ -194,12 +223,16 @@ def train_network(
             real_rows = None if real_epoch is None else real_epoch[..., rows]
             if record:
                 # The loss is that of the weights the batch met, so its penalty is taken first.
-                penalty = network.penalty_value() if record_penalty else 0.0
+                penalty = network.penalty_value() if penalty_record != "left_out" else 0.0
             input_gradient = network.train_step(x, targets, learning_rate, real_rows, input_gradient_score)
             if record:
                 logits = network.last_logits
                 cross_entropy = mean_cross_entropy(logits, targets)
-                history.train_loss[..., epoch, batch] = cross_entropy + penalty
+                if penalty_record == "apart":
+                    history.train_penalty[..., epoch, batch] = penalty
+                    history.train_loss[..., epoch, batch] = cross_entropy
+                else:
+                    history.train_loss[..., epoch, batch] = cross_entropy + penalty
                 history.train_accuracy[..., epoch, batch] = accuracy(logits, take(y_train, order[..., rows]))
             if input_gradient_score:
                 gradient_score += np.abs(input_gradient).sum(axis=-2)
@@ -212,7 +245,8 @@ def train_network(
                 batch_size,
                 history.validation_loss[..., epoch, :],
                 history.validation_accuracy[..., epoch, :],
-                record_penalty,
+                penalty_record,
+                None if history.validation_penalty is None else history.validation_penalty[..., epoch, :],
             )
         newly = _not_finite(network) & (diverged_epoch == 0)
         diverged_epoch[newly] = epoch + 1
@@ -220,7 +254,8 @@ def train_network(
             # Every replica is lost: the remaining epochs would only compute NaNs.
             if record:
                 for array in vars(history).values():
-                    array[..., epoch + 1 :, :] = np.nan
+                    if array is not None:
+                        array[..., epoch + 1 :, :] = np.nan
             break
 
     logits = network.logits(x_validation)
@@ -295,10 +330,11 @@ def _check_sizes(train_sizes, validation_sizes, y_train, y_validation, batch_siz
 
 
 def history_table(record: TrainingRecord, runs: Sequence[int] | None = None) -> pd.DataFrame:
-    """One row per batch: phase, epoch, batch, loss, accuracy (epochs from 1).
+    """One row per batch: phase, epoch, batch, loss, accuracy (epochs from 1), and penalty.
 
     The record of one network, or of a stack with ``runs`` naming its replicas: then a first
-    column ``run`` says which replica each row belongs to.
+    column ``run`` says which replica each row belongs to. A record with the penalty apart has a
+    last column ``penalty``: the loss with the penalty is then ``loss + penalty``.
     """
     frames = []
     for phase in PHASES:
@@ -318,6 +354,9 @@ def history_table(record: TrainingRecord, runs: Sequence[int] | None = None) -> 
                 "accuracy": acc.ravel(),
             }
         )
+        penalty = getattr(record, f"{phase}_penalty")
+        if penalty is not None:
+            frame["penalty"] = penalty.ravel()
         if stacked:
             frame.insert(0, "run", np.repeat(np.asarray(runs, dtype=np.int64), epochs * batches))
         frames.append(frame)

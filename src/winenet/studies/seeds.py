@@ -29,8 +29,9 @@ def seed_runs(
     from ``run_generators(seeds["seed"], [r])``, so it trains as it would alone. ``training`` is the
     config's training slice, ``seeds`` the ``beyond.seeds`` slice (count, seed, dtype).
     The accuracies have columns run, accuracy, status; the histories one row per run and batch of
-    both phases (``training.history_table``), the loss being the cross-entropy alone: what the
-    claims about loss curves, spikes and overfitting are judged from, seed by seed.
+    both phases (``training.history_table``), the loss being the cross-entropy and the penalty a
+    column of its own (their sum is the loss training minimises, the one the report plotted): what
+    the claims about loss curves, spikes and overfitting are judged from, seed by seed.
     """
     runs = range(seeds["count"])
     _, result = train_runs(
@@ -45,7 +46,7 @@ def seed_runs(
         batch_size=training["batch_size"],
         epochs=training["epochs"],
         record=True,
-        record_penalty=False,
+        penalty_record="apart",
     )
     accuracies = pd.DataFrame(
         {

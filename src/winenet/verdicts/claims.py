@@ -18,17 +18,18 @@ from winenet.jobs.errors import WinenetError
 
 # Per kind, the parameters a statement may leave out and what they then mean. None stands for
 # "every one there is": every normalisation the run compares, every network, every measure.
-# A margin or factor left out is the one of ``claims:`` (``margin``, ``range_factor``).
+# A margin or factor left out is the one of ``claims:``: ``margin`` for accuracies, ``ratio_margin``
+# for ratios (overfitting, volatility, equal influence), ``range_factor``.
 KIND_DEFAULTS: dict[str, dict] = {
-    "accuracy": {},
+    "accuracy": {"relation": "reaches"},
     "comparison": {"normalisation": None, "margin": None},
     "baselines": {"networks": None, "relation": "not_worse", "normalisation": None, "margin": None},
-    "overfitting": {"overfits": True},
-    "volatility": {},
+    "overfitting": {"overfits": True, "margin": None},
+    "volatility": {"loss": "penalised", "margin": None},
     "top_features": {"measures": None, "normalisation": None, "among": None, "ordered": False},
-    "normalisation": {"normalisation": None, "effect": "equal_influence", "factor": None},
+    "normalisation": {"normalisation": None, "effect": "equal_influence", "factor": None, "margin": None},
 }
-# The raw features, which the effect of a normalisation is judged against.
+# The raw features: no normalisation, so no claim about what a normalisation does is judged on them.
 RAW = "none"
 # Normalisations whose definition fixes the spread of the training features, and how: under them a
 # common range is no finding to judge.
@@ -43,14 +44,6 @@ class ClaimsError(WinenetError, ValueError):
 def with_defaults(statement: Mapping) -> dict:
     """The statement with every parameter its kind leaves out filled in (``KIND_DEFAULTS``)."""
     return {**COMMON_DEFAULTS, **KIND_DEFAULTS[statement["kind"]], **statement}
-
-
-def needs_raw_reference(statements: Sequence[Mapping]) -> bool:
-    """Whether a statement compares a normalisation with the raw features (the study must run on them)."""
-    return any(
-        statement["kind"] == "normalisation" and with_defaults(statement)["effect"] == "equal_influence"
-        for statement in statements
-    )
 
 
 def _named_models(statement: Mapping) -> list[tuple[str, str]]:
@@ -136,17 +129,12 @@ def _normalisation_problems(statement: Mapping, where: str, normalisations: Sequ
     """What keeps a normalisation claim from being judged: a normalisation that is no finding to judge."""
     chosen = statement["normalisation"]
     listed = [chosen] if chosen else list(normalisations)
-    if statement["effect"] == "equal_influence":
-        if chosen == RAW:
-            return [
-                f"{where}: normalisation {RAW!r} is the raw features, which every normalisation is "
-                "compared with"
-            ]
-        if not [m for m in listed if m != RAW]:
-            return [f"{where}: normalisation.methods lists no normalisation to compare with the raw features"]
-        return []
     if chosen == RAW:
         return [f"{where}: normalisation {RAW!r} is the raw features: no normalisation to judge"]
+    if statement["effect"] == "equal_influence":
+        if not [m for m in listed if m != RAW]:
+            return [f"{where}: normalisation.methods lists no normalisation, only the raw features"]
+        return []
     if chosen in SPREAD_BY_DEFINITION:
         return [
             f"{where}: {chosen}: {SPREAD_BY_DEFINITION[chosen]}, so a common range is no finding to judge"

@@ -83,6 +83,11 @@ COLUMNS: tuple[Column, ...] = (
         "string",
         "top_features: features correlated with a named one, which share its importance",
     ),
+    Column(
+        "loss",
+        "string",
+        "volatility: the training loss measured, `penalised` (with its penalty) or `data` (cross-entropy)",
+    ),
     Column("spike_height", "Float64", "volatility (spikes): the rise from one batch to the next that counts"),
     Column(
         "train_loss_ratio",

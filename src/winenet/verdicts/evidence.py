@@ -13,23 +13,34 @@ VERDICTS = ("holds", "does not hold", "undecided")
 
 @dataclass(frozen=True)
 class SeedCurves:
-    """One model's seed study, every batch recorded: runs ``(R,)`` and arrays ``(R, epochs, batches)``."""
+    """One model's seed study, every batch recorded: runs ``(R,)`` and arrays ``(R, epochs, batches)``.
+
+    The losses are the cross-entropy alone; ``train_penalty`` and ``validation_penalty`` the penalty
+    term of the same batches (None in a history recorded without it).
+    """
 
     runs: np.ndarray
     train_loss: np.ndarray
     train_accuracy: np.ndarray
     validation_loss: np.ndarray
     validation_accuracy: np.ndarray
+    train_penalty: np.ndarray | None = None
+    validation_penalty: np.ndarray | None = None
 
 
 def seed_curves(history: pd.DataFrame) -> SeedCurves:
-    """The seed study's history table (run, phase, epoch, batch, loss, accuracy) as ``SeedCurves``."""
+    """The seed study's history table (run, phase, epoch, batch, loss, accuracy, penalty) as ``SeedCurves``.
+
+    A history without the penalty column (an earlier version's) leaves the penalties None.
+    """
     arrays = {}
     runs = np.sort(history["run"].unique())
     for phase in ("train", "validation"):
         chosen = history[history["phase"] == phase].sort_values(["run", "epoch", "batch"], kind="stable")
         shape = (len(runs), int(chosen["epoch"].max()), int(chosen["batch"].max()))
-        for column in ("loss", "accuracy"):
+        for column in ("loss", "accuracy", "penalty"):
+            if column not in chosen:
+                continue
             arrays[f"{phase}_{column}"] = chosen[column].to_numpy(dtype=np.float64).reshape(shape)
     return SeedCurves(runs=runs, **arrays)
 
@@ -45,7 +56,7 @@ class Evidence:
     per_fold: pd.DataFrame  # every network and baseline on every fold, under every normalisation
     networks: Sequence[str]  # the entries of `models:`
     ranks: Mapping[str, pd.DataFrame]  # per normalisation: the ranked runs' run, feature, measure, rank
-    scores: Mapping[str, pd.DataFrame]  # per normalisation studied (and raw features): scores and status
+    scores: Mapping[str, pd.DataFrame]  # per normalisation studied: the study's scores and status
     features: Mapping[str, pd.DataFrame]  # per normalisation: the normalised training rows of the split
     settings: Mapping  # config `claims:`
     design: Mapping  # training, seeds, cross_validation, split, importance, study_runs, normalisations

@@ -1,8 +1,8 @@
-"""Claims about what a normalisation does: a common range for the features, and a more equal influence.
+"""Claims about what a normalisation does: a common range for the features, and an equal influence.
 
-Each is judged by what the normalisation changes, never by what it is defined to do: the spread of
-the normalised training features where the method does not fix it, and the features' influence
-on the trained networks against the same study on the raw features (``none``), run by run.
+Each is judged by what the normalisation leaves, never by what it is defined to do: the spread of
+the normalised training features where the method does not fix it, and how evenly the features
+influence the trained networks of the importance study, against equality within the claim's margin.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import pandas as pd
 from winenet.studies.stats import bootstrap_interval, independent_interval, one_sided_p
 from winenet.verdicts.claims import RAW, SPREAD_BY_DEFINITION
 from winenet.verdicts.evidence import Evidence, Judgement, interval_fields, region, status_fields
-from winenet.verdicts.seeds import by_interval
+from winenet.verdicts.seeds import by_interval, ratio_margin
+from winenet.verdicts.text import listed
 
 
 def range_normalisations(statement: Mapping, normalisations) -> list[str]:
@@ -26,7 +27,7 @@ def range_normalisations(statement: Mapping, normalisations) -> list[str]:
 
 
 def influence_normalisations(statement: Mapping, normalisations) -> list[str]:
-    """The normalisations an equal-influence claim compares with the raw features."""
+    """The normalisations an equal-influence claim is judged under: every one but the raw features."""
     chosen = [statement["normalisation"]] if statement.get("normalisation") else list(normalisations)
     return [m for m in chosen if m != RAW]
 
@@ -110,86 +111,81 @@ def _usable_scores(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def judge_equal_influence(statement: Mapping, evidence: Evidence) -> list[Judgement]:
-    """Do the features influence the model more equally than on raw features, run by run?"""
-    margin = float(evidence.settings["ratio_margin"])
-    bound = math.log1p(margin)
+    """Do the features influence the model equally, within the claim's margin, run by run?"""
+    margin, margin_from = ratio_margin(statement, evidence)
+    bound = -math.log1p(margin)
     confidence = 1 - 2 * evidence.alpha
     rule = (
-        "per run of the importance study, the number of features the model relies on, (Σp)²/Σp² over the "
-        "features' positive permutation importances p (1 when one feature carries it all, the feature "
-        "count when all carry it alike), against the same run (same seed) of the study on raw features "
-        f"(none); one-sided t-tests over runs of the log ratio: above log {1 + margin:g} "
-        f"(claims.ratio_margin {margin:g}): holds; below: does not hold; Holm over the statement's rows"
+        "per run of the importance study, the evenness of the features' influence: the number of features "
+        "the model relies on, (Σp)²/Σp² over the features' positive permutation importances p, over the "
+        "feature count (1 when every feature carries the same, 1/count when one carries it all); one-sided "
+        f"t-tests over runs of its log against equality within the margin, log 1/(1 + {margin:g}) "
+        f"({margin_from}): above: holds; below: does not hold; Holm over the statement's rows"
     )
-    raw_scores = evidence.scores[RAW]
-    raw = _usable_scores(raw_scores)
     judgements = []
     for normalisation in influence_normalisations(statement, evidence.design["normalisations"]):
         scores = evidence.scores[normalisation]
-        normalised = _usable_scores(scores)
-        runs = normalised.index.intersection(raw.index)
+        learned = _usable_scores(scores)
+        count = learned.shape[1]
+        effective = pd.Series(effective_features(learned.to_numpy()), index=learned.index)
+        # Runs that learned but whose every feature's shuffling left the accuracy as it was: no
+        # influence to share out, so no evenness; named, and left out.
+        no_influence = effective.index[effective.isna()].tolist()
+        effective = effective.dropna()
         conditions = (
-            f"{normalisation} against raw features, runs paired by seed; {normalisation}: "
-            f"{len(normalised)} of {scores['run'].nunique()} runs learned; raw features: {len(raw)} of "
-            f"{raw_scores['run'].nunique()} runs learned"
+            f"{normalisation} normalisation; {len(learned)} of {scores['run'].nunique()} runs of the "
+            f"importance study learned, {count} features"
         )
-        both = pd.DataFrame(
-            {
-                "normalised": effective_features(normalised.loc[runs].to_numpy()),
-                "raw": effective_features(raw.loc[runs, normalised.columns].to_numpy()),
-            },
-            index=runs,
-        ).dropna()
-        named = [
-            f"{name}: {status_fields(table, 'runs')['runs_named']}"
-            for name, table in ((normalisation, scores), ("raw features", raw_scores))
-            if "runs_named" in status_fields(table, "runs")
-        ]
         fields = {
             "normalisation": normalisation,
-            "quantity": "effective number of features the model relies on, normalised over raw, per run",
-            **region(low=1 + margin),
+            "quantity": "effective number of features the model relies on over the feature count, per run",
+            **region(low=1 / (1 + margin)),
             "margin": margin,
-            "margin_from": "claims.ratio_margin",
-            "test": "one-sided t-test over paired runs of the log ratio",
+            "margin_from": margin_from,
+            "test": "one-sided t-tests over runs of the log evenness against the margin",
             "statistic_name": "t over runs",
-            "sample": len(both),
-            "sample_unit": "paired runs with influence under both",
+            "sample": len(effective),
+            "sample_unit": "runs that learned, with influence",
             "side_a": normalisation,
-            "side_b": "raw features",
+            "side_b": "every feature alike",
+            "value_b": float(count),
         }
-        if named:
-            fields["runs_named"] = "; ".join(named) + ": left out"
+        named = [status_fields(scores, "runs").get("runs_named")]
+        if no_influence:
+            named.append(
+                f"{len(no_influence)} where no feature's shuffling costs accuracy "
+                f"(runs {listed(no_influence, 10)})"
+            )
+        if any(named):
+            fields["runs_named"] = "; ".join(filter(None, named)) + ": left out"
         judgement = Judgement(statement["text"], "normalisation", conditions, rule, normalisation, fields)
         judgements.append(judgement)
-        if len(both) < 3:
+        if len(effective) < 3:
             judgement.undecided(
-                f"too few runs learned, with some feature whose shuffling costs accuracy, under both "
-                f"{normalisation} and raw features to compare the features' influence (at least 3)"
+                f"too few runs learned under {normalisation}, with some feature whose shuffling costs "
+                "accuracy, to judge the features' influence (at least 3)"
             )
             continue
-        logs = np.log(both)
-        ratio = (logs["normalised"] - logs["raw"]).to_numpy()
-        interval = independent_interval(ratio, confidence)
+        logs = np.log(effective.to_numpy() / count)
+        interval = independent_interval(logs, confidence)
         fields |= {
             "estimate": math.exp(interval["mean"]),
             "ci_low": math.exp(interval["ci_low"]),
             "ci_high": math.exp(interval["ci_high"]),
             "confidence": confidence,
-            "interval": "t over runs of the log ratio",
-            "value_a": math.exp(logs["normalised"].mean()),
-            "value_b": math.exp(logs["raw"].mean()),
+            "interval": "t over runs of the log evenness",
+            "value_a": float(np.exp(np.log(effective).mean())),
         }
         if interval["se"] > 0:
             fields["statistic"] = (interval["mean"] - bound) / interval["se"]
         judgement.decide_by_tests(
-            float(one_sided_p(ratio - bound, "greater")), float(one_sided_p(ratio - bound, "less"))
+            float(one_sided_p(logs - bound, "greater")), float(one_sided_p(logs - bound, "less"))
         )
     return judgements
 
 
 def judge_normalisation(statement: Mapping, evidence: Evidence) -> list[Judgement]:
-    """A normalisation claim by its effect: a common range, or a more equal influence than raw features."""
+    """A normalisation claim by its effect: a common range, or an equal influence of the features."""
     if statement["effect"] == "common_range":
         return judge_common_range(statement, evidence)
     return judge_equal_influence(statement, evidence)

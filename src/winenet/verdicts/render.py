@@ -54,15 +54,26 @@ def _estimate(row: Mapping, label: str, digits: int, show=number, suffix: str = 
 
 def _accuracy(row: Mapping) -> list[str]:
     parts = [_estimate(row, "median seed", 3)]
-    parts.append(
-        f"the reported {row['claimed']:g} stands for {number(row['claim_low'])} to "
-        f"{number(row['claim_high'])} on {row['rows']} validation rows"
-    )
-    if _has(row, "seeds_inside"):
+    if not _has(row, "claim_high"):  # reaches: at least the value, as it was rounded
         parts.append(
-            f"{row['seeds_inside']} of {row['sample']} seeds inside, {row['seeds_below']} below, "
-            f"{row['seeds_above']} above"
+            f"reaching the reported {row['claimed']:g} means at least {number(row['claim_low'])} on "
+            f"{row['rows']} validation rows"
         )
+        if _has(row, "seeds_below"):
+            parts.append(
+                f"{row['sample'] - row['seeds_below']} of {row['sample']} seeds reach it, "
+                f"{row['seeds_below']} below ({row['seeds_above']} above the figure's window)"
+            )
+    else:  # reproduces: the rounded figure
+        parts.append(
+            f"the reported {row['claimed']:g} stands for {number(row['claim_low'])} to "
+            f"{number(row['claim_high'])} on {row['rows']} validation rows"
+        )
+        if _has(row, "seeds_inside"):
+            parts.append(
+                f"{row['seeds_inside']} of {row['sample']} seeds inside, {row['seeds_below']} below, "
+                f"{row['seeds_above']} above"
+            )
     if _has(row, "model_accuracy"):
         parts.append(f"this run's model {number(row['model_accuracy'])}")
     return parts
@@ -98,9 +109,12 @@ def _overfitting(row: Mapping) -> list[str]:
         )
         + " with the stretch where the other seeds' mean is lowest",
         _estimate(row, "", 2, suffix="_2").strip() + " with each seed's own lowest",
-        f"overfitting means {_region(row, 2)}"
-        if _has(row, "claim_low")
-        else f"no rise means {_region(row, 2)}",
+        (
+            f"overfitting means {_region(row, 2)}"
+            if _has(row, "claim_low")
+            else f"no rise means {_region(row, 2)}"
+        )
+        + f" (margin {row['margin']:g}, {row['margin_from']})",
         f"the training loss meanwhile went to {number(row['train_loss_ratio'])} times its value then",
         f"accuracy at the end: training {number(row['value_a'])}, validation {number(row['value_b'])}",
     ]
@@ -111,7 +125,7 @@ def _volatility(row: Mapping) -> list[str]:
         return []
     spikes = _has(row, "spike_height")
     show = _percent if spikes else number
-    parts = []
+    parts = [f"training loss {'with its penalty' if row['loss'] == 'penalised' else 'without its penalty'}"]
     if spikes:
         parts.append(
             f"a spike is a rise of more than {number(row['spike_height'], 4)} from one batch to the next"
@@ -130,7 +144,9 @@ def _volatility(row: Mapping) -> list[str]:
         )
         + f": {row['estimate_2_verdict']}"
     )
-    parts.append(f"the claim holds for ratios {_region(row, 2)}")
+    parts.append(
+        f"the claim holds for ratios {_region(row, 2)} (margin {row['margin']:g}, {row['margin_from']})"
+    )
     return parts
 
 
@@ -168,10 +184,10 @@ def _normalisation(row: Mapping) -> list[str]:
     if not _has(row, "estimate"):
         return []
     return [
-        f"features the model relies on, geometric mean over {row['sample']} paired runs: {row['side_a']} "
-        f"{number(row['value_a'], 2)}, {row['side_b']} {number(row['value_b'], 2)}",
-        _estimate(row, "ratio", 2),
-        f"more equal means {_region(row, 2)}",
+        f"features the model relies on, geometric mean over {row['sample']} runs: "
+        f"{number(row['value_a'], 2)} of {row['value_b']:g}",
+        _estimate(row, "evenness (relied on over count)", 2),
+        f"equal influence means {_region(row, 2)} (margin {row['margin']:g}, {row['margin_from']})",
     ]
 
 

@@ -63,31 +63,49 @@ def median_interval(values: np.ndarray, confidence: float) -> tuple[float | None
 
 
 def judge_accuracy(statement: Mapping, evidence: Evidence) -> list[Judgement]:
-    """Is the typical (median) seed's accuracy in the window the reported value stands for?"""
+    """Does the typical (median) seed reach the reported value, or reproduce it, as the claim says?
+
+    ``relation: reaches``: at least the value, at the digits it was reported with (the window's lower
+    edge); ``reproduces``: within the window of the accuracies that round to it.
+    """
     model, value = statement["model"], float(statement["value"])
+    relation = statement["relation"]
     rows = evidence.validation_rows
     low, high, _ = accuracy_window(value, rows)
+    reaches = relation == "reaches"
     runs = evidence.seeds[model]
     # A seed that diverged has no accuracy: it did not reach the figure, so it counts below it.
     accuracy = np.where(runs["status"] == "diverged", -np.inf, runs["accuracy"].to_numpy(dtype=np.float64))
     total = len(accuracy)
     below, above = int(np.sum(accuracy < low)), int(np.sum(accuracy > high))
-    rule = (
-        "the typical seed (the median validation accuracy over seeds) against the window the reported "
-        "value stands for on these validation rows (the accuracies k/n that round to it, and half a row "
-        "each side): sign tests that fewer than half the seeds fall below it and fewer than half above "
-        "it, both at the required error: holds; that more than half fall on one side (Bonferroni over "
-        "the two sides): does not hold; the interval of the median is the two sign tests' own"
-    )
+    if reaches:
+        rule = (
+            "reaches: the typical seed (the median validation accuracy over seeds) against the lowest "
+            "accuracy that reaches the reported value at the digits it was reported with (the least k/n of "
+            "these validation rows that rounds to it or above, less half a row): a sign test that fewer "
+            "than half the seeds fall below it, at the required error: holds; that more than half do: does "
+            "not hold; the interval of the median is the sign tests' own"
+        )
+    else:
+        rule = (
+            "reproduces: the typical seed (the median validation accuracy over seeds) against the window the "
+            "reported value stands for on these validation rows (the accuracies k/n that round to it, and "
+            "half a row each side): sign tests that fewer than half the seeds fall below it and fewer than "
+            "half above it, both at the required error: holds; that more than half fall on one side "
+            "(Bonferroni over the two sides): does not hold; the interval of the median is the two sign "
+            "tests' own"
+        )
     under = f"{evidence.design['seeds']['count']} seeds"
     fields = {
         "models": model,
         "normalisation": evidence.design["normalisations"][0],
         "quantity": "median validation accuracy over seeds",
-        **region(low, high),
+        **(region(low) if reaches else region(low, high)),
         "claimed": value,
         "rows": rows,
-        "test": "sign tests on the seeds below and above the window",
+        "test": "sign test on the seeds below the lowest accuracy that reaches the value"
+        if reaches
+        else "sign tests on the seeds below and above the window",
         "sample": total,
         "sample_unit": "seeds",
         **status_fields(runs, "seeds", "a diverged seed counts below the window"),
@@ -116,6 +134,11 @@ def judge_accuracy(statement: Mapping, evidence: Evidence) -> list[Judgement]:
     fields |= {"confidence": confidence, "interval": "sign test"}
     fewer_below, fewer_above = _sign_test(below, total, "less"), _sign_test(above, total, "less")
     more_below, more_above = _sign_test(below, total, "greater"), _sign_test(above, total, "greater")
+    if reaches:
+        # One side: the seeds above the window reach the value too.
+        fields |= {"statistic_name": "seeds below the lowest accuracy that reaches it", "statistic": below}
+        judgement.decide_by_tests(fewer_below, more_below)
+        return [judgement]
     # Both sides must hold (an intersection-union test); either side alone refutes it.
     p_claim = max(fewer_below, fewer_above)
     p_contrary = min(1.0, 2 * min(more_below, more_above))
@@ -131,6 +154,15 @@ def judge_accuracy(statement: Mapping, evidence: Evidence) -> list[Judgement]:
 
 
 # --- the seeds' recorded trainings: overfitting, volatility and spikes ---------------------------------
+
+
+def ratio_margin(statement: Mapping, evidence: Evidence) -> tuple[float, str]:
+    """The relative margin of 1 a ratio claim is judged with, and where it comes from (the claim's own
+    ``margin``, or ``claims.ratio_margin``)."""
+    own = statement.get("margin")
+    if own is not None:
+        return float(own), "the claim's own margin"
+    return float(evidence.settings["ratio_margin"]), "claims.ratio_margin"
 
 
 def _trained_runs(evidence: Evidence, models: Sequence[str]) -> tuple[np.ndarray, dict]:
@@ -196,7 +228,7 @@ def judge_overfitting(statement: Mapping, evidence: Evidence) -> list[Judgement]
     cannot understate it).
     """
     model, overfits = statement["model"], bool(statement["overfits"])
-    margin = float(evidence.settings["ratio_margin"])
+    margin, margin_from = ratio_margin(statement, evidence)
     limit = 1.0 + margin
     curves: SeedCurves = evidence.curves[model]
     epochs = curves.validation_loss.shape[1]
@@ -206,8 +238,8 @@ def judge_overfitting(statement: Mapping, evidence: Evidence) -> list[Judgement]
         f"per seed, the mean validation loss of the last {window} epochs over its mean in the lowest "
         f"{window}-epoch stretch, found where the other seeds' mean curve is lowest (cross-fitted: it "
         "cannot overstate the rise) and on the seed's own curve (it cannot understate it); the mean over "
-        f"seeds of the cross-fitted ratio with its BCa 95 % interval above {limit:.2f} (1 + "
-        f"claims.ratio_margin): {rises}; of the own-minimum ratio at most {limit:.2f}: {stays}"
+        f"seeds of the cross-fitted ratio with its BCa 95 % interval above {limit:.2f} (1 + the margin "
+        f"{margin:g}, {margin_from}): {rises}; of the own-minimum ratio at most {limit:.2f}: {stays}"
     )
     under = f"{evidence.design['seeds']['count']} seeds"
     usable, fields = _trained_runs(evidence, [model])
@@ -218,7 +250,7 @@ def judge_overfitting(statement: Mapping, evidence: Evidence) -> list[Judgement]
         "quantity": "validation loss at the end over its lowest stretch, found on the other seeds",
         **(region(low=limit) if overfits else region(high=limit)),
         "margin": margin,
-        "margin_from": "claims.ratio_margin",
+        "margin_from": margin_from,
         "test": "BCa intervals of the two ratios against the margin",
         "sample": int(keep.sum()),
         "sample_unit": "seeds",
@@ -302,6 +334,13 @@ def _ratio_verdict(first, second, relation: str, bound: float) -> tuple[str, obj
     return by_interval(interval, *region_), interval, ""
 
 
+# The training loss a volatility claim reads: the one training minimises and the report plotted
+# (the default), or its data part alone.
+LOSSES = {
+    "penalised": "with its penalty (the loss training minimises, as the report plotted it)",
+    "data": "without its penalty (the cross-entropy alone)",
+}
+
 # What each volatility measure is, primary (the report's absolute one) and scale-free.
 MEASURE_QUANTITIES = {
     "range": (
@@ -331,22 +370,29 @@ def _volatility_measures(measure: str, halves: dict, factor: float) -> tuple[dic
 def judge_volatility(statement: Mapping, evidence: Evidence) -> list[Judgement]:
     """Model a against model b over seed pairs, by the report's absolute measure and a scale-free one."""
     a, b, measure, relation = (statement[key] for key in ("model_a", "model_b", "measure", "relation"))
-    margin = float(evidence.settings["ratio_margin"])
+    loss = statement["loss"]
+    margin, margin_from = ratio_margin(statement, evidence)
     factor = float(evidence.settings["spike_factor"])
     usable, fields = _trained_runs(evidence, [a, b])
-    halves = {}
+    halves, unrecorded = {}, []
     for model in (a, b):
         curves = evidence.curves[model]
         losses = curves.train_loss
+        if loss == "penalised":
+            if curves.train_penalty is None:
+                unrecorded.append(model)
+            else:
+                losses = losses + curves.train_penalty
         # The second half of training, where the curves the report described have settled.
         halves[model] = losses[np.isin(curves.runs, usable), losses.shape[1] // 2 :, :]
     bound = 1 / (1 + margin) if relation == "lower" else 1 + margin
     side, other_side = ("below", "at least") if relation == "lower" else ("above", "at most")
     rule = (
-        f"over the second half of training, the ratio of {a}'s mean over {b}'s, paired by seed, by the "
+        f"over the second half of training, on the training loss {LOSSES[loss]}, the ratio of {a}'s mean "
+        f"over {b}'s, paired by seed, by the "
         f"report's absolute measure (primary) and a scale-free one beside it; the primary's BCa 95 % "
-        f"interval {side} {bound:.2f}: holds; {other_side} {bound:.2f}: does not hold (claims.ratio_margin "
-        f"{margin:g}); where the scale-free measure reaches the opposite verdict: undecided"
+        f"interval {side} {bound:.2f}: holds; {other_side} {bound:.2f}: does not hold (margin {margin:g}, "
+        f"{margin_from}); where the scale-free measure reaches the opposite verdict: undecided"
         + (f"; a spike is a rise beyond {factor:g} times the median change" if measure == "spikes" else "")
     )
     conditions = seed_conditions(evidence, [a, b]) + "; seed s of both from the same start and batches"
@@ -360,7 +406,8 @@ def judge_volatility(statement: Mapping, evidence: Evidence) -> list[Judgement]:
         "quantity_2": scale_free_quantity,
         **(region(high=bound) if relation == "lower" else region(low=bound)),
         "margin": margin,
-        "margin_from": "claims.ratio_margin",
+        "margin_from": margin_from,
+        "loss": loss,
         "test": "paired BCa intervals of the two ratios",
         "sample": count,
         "sample_unit": "seed pairs",
@@ -368,6 +415,12 @@ def judge_volatility(statement: Mapping, evidence: Evidence) -> list[Judgement]:
         "side_b": b,
     }
     judgement = Judgement(statement["text"], "volatility", conditions, rule, under, fields)
+    if unrecorded:
+        judgement.undecided(
+            f"the seed history of {listed(unrecorded)} has no penalty column (recorded by an earlier "
+            "version), so the loss with its penalty cannot be read: rerun the seed study"
+        )
+        return [judgement]
     if count < 3:
         judgement.undecided("too few seed pairs trained to the end for an interval (at least 3)")
         return [judgement]

@@ -140,7 +140,8 @@ MOVED = {
         "claims.margin, an accuracy difference the claim fixes (the folds no longer set it)"
     ),
     ("claims", "influence_ratio"): (
-        "claims.range_factor for a common range; equal influence is judged against raw features"
+        "claims.range_factor for a common range; equal influence is judged against equality within "
+        "claims.ratio_margin (or the claim's own margin)"
     ),
 }
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from winenet.verdicts.claims import RAW, needs_raw_reference
 from winenet.workflow.config import proximal_twin
 
 
@@ -22,14 +21,6 @@ def model_names(config: Mapping) -> list[str]:
 def normalisations(config: Mapping) -> list[str]:
     """``normalisation.methods``: the first is the one the models train with, each runs the analyses."""
     return list(config["normalisation"]["methods"])
-
-
-def study_normalisations(config: Mapping) -> list[str]:
-    """The normalisations the importance study runs under: the configured ones, and the raw features
-    when a claim compares a normalisation with them (that claim's reference run by run)."""
-    methods = normalisations(config)
-    raw = RAW not in methods and needs_raw_reference(config["claims"]["statements"])
-    return [*methods, RAW] if raw else methods
 
 
 def seed_models(config: Mapping) -> list[str]:
@@ -96,19 +87,16 @@ def run_jobs(config: Mapping) -> set[str]:
     when they have the same jobs. (``cross_validate_model`` writes one file per normalisation, as
     ``split_normalise`` has one job per normalisation: a normalisation dropped drops jobs too.)
     """
-    models, methods, study = model_names(config), normalisations(config), study_normalisations(config)
+    models, methods = model_names(config), normalisations(config)
     jobs = set(SINGLE_JOBS)
     jobs |= {f"{rule}[model={m}]" for rule in ("train", "evaluate") for m in models}
     jobs |= {f"seed_study[model={m}]" for m in seed_models(config)}
-    for rules, values in (
-        (("split_normalise", "importance_gather"), study),
-        (("plot_importance", "cross_validate_baselines"), methods),
-    ):
-        jobs |= {f"{rule}[normalisation={n}]" for rule in rules for n in values}
+    rules = ("split_normalise", "importance_gather", "plot_importance", "cross_validate_baselines")
+    jobs |= {f"{rule}[normalisation={n}]" for rule in rules for n in methods}
     jobs |= {f"cross_validate_model[model={m}]" for m in models}
     jobs |= {f"importance_splits[normalisation={n}]" for n in split_study_normalisations(config)}
     jobs |= {
-        f"importance_shard[normalisation={n}, shard={s}]" for n in study for s in study_shards(config, n)
+        f"importance_shard[normalisation={n}, shard={s}]" for n in methods for s in study_shards(config, n)
     }
     return jobs
 
