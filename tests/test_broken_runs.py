@@ -30,14 +30,12 @@ def test_a_broken_intermediate_is_one_line_then_rebuilt(project, broken, target)
     failed = run_snakemake(project, target, check=False)
     assert failed.returncode != 0
     # The log of the job that found it has one line naming the file and what to do, no traceback.
-    logs = [
-        path for path in (project / "results/logs").rglob("*.log") if "cannot be read" in path.read_text()
-    ]
+    logs = [path for path in (project / "results/logs").rglob("*.log") if "is damaged" in path.read_text()]
     assert logs
     for log in logs:
         text = log.read_text()
         assert "Traceback" not in text
-        (line,) = [line for line in text.splitlines() if "cannot be read" in line]
+        (line,) = [line for line in text.splitlines() if "is damaged" in line]
         assert broken in line and f"--forcerun {broken}" in line
         assert line in failed.stdout + failed.stderr
     # Nobody deleted the file the job read; the remedy the line gives rebuilds it and what follows.

@@ -3,6 +3,7 @@
 import modulefinder
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -29,9 +30,12 @@ def modules_found_by_python(script: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def declared_code_inputs(tmp_path_factory) -> dict[str, set[str]]:
+def declared_code_inputs(complete_run, tmp_path_factory) -> dict[str, set[str]]:
     """Rule name -> its declared src/winenet inputs, from a dry run that plans every rule."""
-    project = make_project(tmp_path_factory.mktemp("code") / "project", TINY)
+    # A copy of a complete run: a prediction is planned only where the models are up to date (a
+    # forced dry run plans the rest again without asking the prediction's guard).
+    project = tmp_path_factory.mktemp("code") / "project"
+    shutil.copytree(complete_run, project, symlinks=True)
     # The on-demand rules too: the regularisation path, and predictions for a file of new samples.
     (project / "data/new").mkdir()
     (project / "data/new/samples.csv").write_text("Alcohol\n13.2\n")

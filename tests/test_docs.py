@@ -3,6 +3,7 @@
 import re
 import tomllib
 
+import pytest
 from conftest import REPO
 
 DOCUMENTS = [
@@ -377,3 +378,15 @@ def test_the_cost_benchmark_puts_every_rule_in_one_analysis():
     rules = set(re.findall(r"^rule (\w+):", text, re.MULTILINE)) - {"all"}
     listed = [rule for members in costs.ANALYSES.values() for rule in members]
     assert sorted(listed) == sorted(rules), "bench/costs.py ANALYSES must name every rule once"
+
+
+def test_a_page_without_its_block_is_not_up_to_date(tmp_path):
+    from common import doc_block
+
+    page = tmp_path / "page.md"
+    page.write_text("<!-- costs -->\nold\n<!-- /costs -->\n")
+    assert doc_block(page, "costs", "old\n", write=False)
+    assert not doc_block(page, "costs", "new\n", write=False)
+    page.write_text("no block here\n")
+    with pytest.raises(SystemExit, match="no <!-- costs --> "):
+        doc_block(page, "costs", "new\n", write=False)

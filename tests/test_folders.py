@@ -252,7 +252,7 @@ def test_predictions_and_the_readme_check_follow_the_folder(own_folder_run, tmp_
             project, target, "--config", "results=results-tiny", 'training={"epochs": 4}', check=False
         )
     )
-    assert "its (results-tiny/config.yaml) in training.epochs" in line
+    assert "would first run train" in line and "--configfile results-tiny/config.yaml" in line
     # The README's result blocks are checked against the folder given.
     page = tmp_path / "page.md"
     page.write_text(

@@ -5,7 +5,11 @@ rule report:
         final_targets(),
         code=code("report"),
         # Its captions, landing page and stylesheet: an edit to any of them rebuilds the report.
-        pages=sorted(Path(workflow.basedir, "workflow", "report").iterdir()),
+        # (relative to the working directory: a copied or moved project keeps its report).
+        pages=sorted(
+            os.path.relpath(page)
+            for page in Path(workflow.basedir, "workflow", "report").iterdir()
+        ),
     output:
         report=results_path("report.html"),
         # The effective config of this complete run: pass it again to keep its settings.

@@ -78,7 +78,12 @@ def module_closure(script: Path, package_dir: Path) -> list[Path]:
     seen: dict[str, Path] = {}
     while pending:
         name = pending.pop()
-        if name in seen or name in MACHINERY:
+        if name in seen:
+            continue
+        parents = {".".join(name.split(".")[:depth]) for depth in range(1, name.count(".") + 1)}
+        if name in MACHINERY:
+            # Left out itself, but the package it lies in runs its __init__.py all the same.
+            pending |= parents - seen.keys()
             continue
         path = _module_file(package_dir, name)
         if path is None:
@@ -86,7 +91,6 @@ def module_closure(script: Path, package_dir: Path) -> list[Path]:
             # not a module; only files in the package count.
             continue
         seen[name] = path
-        parents = {".".join(name.split(".")[:depth]) for depth in range(1, name.count(".") + 1)}
         pending |= (_imports_of_file(path) | parents) - seen.keys()
     if not seen:
         return []
