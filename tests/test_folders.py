@@ -112,13 +112,14 @@ def test_settings_that_drop_files_are_refused_and_settings_that_change_contents_
         "plot_importance[normalisation=minmax]",
         "cross_validate_baselines[normalisation=minmax]",
         "importance_shard[normalisation=minmax, shard=0]",
+        "importance_splits[normalisation=minmax]",
     }
     problem = folder_problem(fewer, "results", tmp_path)
     assert problem.startswith(
         "results/ holds a run made with other normalisation.methods, whose jobs "
         "cross_validate_baselines[normalisation=minmax], "
         "importance_gather[normalisation=minmax], "
-        "importance_shard[normalisation=minmax, shard=0] and 2 more this run does not have"
+        "importance_shard[normalisation=minmax, shard=0] and 3 more this run does not have"
     )
     assert problem.endswith(
         "e.g. --config results=results-2 (results-* folders stay out of git), or delete "

@@ -37,7 +37,8 @@ def cross_validation(models=MODELS):
 
 def study(normalisations=NORMALISATIONS):
     shards = {f"importance_shard[normalisation={n}, shard={s}]" for n in normalisations for s in SHARDS}
-    rules = ("importance_gather", "plot_importance")
+    # The split study (the tiny config has further splits) runs the same study, on other splits.
+    rules = ("importance_gather", "plot_importance", "importance_splits")
     return shards | per_normalisation(*rules, normalisations=normalisations)
 
 

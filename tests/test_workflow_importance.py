@@ -53,3 +53,19 @@ def test_study_tables(split_ways):
     assert len(summary) == 13 and summary["overall_mean_rank"].is_monotonic_increasing
     conclusion = (project / "results/importance/l2norm/conclusion.rst").read_text()
     assert summary["feature"][0] in conclusion and summary["feature"][1] in conclusion
+
+
+def test_a_complete_run_judges_its_ranking_claim_over_the_further_splits(complete_run):
+    from conftest import TINY
+
+    splits = TINY["importance"]["splits"]
+    ranks = pd.read_parquet(complete_run / "results/importance/l2norm/splits/ranks.parquet")
+    # The splits after the report's (random state 0), each with its runs, numbered after the study's.
+    assert sorted(ranks["split"].unique()) == list(range(1, splits["count"]))
+    runs = TINY["importance"]["runs"]
+    scores = pd.read_parquet(complete_run / "results/importance/l2norm/splits/scores.parquet")
+    assert sorted(scores["run"].unique()) == list(range(runs, runs + (splits["count"] - 1) * splits["runs"]))
+    claims = pd.read_parquet(complete_run / "results/claims.parquet")
+    ranking = claims[claims["kind"] == "top_features"]
+    assert (ranking["splits"] <= splits["count"]).all() and len(ranking) == 2
+    assert ranking["conditions"].str.contains(f"on {splits['count']} splits of the table").all()
