@@ -60,10 +60,12 @@ def test_a_complete_run_judges_its_ranking_claim_over_the_further_splits(complet
 
     splits = TINY["importance"]["splits"]
     ranks = pd.read_parquet(complete_run / "results/importance/l2norm/splits/ranks.parquet")
-    # The splits after the report's (random state 0), each with its runs, numbered after the study's.
-    assert sorted(ranks["split"].unique()) == list(range(1, splits["count"]))
-    runs = TINY["importance"]["runs"]
     scores = pd.read_parquet(complete_run / "results/importance/l2norm/splits/scores.parquet")
+    # The splits after the report's (random state 0), each with its runs, numbered after the study's;
+    # only runs that learned are ranked (the tiny config's two epochs leave some at chance).
+    assert sorted(scores["split"].unique()) == list(range(1, splits["count"]))
+    assert set(ranks["split"]) <= set(scores["split"])
+    runs = TINY["importance"]["runs"]
     assert sorted(scores["run"].unique()) == list(range(runs, runs + (splits["count"] - 1) * splits["runs"]))
     claims = pd.read_parquet(complete_run / "results/claims.parquet")
     ranking = claims[claims["kind"] == "top_features"]
