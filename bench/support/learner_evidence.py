@@ -31,8 +31,8 @@ LEARNERS = ("lda", "gnb", "lda_even")
 PAIRS = (("lda", "gnb"), ("lda", "lda_even"))
 
 
-def make_learner(name: str):
-    """An unfitted scikit-learn estimator for ``name`` (one of ``LEARNERS``)."""
+def make_learner(name: str, classes: int):
+    """An unfitted scikit-learn estimator for ``name`` (one of ``LEARNERS``), for ``classes`` classes."""
     from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
     from sklearn.naive_bayes import GaussianNB
 
@@ -41,7 +41,7 @@ def make_learner(name: str):
     if name == "gnb":
         return GaussianNB()
     if name == "lda_even":
-        return LinearDiscriminantAnalysis(priors=np.full(3, 1 / 3))
+        return LinearDiscriminantAnalysis(priors=np.full(classes, 1 / classes))
     raise ValueError(f"unknown learner {name!r}; known: {', '.join(LEARNERS)}")
 
 
@@ -107,7 +107,7 @@ def fold_accuracies(
     records = []
     for index, (train, test) in enumerate(splitter.split(x, y)):
         for name in learners:
-            model = make_learner(name).fit(x[train], y[train])
+            model = make_learner(name, len(population.classes)).fit(x[train], y[train])
             records.append(
                 (
                     name,
@@ -132,36 +132,39 @@ class Truth:
     error: Mapping[tuple[str, str], float]  # the standard error of each difference's estimate
     draws: int
 
+    @classmethod
+    def from_scores(cls, train_rows: int, scores: Mapping[str, np.ndarray], pairs=PAIRS) -> Truth:
+        """The truth from each learner's accuracy ``(draws,)`` on new data, one per training set."""
+        differences = {pair: scores[pair[0]] - scores[pair[1]] for pair in pairs}
+        draws = len(next(iter(scores.values())))
+        return cls(
+            train_rows=train_rows,
+            accuracy={name: float(values.mean()) for name, values in scores.items()},
+            difference={pair: float(values.mean()) for pair, values in differences.items()},
+            error={pair: float(values.std(ddof=1) / np.sqrt(draws)) for pair, values in differences.items()},
+            draws=draws,
+        )
 
-def true_accuracies(
-    population: Population,
-    train_rows: int,
-    draws: int,
-    test_rows: int,
-    rng: np.random.Generator,
-    learners=LEARNERS,
-    pairs=PAIRS,
-) -> Truth:
-    """The learners' expected accuracy on new data over ``draws`` training sets of ``train_rows`` rows.
 
-    Each training set is drawn anew, every learner trained on it and scored on ``test_rows`` new rows
-    (the same rows for all, so that differences pair up); the standard error of each difference is
-    over the training sets, whose spread includes the test rows' own.
+def accuracy_on_new_data(
+    population: Population, train_rows: int, draws: int, test_rows: int, seed, learners=LEARNERS
+) -> dict[str, np.ndarray]:
+    """Each learner's accuracy ``(draws,)`` on ``test_rows`` new rows, trained on ``draws`` new data sets.
+
+    Each training set of ``train_rows`` rows is drawn anew, every learner trained on it and scored on
+    the same new rows, so that differences pair up; their mean over the draws is the truth, and
+    their spread over the draws (which includes the test rows' own) its standard error.
     """
+    rng = np.random.default_rng(seed)
     scores = {name: np.empty(draws) for name in learners}
     for draw in range(draws):
         x, y = population.draw(train_rows, rng)
         x_test, y_test = population.draw(test_rows, rng)
         for name in learners:
-            scores[name][draw] = np.mean(make_learner(name).fit(x, y).predict(x_test) == y_test)
-    differences = {pair: scores[pair[0]] - scores[pair[1]] for pair in pairs}
-    return Truth(
-        train_rows=train_rows,
-        accuracy={name: float(values.mean()) for name, values in scores.items()},
-        difference={pair: float(values.mean()) for pair, values in differences.items()},
-        error={pair: float(values.std(ddof=1) / np.sqrt(draws)) for pair, values in differences.items()},
-        draws=draws,
-    )
+            scores[name][draw] = np.mean(
+                make_learner(name, len(population.classes)).fit(x, y).predict(x_test) == y_test
+            )
+    return scores
 
 
 def margins(truth: float, margin: float) -> dict[str, float]:
