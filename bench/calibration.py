@@ -75,15 +75,14 @@ def truths(population, designs: dict, draws: int, test_rows: int, chunks: int, m
 
 def main() -> int:
     from support.calibration import (
-        PAIRS,
-        RELATIONS,
-        Check,
         failures,
         learner_characteristics,
+        learner_designs,
         learner_table,
         markdown_table,
         operating_characteristics,
         rules,
+        table_check,
     )
     from support.synthetic_evidence import default_design
 
@@ -100,19 +99,11 @@ def main() -> int:
     runs = 4 if args.smoke else args.runs
     config, settings = claims_settings()
     design = default_design(config)
-    folds, repeats = design.folds, design.repeats
-    learner_designs = {
-        f"default ({folds}x{repeats})": (folds, repeats),
-        f"4x ({folds}x{4 * repeats})": (folds, 4 * repeats),
-        "10x10": (10, 10),
-    }
+    designs = learner_designs(design)
     only = set(args.rule) if args.rule else None
     synthetic_rules = [rule for rule in rules(settings) if not only or rule.name in only]
     with_learners = not only or "comparison" in only
-    boundary_rows = 2 * len(synthetic_rules) + with_learners * len(PAIRS) * len(RELATIONS) * len(
-        learner_designs
-    )
-    check = Check(checks=2 * boundary_rows, bound=1 - float(settings["posterior_threshold"]), stage=runs)
+    check = table_check(settings, len(synthetic_rules), with_learners * len(designs), runs)
     start = time.perf_counter()
     with ProcessPoolExecutor(os.cpu_count()) as pool:
         table = operating_characteristics(
@@ -126,14 +117,12 @@ def main() -> int:
             chunks = 2 if args.smoke else TRUTH_CHUNKS
             draws = 20 if args.smoke else TRUTH_DRAWS
             # A fold's training rows at k folds, on average: what the folds' accuracies estimate.
-            train_rows = {
-                label: round(population.rows * (k - 1) / k) for label, (k, _) in learner_designs.items()
-            }
+            train_rows = {label: round(population.rows * (k - 1) / k) for label, (k, _) in designs.items()}
             found = truths(population, train_rows, draws, TRUTH_TEST_ROWS, chunks, pool.map)
             learners = learner_characteristics(
                 settings,
                 population,
-                learner_designs,
+                designs,
                 found,
                 runs,
                 map_runs=partial(pool.map, chunksize=8),

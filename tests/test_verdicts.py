@@ -360,7 +360,9 @@ def test_holm_corrects_the_rows_of_one_statement_together():
     design = {**DESIGN, "normalisations": list(shifts)}
     table = judged([comparison("better")], per_fold=cv, design=design)
     better = [
-        correlated_t_posterior(shift, 142, 36, 0.03, floor_se=row_floor(shift.mean(), 0.03, 178))["p_a_better"]
+        correlated_t_posterior(shift, 142, 36, 0.03, floor_se=row_floor(shift.mean(), 0.03, 178))[
+            "p_a_better"
+        ]
         for shift in shifts.values()
     ]
     # Each row enters with the smaller of its two errors: saying "holds" or "does not hold".
@@ -608,3 +610,29 @@ def test_no_influence_to_compare_when_raw_features_teach_nothing():
     assert table.loc[0, "note"].startswith("too few runs learned, with some feature whose shuffling")
     assert "raw features: 60 at chance (runs 0, 1, 2" in table.loc[0, "runs_named"]
     assert table.loc[0, "sample"] == 0 and pd.isna(table.loc[0, "estimate"])
+
+
+def test_two_models_equal_on_every_fold_are_not_shown_equal_or_different():
+    # Bug: folds with no spread were certainty: two models tied on every fold "held" not_worse at
+    # margin 0 and a one-row lead on every fold "held" better, whatever the data sets to come.
+    plain = np.full(10, 0.9)
+    tied = [{**comparison("not_worse"), "margin": 0.0}, {**comparison("not_better"), "margin": 0.0}]
+    assert verdicts(tied, per_fold=per_fold(plain, plain)) == ["undecided", "undecided"]
+    table = judged([{**comparison("better"), "margin": 0.0}], per_fold=per_fold(plain + 1 / 36, plain))
+    assert 0.0 < table.loc[0, "statistic"] < 1.0
+
+
+def test_equivalence_fails_only_when_one_side_is_shown_beyond_the_margin():
+    # Bug: "does not hold" took P(within the margin) <= 0.05, which a margin narrower than the
+    # folds' spread gives even when the truth lies inside it.
+    rng = np.random.default_rng(3)
+    plain = 0.9 + rng.integers(0, 2, 10) / 36
+    spread = np.r_[1, -1, 0, 1, -1, 0, 1, -1, 0, 0] / 36
+    narrow = judged(
+        [{**comparison("equivalent"), "margin": 0.0005}], per_fold=per_fold(plain + spread, plain)
+    )
+    assert narrow.loc[0, "statistic"] <= 0.05 and narrow.loc[0, "verdict"] == "undecided"
+    far = judged(
+        [{**comparison("equivalent"), "margin": 0.01}], per_fold=per_fold(plain + 0.2 + spread, plain)
+    )
+    assert far.loc[0, "verdict"] == "does not hold"

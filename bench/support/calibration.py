@@ -282,10 +282,9 @@ def failures(table: pd.DataFrame, check: Check) -> list[str]:
     over the rules, so that a table of many rows does not fail by the chance of one.
     """
     problems = []
-    for row in table[table["truth"] == "at the boundary"].itertuples(index=False):
-        row = row._asdict()
+    for row in table[table["truth"] == "at the boundary"].to_dict("records"):
         for verdict in WRONG_AT_BOUNDARY:
-            share = row[verdict.replace(" ", "_")]
+            share = row[verdict]
             if check.fails(round(share * row["runs"]), int(row["runs"])):
                 problems.append(
                     f"{row['rule']}, {row['design']} design: at the boundary it says {verdict} in "
@@ -309,6 +308,25 @@ def failures(table: pd.DataFrame, check: Check) -> list[str]:
 # --- the real learners' arm: the fold rules on real learners' folds ------------------------------------
 
 RELATIONS = ("not_better", "equivalent")
+
+
+def learner_designs(design: Design) -> dict[str, tuple[int, int]]:
+    """The real learners' designs, (folds, repeats) by label: the default's, 4 times its repeats, 10x10."""
+    folds, repeats = design.folds, design.repeats
+    return {
+        f"default ({folds}x{repeats})": (folds, repeats),
+        f"4x ({folds}x{4 * repeats})": (folds, 4 * repeats),
+        "10x10": (10, 10),
+    }
+
+
+def table_check(settings: Mapping, synthetic_rules: int, designs: int, stage: int) -> Check:
+    """The check of a table with ``synthetic_rules`` rules at two designs and the learners at ``designs``.
+
+    Two shares per boundary row: "holds" and "does not hold".
+    """
+    rows = 2 * synthetic_rules + len(PAIRS) * len(RELATIONS) * designs
+    return Check(checks=2 * rows, bound=1 - float(settings["posterior_threshold"]), stage=stage)
 
 
 @dataclass(frozen=True)
