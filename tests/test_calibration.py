@@ -125,9 +125,9 @@ def test_the_fold_rule_on_real_learners_at_the_default_design_is_within_the_boun
     # LDA against Gaussian naive Bayes at 5x2, where folds without any difference are common.
     population = wine_population()
     truth = Truth.from_scores(142, accuracy_on_new_data(population, 142, 200, 2000, seed=1))
-    check = Check(checks=2 * len(PAIRS) * 2, bound=ALPHA, stage=150, stages=2)
+    check = Check(checks=2 * len(PAIRS) * 2, bound=ALPHA, stage=100, stages=2)
     designs = {"5x2": (5, 2)}
-    table = learner_characteristics(SETTINGS, population, designs, {"5x2": truth}, 150, check=check)
+    table = learner_characteristics(SETTINGS, population, designs, {"5x2": truth}, 100, check=check)
     assert failures(table, check) == []
 
 
