@@ -303,13 +303,11 @@ def test_one_sided_p_is_scipys_t_test_and_certain_without_spread():
 def test_the_row_floor_is_a_difference_at_the_margin_over_the_rows_and_never_zero():
     from winenet.studies.stats import row_floor
 
-    # At the margin: a difference of 0.03 is nonzero on at least 3 % of the rows.
-    assert row_floor(0.0, 0.03, 178) == pytest.approx(math.sqrt(0.03 * 0.97 / 178))
-    # An observed mean further out than the margin sets it, and one row is the least.
-    assert row_floor(-0.05, 0.03, 178) == pytest.approx(math.sqrt(0.05 * 0.95 / 178))
-    assert row_floor(0.0, 0.0, 178) == pytest.approx(math.sqrt((1 / 178) * (177 / 178) / 178))
+    # At the margin: a difference of 0.03 is nonzero on at least 3 % of the rows; one row is the least.
+    assert row_floor(0.03, 178) == pytest.approx(math.sqrt(0.03 * 0.97 / 178))
+    assert row_floor(0.0, 178) == pytest.approx(math.sqrt((1 / 178) * (177 / 178) / 178))
     with pytest.raises(ValueError, match="rows"):
-        row_floor(0.0, 0.03, 0)
+        row_floor(0.03, 0)
 
 
 @pytest.mark.parametrize("value", [0.0, 1 / 36, -1 / 36])
@@ -317,7 +315,7 @@ def test_folds_without_spread_are_no_certainty_under_a_floor(value):
     from winenet.studies.stats import row_floor
 
     # Bug: ten folds with the same difference gave a point mass, so any claim was certain either way.
-    floor = row_floor(value, 0.0, 178)
+    floor = row_floor(0.0, 178)
     posterior = correlated_t_posterior([value] * 10, N_TRAIN, N_TEST, 0.0, floor_se=floor)
     assert 0.0 < posterior["p_a_better"] < 1.0 and 0.0 < posterior["p_b_better"] < 1.0
     test = corrected_paired_test([value] * 10, N_TRAIN, N_TEST, floor_se=floor)

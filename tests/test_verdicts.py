@@ -360,9 +360,7 @@ def test_holm_corrects_the_rows_of_one_statement_together():
     design = {**DESIGN, "normalisations": list(shifts)}
     table = judged([comparison("better")], per_fold=cv, design=design)
     better = [
-        correlated_t_posterior(shift, 142, 36, 0.03, floor_se=row_floor(shift.mean(), 0.03, 178))[
-            "p_a_better"
-        ]
+        correlated_t_posterior(shift, 142, 36, 0.03, floor_se=row_floor(0.03, 178))["p_a_better"]
         for shift in shifts.values()
     ]
     # Each row enters with the smaller of its two errors: saying "holds" or "does not hold".

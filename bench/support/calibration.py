@@ -430,7 +430,7 @@ def learner_table(table: pd.DataFrame, truths: Mapping[str, Truth]) -> str:
     for label, truth in truths.items():
         accuracies = ", ".join(f"{name} {value:.4f}" for name, value in truth.accuracy.items())
         differences = ", ".join(
-            f"{a} - {b} {truth.difference[(a, b)]:+.4f} (± {truth.error[(a, b)]:.4f})"
+            f"{a} - {b} {truth.difference[(a, b)]:+.5f} (± {truth.error[(a, b)]:.5f})"
             for a, b in truth.difference
         )
         lines.append(

@@ -54,18 +54,19 @@ def _check_positive(value: float, name: str) -> float:
     return value
 
 
-def row_floor(mean: float, margin: float, rows: float) -> float:
-    """The least standard error of a mean accuracy difference over ``rows`` distinct rows, near ``margin``.
+def row_floor(margin: float, rows: float) -> float:
+    """The least standard error of a mean accuracy difference over ``rows`` distinct rows, at ``margin``.
 
     Two classifiers' difference on one row is -1, 0 or 1; with true mean d it is nonzero on at least
     |d| of the rows, so its variance is at least |d|(1 - |d|), and a mean over the ``rows`` rows that
     every repeat of cross-validation covers anew varies from data set to data set by at least that
     over ``rows``. The folds' own spread cannot show this: data sets on which the two happen to agree
-    give folds with no spread at all, while the truth may lie at the claim's margin. |d| is taken as
-    the largest of the margin (where the verdict is decided), the observed mean, and one row.
+    give folds with no spread at all, while the truth may lie at the claim's margin. |d| is taken at
+    the margin, where a verdict's error is defined, and at least one row; a mean further out is
+    evidence, and widening the error with it would only cost power.
     """
     rows = _check_positive(rows, "rows")
-    share = min(0.5, max(abs(float(margin)), abs(float(mean)), 1.0 / rows))
+    share = min(0.5, max(abs(float(margin)), 1.0 / rows))
     return math.sqrt(share * (1.0 - share) / rows)
 
 

@@ -119,7 +119,7 @@ def make_pair(evidence: Evidence, a: str, b: str, normalisation: str, margin: fl
             a, b, len(difference), math.nan, math.nan, math.nan, confidence, {}, True, at_chance, accuracy
         )
     # Every repeat covers the same rows: a fold's training and test rows together are the table's.
-    floor = row_floor(float(difference.mean()), margin, n_train + n_test)
+    floor = row_floor(margin, n_train + n_test)
     test = within(
         corrected_paired_test(difference, n_train, n_test, confidence, floor_se=floor),
         ("ci_low", "ci_high"),
