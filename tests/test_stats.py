@@ -298,3 +298,32 @@ def test_one_sided_p_is_scipys_t_test_and_certain_without_spread():
     p = one_sided_p(values, "greater")
     assert p[0] == pytest.approx(stats.ttest_1samp(values[:, 0], 0.0, alternative="greater").pvalue)
     assert p[1] == 0.0 and one_sided_p(values, "less")[1] == 1.0
+
+
+def test_the_row_floor_is_a_difference_at_the_margin_over_the_rows_and_never_zero():
+    from winenet.studies.stats import row_floor
+
+    # At the margin: a difference of 0.03 is nonzero on at least 3 % of the rows; one row is the least.
+    assert row_floor(0.03, 178) == pytest.approx(math.sqrt(0.03 * 0.97 / 178))
+    assert row_floor(0.0, 178) == pytest.approx(math.sqrt((1 / 178) * (177 / 178) / 178))
+    with pytest.raises(ValueError, match="rows"):
+        row_floor(0.03, 0)
+
+
+@pytest.mark.parametrize("value", [0.0, 1 / 36, -1 / 36])
+def test_folds_without_spread_are_no_certainty_under_a_floor(value):
+    from winenet.studies.stats import row_floor
+
+    # Bug: ten folds with the same difference gave a point mass, so any claim was certain either way.
+    floor = row_floor(0.0, 178)
+    posterior = correlated_t_posterior([value] * 10, N_TRAIN, N_TEST, 0.0, floor_se=floor)
+    assert 0.0 < posterior["p_a_better"] < 1.0 and 0.0 < posterior["p_b_better"] < 1.0
+    test = corrected_paired_test([value] * 10, N_TRAIN, N_TEST, floor_se=floor)
+    assert test["se"] == pytest.approx(floor) and test["ci_low"] < value < test["ci_high"]
+    assert 0.0 < test["p_value"] <= 1.0
+
+
+def test_a_floor_below_the_folds_own_error_changes_nothing():
+    plain = correlated_t_posterior(DIFFERENCES, N_TRAIN, N_TEST, 0.01)
+    floored = correlated_t_posterior(DIFFERENCES, N_TRAIN, N_TEST, 0.01, floor_se=1e-6)
+    assert floored == plain

@@ -334,7 +334,11 @@ def test_the_margin_is_the_claims_whatever_the_folds():
         table = judged([comparison("equivalent")], per_fold=cv)
         assert "margin ±0.03 in accuracy (claims.margin)" in table["evidence"][0]
         assert (table.loc[0, "margin"], table.loc[0, "margin_from"]) == (0.03, "claims.margin")
-        se = math.sqrt(1 / 10 + n_test / n_train) * differences.std(ddof=1)
+        # The folds' corrected error, or at least a difference at the margin over the table's rows.
+        se = max(
+            math.sqrt(1 / 10 + n_test / n_train) * differences.std(ddof=1),
+            math.sqrt(0.03 * 0.97 / (n_test + n_train)),
+        )
         posterior = stats.t.cdf((0.03 - differences.mean()) / se, 9) - stats.t.cdf(
             (-0.03 - differences.mean()) / se, 9
         )
@@ -375,7 +379,7 @@ def test_a_claim_added_to_a_file_changes_no_other_claims_verdict():
 
 
 def test_holm_corrects_the_rows_of_one_statement_together():
-    from winenet.studies.stats import correlated_t_posterior, holm_adjust
+    from winenet.studies.stats import correlated_t_posterior, holm_adjust, row_floor
 
     rng = np.random.default_rng(5)
     base = 0.9 + rng.integers(0, 2, 10) / 36
@@ -389,7 +393,10 @@ def test_holm_corrects_the_rows_of_one_statement_together():
     )
     design = {**DESIGN, "normalisations": list(shifts)}
     table = judged([comparison("better")], per_fold=cv, design=design)
-    better = [correlated_t_posterior(shift, 142, 36, 0.03)["p_a_better"] for shift in shifts.values()]
+    better = [
+        correlated_t_posterior(shift, 142, 36, 0.03, floor_se=row_floor(0.03, 178))["p_a_better"]
+        for shift in shifts.values()
+    ]
     # Each row enters with the smaller of its two errors: saying "holds" or "does not hold".
     errors = [min(p, 1 - p) for p in better]
     for row, value in zip(table.itertuples(), holm_adjust(np.array(errors)), strict=True):
@@ -679,3 +686,29 @@ def test_no_influence_to_judge_when_the_study_teaches_nothing():
     row = judged([INFLUENCE], scores={"l2norm": flat}).iloc[0]
     assert row["sample"] == 58
     assert "2 where no feature's shuffling costs accuracy (runs 0, 1)" in row["runs_named"]
+
+
+def test_two_models_equal_on_every_fold_are_not_shown_equal_or_different():
+    # Bug: folds with no spread were certainty: two models tied on every fold "held" not_worse at
+    # margin 0 and a one-row lead on every fold "held" better, whatever the data sets to come.
+    plain = np.full(10, 0.9)
+    tied = [{**comparison("not_worse"), "margin": 0.0}, {**comparison("not_better"), "margin": 0.0}]
+    assert verdicts(tied, per_fold=per_fold(plain, plain)) == ["undecided", "undecided"]
+    table = judged([{**comparison("better"), "margin": 0.0}], per_fold=per_fold(plain + 1 / 36, plain))
+    assert 0.0 < table.loc[0, "statistic"] < 1.0
+
+
+def test_equivalence_fails_only_when_one_side_is_shown_beyond_the_margin():
+    # Bug: "does not hold" took P(within the margin) <= 0.05, which a margin narrower than the
+    # folds' spread gives even when the truth lies inside it.
+    rng = np.random.default_rng(3)
+    plain = 0.9 + rng.integers(0, 2, 10) / 36
+    spread = np.r_[1, -1, 0, 1, -1, 0, 1, -1, 0, 0] / 36
+    narrow = judged(
+        [{**comparison("equivalent"), "margin": 0.0005}], per_fold=per_fold(plain + spread, plain)
+    )
+    assert narrow.loc[0, "statistic"] <= 0.05 and narrow.loc[0, "verdict"] == "undecided"
+    far = judged(
+        [{**comparison("equivalent"), "margin": 0.01}], per_fold=per_fold(plain + 0.2 + spread, plain)
+    )
+    assert far.loc[0, "verdict"] == "does not hold"

@@ -6,6 +6,8 @@ widens it, with a Student t on n - 1 degrees of freedom, as in scikit-learn's gr
 Distributions, the bootstrap and Friedman's test are scipy's; only the corrections are written here.
 The correlated t posterior (Corani & Benavoli 2015) reads the same t as a belief about the true mean
 difference, so it gives the probability that A is better, B is better, or they are practically equal.
+A standard error can be given a floor (``row_floor``): folds that all show the same difference have
+no spread, which is no certainty about data the table did not hold.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ __all__ = [
     "corrected_paired_test",
     "correlated_t_posterior",
     "holm_adjust",
+    "row_floor",
     "within",
 ]
 
@@ -51,7 +54,23 @@ def _check_positive(value: float, name: str) -> float:
     return value
 
 
-def _summary(values, n_train: float, n_test: float, name: str) -> dict:
+def row_floor(margin: float, rows: float) -> float:
+    """The least standard error of a mean accuracy difference over ``rows`` distinct rows, at ``margin``.
+
+    Two classifiers' difference on one row is -1, 0 or 1; with true mean d it is nonzero on at least
+    |d| of the rows, so its variance is at least |d|(1 - |d|), and a mean over the ``rows`` rows that
+    every repeat of cross-validation covers anew varies from data set to data set by at least that
+    over ``rows``. The folds' own spread cannot show this: data sets on which the two happen to agree
+    give folds with no spread at all, while the truth may lie at the claim's margin. |d| is taken at
+    the margin, where a verdict's error is defined, and at least one row; a mean further out is
+    evidence, and widening the error with it would only cost power.
+    """
+    rows = _check_positive(rows, "rows")
+    share = min(0.5, max(abs(float(margin)), 1.0 / rows))
+    return math.sqrt(share * (1.0 - share) / rows)
+
+
+def _summary(values, n_train: float, n_test: float, name: str, floor_se: float = 0.0) -> dict:
     array = _check_values(values, name)
     n_train = _check_positive(n_train, "n_train")
     n_test = _check_positive(n_test, "n_test")
@@ -62,15 +81,20 @@ def _summary(values, n_train: float, n_test: float, name: str) -> dict:
         mean, std = float(array[0]), 0.0
     else:
         mean, std = float(array.mean()), float(array.std(ddof=1))
-    se = math.sqrt(1.0 / n + n_test / n_train) * std
+    se = max(math.sqrt(1.0 / n + n_test / n_train) * std, float(floor_se))
     return {"n": n, "mean": mean, "std": std, "se": se, "naive_se": std / math.sqrt(n), "df": n - 1}
 
 
-def corrected_interval(values, n_train: float, n_test: float, confidence: float = 0.95) -> dict:
-    """Nadeau-Bengio corrected t interval for the mean of per-fold values `(n,)`; returns a dict of floats."""
+def corrected_interval(
+    values, n_train: float, n_test: float, confidence: float = 0.95, *, floor_se: float = 0.0
+) -> dict:
+    """Nadeau-Bengio corrected t interval for the mean of per-fold values `(n,)`; returns a dict of floats.
+
+    ``floor_se``: the least standard error the mean may have (``row_floor``); 0 trusts the folds.
+    """
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must lie strictly between 0 and 1, got {confidence}")
-    summary = _summary(values, n_train, n_test, "values")
+    summary = _summary(values, n_train, n_test, "values", floor_se)
     if summary["se"] == 0:
         half_width = 0.0
     else:
@@ -118,9 +142,11 @@ def independent_interval(values, confidence: float = 0.95) -> dict:
     }
 
 
-def corrected_paired_test(differences, n_train: float, n_test: float, confidence: float = 0.95) -> dict:
+def corrected_paired_test(
+    differences, n_train: float, n_test: float, confidence: float = 0.95, *, floor_se: float = 0.0
+) -> dict:
     """Two-sided corrected paired t-test on per-fold differences A - B `(n,)`; adds t and p_value."""
-    result = corrected_interval(differences, n_train, n_test, confidence)
+    result = corrected_interval(differences, n_train, n_test, confidence, floor_se=floor_se)
     mean, se = result["mean"], result["se"]
     if se == 0:
         # Every fold gave the same difference: no spread to weigh it against, so any nonzero mean is certain.
@@ -133,12 +159,17 @@ def corrected_paired_test(differences, n_train: float, n_test: float, confidence
     return result
 
 
-def correlated_t_posterior(differences, n_train: float, n_test: float, rope: float) -> dict:
-    """Bayesian correlated t-test on per-fold differences A - B `(n,)`: P(A better, equivalent, B better)."""
+def correlated_t_posterior(
+    differences, n_train: float, n_test: float, rope: float, *, floor_se: float = 0.0
+) -> dict:
+    """Bayesian correlated t-test on per-fold differences A - B `(n,)`: P(A better, equivalent, B better).
+
+    ``floor_se``: the least standard error of the mean difference (``row_floor``); 0 trusts the folds.
+    """
     rope = float(rope)
     if not (math.isfinite(rope) and rope >= 0):
         raise ValueError(f"rope must be a non-negative finite number, got {rope}")
-    summary = _summary(differences, n_train, n_test, "differences")
+    summary = _summary(differences, n_train, n_test, "differences", floor_se)
     mean, se = summary["mean"], summary["se"]
     if se == 0:
         # The posterior collapses to a point mass at the mean; a mean exactly on the rope edge is inside it.

@@ -3,7 +3,9 @@
 Every model is scored on the same folds under the same normalisation, so the folds pair up. Fold
 accuracies share training rows: the corrected (Nadeau-Bengio) variance and the correlated Bayesian
 t-test (Corani and Benavoli 2015) judge the mean difference against a margin that belongs to the
-claim, in accuracy units, never derived from the folds.
+claim, in accuracy units, never derived from the folds. The standard error never falls below what a
+difference at the margin varies by over the table's rows (``stats.row_floor``): folds without spread
+are no certainty.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from winenet.studies.folds import fold_differences
-from winenet.studies.stats import corrected_paired_test, correlated_t_posterior, within
+from winenet.studies.stats import corrected_paired_test, correlated_t_posterior, row_floor, within
 from winenet.verdicts.evidence import Evidence, Judgement, region
 from winenet.verdicts.text import fold_conditions, listed
 
@@ -32,6 +34,20 @@ def claim_probability(relation: str, posterior: Mapping) -> float:
     """P(claim) from the posterior of a minus b (``correlated_t_posterior``); the contrary has the rest."""
     a, equal, b = posterior["p_a_better"], posterior["p_equivalent"], posterior["p_b_better"]
     return {"better": a, "not_worse": a + equal, "not_better": equal + b, "equivalent": equal}[relation]
+
+
+def contrary_error(relation: str, posterior: Mapping) -> float:
+    """The error of saying the claim does not hold, from the posterior of a minus b.
+
+    For a one-sided relation it is P(claim), the contrary's complement. Equivalence fails when a - b
+    lies above the margin or below it: each side is a one-sided test, Bonferroni over the two. The
+    posterior mass inside a margin narrower than the evidence's spread is small even when the truth
+    lies inside, so it cannot show the contrary.
+    """
+    if relation != "equivalent":
+        return claim_probability(relation, posterior)
+    above, below = posterior["p_a_better"], posterior["p_b_better"]
+    return min(1.0, 2 * min(1.0 - above, 1.0 - below))
 
 
 def claim_margin(statement: Mapping, evidence: Evidence) -> tuple[float, str]:
@@ -102,10 +118,15 @@ def make_pair(evidence: Evidence, a: str, b: str, normalisation: str, margin: fl
         return Pair(
             a, b, len(difference), math.nan, math.nan, math.nan, confidence, {}, True, at_chance, accuracy
         )
+    # Every repeat covers the same rows: a fold's training and test rows together are the table's.
+    floor = row_floor(margin, n_train + n_test)
     test = within(
-        corrected_paired_test(difference, n_train, n_test, confidence), ("ci_low", "ci_high"), -1, 1
+        corrected_paired_test(difference, n_train, n_test, confidence, floor_se=floor),
+        ("ci_low", "ci_high"),
+        -1,
+        1,
     )
-    posterior = correlated_t_posterior(difference, n_train, n_test, margin)
+    posterior = correlated_t_posterior(difference, n_train, n_test, margin, floor_se=floor)
     return Pair(
         a,
         b,
@@ -158,9 +179,16 @@ def _comparison_rule(evidence: Evidence, relation: str, margin: float, margin_fr
     threshold = float(evidence.settings["posterior_threshold"])
     claim = RELATIONS[relation].format(a="a", b="b", margin="the margin")
     return (
-        f"correlated Bayesian t-test of a minus b on the same folds (Nadeau-Bengio variance), margin "
-        f"±{margin:g} in accuracy ({margin_from}): P({claim}) at least {threshold:g}, Holm-adjusted over "
-        f"the statement's rows: holds; at most {1 - threshold:.2g}: does not hold"
+        f"correlated Bayesian t-test of a minus b on the same folds (Nadeau-Bengio variance, its standard "
+        f"error at least that of a difference at the margin over the table's rows), margin ±{margin:g} in "
+        f"accuracy ({margin_from}): P({claim}) at least {threshold:g}, Holm-adjusted over the statement's "
+        f"rows: holds; "
+        + (
+            f"P(a - b above the margin) or P(below minus the margin) at least {1 - (1 - threshold) / 2:g}: "
+            "does not hold"
+            if relation == "equivalent"
+            else f"at most {1 - threshold:.2g}: does not hold"
+        )
     )
 
 
@@ -206,7 +234,7 @@ def judge_comparison(statement: Mapping, evidence: Evidence) -> list[Judgement]:
             continue
         probability_claim = claim_probability(relation, pair.posterior)
         fields |= _pair_fields(pair) | {"statistic": probability_claim}
-        judgement.decide_by_tests(1.0 - probability_claim, probability_claim)
+        judgement.decide_by_tests(1.0 - probability_claim, contrary_error(relation, pair.posterior))
     return judgements
 
 
@@ -256,5 +284,6 @@ def judge_baselines(statement: Mapping, evidence: Evidence) -> list[Judgement]:
             # The claim is about every baseline: it holds only if it holds against each one (an
             # intersection-union test). It fails if it fails against any one, a union over the
             # baselines: Bonferroni within the row.
-            judgement.decide_by_tests(1.0 - min(probabilities), min(1.0, len(pairs) * min(probabilities)))
+            contrary = min(contrary_error(relation, pair.posterior) for pair in pairs)
+            judgement.decide_by_tests(1.0 - min(probabilities), min(1.0, len(pairs) * contrary))
     return judgements
