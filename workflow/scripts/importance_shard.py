@@ -10,7 +10,7 @@ import time
 
 from winenet.data.arrays import model_arrays
 from winenet.jobs.artifacts import read_json, read_parquet
-from winenet.studies.importance import shard_runs, train_importance_runs
+from winenet.studies.importance import run_settings, shard_runs, train_importance_runs
 
 normalisation = read_json(snakemake.input.normalisation)
 x_train, y_train = model_arrays(read_parquet(snakemake.input.train), normalisation)
@@ -29,13 +29,7 @@ scores = train_importance_runs(
     n_classes=len(normalisation["classes"]),
     learning_rate=snakemake.params.learning_rate,
     batch_size=snakemake.params.batch_size,
-    epochs=study["epochs"],
-    penalty=study["penalty"],
-    coefficient=study["coefficient"],
-    seed=study["seed"],
-    dtype=study["dtype"],
-    stack_size=study["stack_size"],
-    permutation_repeats=study["permutation_repeats"],
+    **run_settings(study),
 )
 scores.to_parquet(snakemake.output[0], index=False)
 print(f"runs {runs.start}..{runs.stop - 1}: {time.perf_counter() - start:.1f} s", file=sys.stderr)

@@ -7,7 +7,7 @@ machine trained it. A shard trains its runs as stacks on the replica axis of ``n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -55,6 +55,15 @@ def permutation_drops(
     logits = network.logits(shuffled.reshape(len(rngs), -1, n_features))
     correct = logits.argmax(axis=-1).reshape(len(rngs), n_features, repeats, rows) == y
     return baseline[:, None] - correct.mean(axis=(-1, -2))
+
+
+# The settings of `importance:` that say how each run of the study trains and is scored.
+RUN_SETTINGS = ("epochs", "penalty", "coefficient", "seed", "dtype", "stack_size", "permutation_repeats")
+
+
+def run_settings(study: Mapping) -> dict:
+    """The keyword arguments of ``train_importance_runs`` that the study's settings give."""
+    return {key: study[key] for key in RUN_SETTINGS}
 
 
 def train_importance_runs(

@@ -16,7 +16,7 @@ import pandas as pd
 
 from winenet.data.arrays import model_arrays
 from winenet.data.preprocessing import split_normalise
-from winenet.studies.importance import rank_features, train_importance_runs
+from winenet.studies.importance import rank_features, run_settings, train_importance_runs
 
 
 def further_splits(split: Mapping, count: int) -> list[int]:
@@ -69,13 +69,7 @@ def train_split_study(
             n_classes=len(normalisation["classes"]),
             learning_rate=learning_rate,
             batch_size=batch_size,
-            epochs=study["epochs"],
-            penalty=study["penalty"],
-            coefficient=study["coefficient"],
-            seed=study["seed"],
-            dtype=study["dtype"],
-            stack_size=study["stack_size"],
-            permutation_repeats=study["permutation_repeats"],
+            **run_settings(study),
         )
         scores.insert(0, "split", state)
         frames.append(scores)
