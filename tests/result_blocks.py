@@ -19,6 +19,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import yaml
+
 BLOCK = re.compile(
     r"(<!-- results:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- /results:(?P=name) -->)", re.DOTALL
 )
@@ -91,10 +93,16 @@ def accuracy_block(results: Path) -> str:
 
 
 def importance_block(results: Path) -> str:
-    """Each normalisation's conclusion of the importance study."""
+    """Each normalisation's conclusion of the importance study, for the normalisations of this run.
+
+    The run's own settings (``config.yaml`` in its folder) name them: a folder may still hold the
+    study of a normalisation an earlier setting ran, which is no result of this run.
+    """
+    settings = yaml.safe_load((results / "config.yaml").read_text())
     parts = []
-    for conclusion in sorted((results / "importance").glob("*/conclusion.rst")):
-        parts.append(f"- **{conclusion.parent.name}**: {conclusion.read_text().strip()}")
+    for normalisation in sorted(settings["normalisation"]["methods"]):
+        conclusion = results / "importance" / normalisation / "conclusion.rst"
+        parts.append(f"- **{normalisation}**: {conclusion.read_text().strip()}")
     return "\n".join(parts) + "\n"
 
 

@@ -29,6 +29,7 @@ def results(tmp_path):
         "B has |w| spikes,undecided,ratio 1.0,none\n"
     )
     (root / "importance" / "l2norm" / "conclusion.rst").write_text("Most important: **X**.\n")
+    (root / "config.yaml").write_text("normalisation:\n  methods: [l2norm]\n")
     (root / "metrics.json").write_text(json.dumps({"plain": {"penalty": "none", "accuracy": 0.9}}))
     return root
 
@@ -40,6 +41,10 @@ def test_render_fills_each_block_from_the_results_and_keeps_the_rest(results):
     # A pipe inside a cell is escaped, or it would split the Markdown cell.
     assert r"B has \|w\| spikes" in text
     assert "- **l2norm**: Most important: **X**." in text
+    assert render(text, results) == text
+    # A study an earlier setting left in the folder is no result of this run.
+    (results / "importance" / "none").mkdir()
+    (results / "importance" / "none" / "conclusion.rst").write_text("No run learned anything.\n")
     assert render(text, results) == text
     glance = render("<!-- results:verdicts -->\n<!-- /results:verdicts -->\n", results)
     assert "| A is better | l2norm | **holds** |" in glance
