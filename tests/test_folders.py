@@ -15,8 +15,14 @@ from result_blocks import render
 from sandbox import planned_jobs
 
 from winenet.workflow.config import ConfigError
-from winenet.workflow.folders import check_folder, folder_problem, last_run_config, leftover_jobs
-from winenet.workflow.layout import run_jobs
+from winenet.workflow.folders import (
+    check_folder,
+    folder_problem,
+    last_run_config,
+    leftover_folders,
+    leftover_jobs,
+)
+from winenet.workflow.layout import run_folders, run_jobs
 
 
 def default_config() -> dict:
@@ -152,6 +158,32 @@ def test_fewer_shards_drop_files_and_claims_do_not(tmp_path):
     assert folder_problem(no_claims, "results", tmp_path) is None
 
 
+def test_folders_an_earlier_version_left_are_refused_whatever_the_settings(tmp_path):
+    # The same settings, but an earlier version of the workflow also ran a study on raw features:
+    # its folders would stay beside this run's, and no job of this run's would ever replace them.
+    config = default_config()
+    record(tmp_path / "results", config)
+    for leftover in ("importance/none", "data/none", "beyond/seeds/l1_old"):
+        (tmp_path / "results" / leftover).mkdir(parents=True)
+    (tmp_path / "results" / "data" / "l2norm").mkdir()
+    assert leftover_folders(config, tmp_path / "results") == [
+        "beyond/seeds/l1_old",
+        "data/none",
+        "importance/none",
+    ]
+    assert folder_problem(config, "results", tmp_path) == (
+        "results/ holds outputs this run does not write (beyond/seeds/l1_old/, data/none/, importance/none/: "
+        "left by other settings or an earlier version of the workflow): they would stay beside its own; set "
+        "`results` to a folder of its own, e.g. --config results=results-2 (results-* folders stay out of "
+        "git), or delete results/ to replace that run"
+    )
+    # Only folders count: a file of the user's among them is not the workflow's.
+    for leftover in ("importance/none", "data/none", "beyond/seeds/l1_old"):
+        (tmp_path / "results" / leftover).rmdir()
+    (tmp_path / "results" / "data" / "notes.txt").write_text("mine\n")
+    assert folder_problem(config, "results", tmp_path) is None
+
+
 def test_a_record_this_version_cannot_read_compares_the_data_only(tmp_path):
     (tmp_path / "results").mkdir()
     (tmp_path / "results" / "config.yaml").write_text("data: {path: data/wine.csv, label: Producer}\n")
@@ -233,6 +265,11 @@ def test_a_run_writes_everything_under_its_folder_and_nothing_under_results(own_
     for name in own:
         if not name.startswith(timed):
             assert own[name][0] == default[name][0], name
+    # The folders named after the run's normalisations and models are exactly the ones it writes.
+    config = yaml.safe_load((folder / "config.yaml").read_text())
+    assert leftover_folders(config, folder) == []
+    for parent, values in run_folders(config).items():
+        assert {entry.name for entry in (folder / parent).iterdir() if entry.is_dir()} == values, parent
 
 
 @pytest.mark.workflow

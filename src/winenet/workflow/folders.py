@@ -4,9 +4,11 @@ A folder keeps two records of what ran there: ``config.yaml``, the effective con
 complete run (rule report writes it), and ``data/table.json``, which names the data file and label
 ``validate`` read (written first, so that an interrupted run counts too). A run stops before any
 job when the folder holds a run of other data, or a complete run with jobs this run does not have
-(``layout.run_jobs``): their files would stay beside this run's, to be read as if they were its
-own. Settings that only change what the files hold (epochs, the claims' thresholds, dpi), or that
-add jobs, do not stop a run: Snakemake rewrites what they feed, and ``config.rerun_note`` says so.
+(``layout.run_jobs``) or folders named after a normalisation or model this run does not have
+(``layout.run_folders``, found on disk, whatever left them): their files would stay beside this
+run's, to be read as if they were its own. Settings that only change what the files hold (epochs,
+the claims' thresholds, dpi), or that add jobs, do not stop a run: Snakemake rewrites what they
+feed, and ``config.rerun_note`` says so.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from winenet.workflow.config import ConfigError, flat_settings, listed_keys
-from winenet.workflow.layout import run_jobs
+from winenet.workflow.layout import run_folders, run_jobs
 
 # The setting that names the folder, and the two records a run leaves in it.
 SETTING = "results"
@@ -78,6 +80,24 @@ def leftover_jobs(config: Mapping, previous: Mapping) -> set[str]:
         return set()
 
 
+def leftover_folders(config: Mapping, folder) -> list[str]:
+    """Folders in ``folder`` named after a normalisation or model that a run under ``config`` does not have.
+
+    Found on disk, so that they are caught whatever left them: other settings, or an earlier version
+    of the workflow that ran an analysis this one no longer has. Paths relative to ``folder``, sorted.
+    """
+    leftover = []
+    for parent, values in run_folders(config).items():
+        where = Path(folder) / parent
+        if where.is_dir():
+            leftover += [
+                f"{parent}/{entry.name}"
+                for entry in where.iterdir()
+                if entry.is_dir() and entry.name not in values
+            ]
+    return sorted(leftover)
+
+
 def _suggested(folder: str, data_path: str | None = None) -> str:
     """A folder to suggest instead of ``folder``: named after the data file, or ``folder`` numbered."""
     if data_path is not None:
@@ -131,7 +151,17 @@ def folder_problem(config: Mapping, folder, workdir=".") -> str | None:
         return None
     leftover = sorted(leftover_jobs(config, record))
     if not leftover:
-        return None
+        folders = leftover_folders(config, where)
+        if not folders:
+            return None
+        listed = ", ".join(f"{name}/" for name in folders[:3]) + (
+            f" and {len(folders) - 3} more" if len(folders) > 3 else ""
+        )
+        return (
+            f"{shown}/ holds outputs this run does not write ({listed}: left by other settings or an "
+            f"earlier version of the workflow): they would stay beside its own; "
+            f"{_remedy(shown, _suggested(shown))}"
+        )
     listed = ", ".join(leftover[:3]) + (f" and {len(leftover) - 3} more" if len(leftover) > 3 else "")
     changed = changed_keys(config, record)
     made = f"made with other {listed_keys(changed)}" if changed else "made with other settings"

@@ -101,6 +101,28 @@ def run_jobs(config: Mapping) -> set[str]:
     return jobs
 
 
+# Folders of a run named after a normalisation or a model: in a folder that holds a complete run,
+# one named after a value this run does not have is a leftover (of other settings, or of an earlier
+# version of the workflow whose jobs this one no longer has).
+NORMALISATION_FOLDERS = ("data", "importance", "figures/importance", "beyond/cv")
+MODEL_FOLDERS = ("models", "figures/models")
+SEED_MODEL_FOLDERS = ("beyond/seeds",)
+
+
+def run_folders(config: Mapping) -> dict[str, set[str]]:
+    """The folders of a complete run under ``config`` named after its values, by the folder they are in.
+
+    ``{"data": {"l2norm", "standard"}, "models": {"plain", ...}, ...}``: below each parent, a
+    complete run writes these folders and no other.
+    """
+    keyed = (
+        (NORMALISATION_FOLDERS, set(normalisations(config))),
+        (MODEL_FOLDERS, set(model_names(config))),
+        (SEED_MODEL_FOLDERS, set(seed_models(config))),
+    )
+    return {parent: values for parents, values in keyed for parent in parents}
+
+
 def training_threads(cores: int | None, cpus: int) -> int:
     """The cores a job that trains claims: one, or its share when more cores are given than CPUs.
 
