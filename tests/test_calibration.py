@@ -72,8 +72,23 @@ def test_the_checks_catch_a_rule_that_is_wrong_too_often_either_way(verdict):
     broken.loc[at_boundary, "undecided"] = 0.5
     assert any(f"at the boundary it says {verdict} in" in line for line in failures(broken, check))
     broken = table.copy()
-    broken.loc[(broken["truth"] == "true with a margin") & (broken["design"] == "4x"), "holds"] = 0.0
+    larger = (broken["truth"] == "true with a margin") & (broken["design"] == "4x")
+    broken.loc[larger, "holds"] = 0.5
     assert any("holds less often at the larger design" in line for line in failures(broken, check))
+    # A rule that never decides is never wrong: that is no calibration either.
+    broken.loc[broken["truth"] == "true with a margin", ["holds", "undecided"]] = [0.0, 1.0]
+    assert any("accuracy: a true claim never holds" in line for line in failures(broken, check))
+
+
+@pytest.mark.parametrize(
+    "rule", ["overfitting", "overfitting: claimed absent", "volatility", "volatility: spikes"]
+)
+def test_the_rules_of_the_seeds_curves_decide_a_true_claim(rule):
+    # Bug: the curves were drawn without the penalty column, so every claim on the loss with its
+    # penalty (the default) was undecided, and the table showed rules that could never be wrong.
+    table = operating_characteristics(SETTINGS, DESIGN, runs=10, only={rule})
+    true = table[table["truth"] == "true with a margin"]
+    assert (true["holds"] >= 0.5).all(), true
 
 
 def test_the_full_check_fails_a_rule_wrong_7_percent_of_the_time_at_least_80_percent_of_the_time():

@@ -291,7 +291,8 @@ def failures(table: pd.DataFrame, check: Check) -> list[str]:
     At the boundary both wrong verdicts are checked, each share by ``check`` (exact binomial tests,
     Bonferroni over the shares and the stages). A true claim must hold at least as often at the
     largest design of its rule as at the smallest: Clopper-Pearson intervals at 95 % Bonferroni-adjusted
-    over the rules, so that a table of many rows does not fail by the chance of one.
+    over the rules, so that a table of many rows does not fail by the chance of one. A rule that
+    never lets a true claim hold at its largest design decides nothing, whatever its error: a line too.
     """
     problems = []
     for row in table[table["truth"] == "at the boundary"].to_dict("records"):
@@ -307,6 +308,12 @@ def failures(table: pd.DataFrame, check: Check) -> list[str]:
     confidence = 1 - 0.05 / max(1, true["rule"].nunique())
     for rule, rows in true.groupby("rule", sort=False):
         small, large = rows.iloc[0], rows.iloc[-1]
+        if round(large["holds"] * large["runs"]) == 0:
+            problems.append(
+                f"{rule}: a true claim never holds, even at the larger design ({large['runs']} runs): "
+                "the rule decides nothing"
+            )
+            continue
         _, high = proportion_interval(large["holds"], int(large["runs"]), confidence)
         low, _ = proportion_interval(small["holds"], int(small["runs"]), confidence)
         if high < low:
