@@ -1,5 +1,6 @@
 """Each rule reaches the verdict its synthetic evidence calls for, and says why, with no NaN anywhere."""
 
+import dataclasses
 import math
 
 import numpy as np
@@ -430,6 +431,32 @@ def test_overfitting_is_a_rise_of_the_validation_loss_over_seeds():
     table = judged([overfits, steady], curves=flipped)
     assert table["verdict"].tolist() == ["does not hold", "does not hold"]
     assert "where the other seeds' mean is lowest" in table["evidence"][0]
+
+
+def test_overfitting_reads_the_cross_entropy_unless_the_claim_says_penalised():
+    # The cross-entropy stays flat while the penalty grows (weights growing late in training): the
+    # loss the report's network computes rises, its data part does not. Overfitting is about the
+    # data part; the penalised loss only when the claim names it.
+    flat = steady_curves()
+    growth = np.clip(np.arange(flat.validation_loss.shape[1]) - 10, 0, None) * 0.05
+    grown = dataclasses.replace(
+        flat,
+        train_penalty=np.broadcast_to(growth[None, :, None], flat.train_loss.shape).copy(),
+        validation_penalty=np.broadcast_to(growth[None, :, None], flat.validation_loss.shape).copy(),
+    )
+    claim = {"text": "plain overfits", "kind": "overfitting", "model": "plain"}
+    row = judged([claim], curves={"plain": grown}).iloc[0]
+    assert (row["verdict"], row["loss"]) == ("does not hold", "data")
+    assert "validation loss without its penalty at the end" in row["evidence"]
+    row = judged([{**claim, "loss": "penalised"}], curves={"plain": grown}).iloc[0]
+    assert (row["verdict"], row["loss"]) == ("holds", "penalised")
+    assert "validation loss with its penalty at the end" in row["evidence"]
+    assert "with its penalty" in row["rule"]
+    # A history recorded without the penalty cannot give the penalised loss: undecided, and why.
+    old = steady_curves(rises=True, penalty=None)
+    row = judged([{**claim, "loss": "penalised"}], curves={"plain": old}).iloc[0]
+    assert row["verdict"] == "undecided" and "has no penalty column" in row["note"]
+    assert judged([claim], curves={"plain": old}).iloc[0]["verdict"] == "holds"
 
 
 def test_a_curve_without_trend_is_never_called_overfitting():

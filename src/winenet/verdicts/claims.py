@@ -24,7 +24,9 @@ KIND_DEFAULTS: dict[str, dict] = {
     "accuracy": {"relation": "reaches"},
     "comparison": {"normalisation": None, "margin": None},
     "baselines": {"networks": None, "relation": "not_worse", "normalisation": None, "margin": None},
-    "overfitting": {"overfits": True, "margin": None},
+    # Overfitting is about the data: the penalty is the same term on both sets, and where it
+    # outweighs the cross-entropy (L1 on the report's data) it would measure the weights' shrinkage.
+    "overfitting": {"overfits": True, "loss": "data", "margin": None},
     "volatility": {"loss": "penalised", "margin": None},
     "top_features": {"measures": None, "normalisation": None, "among": None, "ordered": False},
     "normalisation": {"normalisation": None, "effect": "equal_influence", "factor": None, "margin": None},

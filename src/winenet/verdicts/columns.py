@@ -86,7 +86,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "loss",
         "string",
-        "volatility: the training loss measured, `penalised` (with its penalty) or `data` (cross-entropy)",
+        "volatility, overfitting: the loss read, `penalised` (with its penalty) or `data` (cross-entropy)",
     ),
     Column("spike_height", "Float64", "volatility (spikes): the rise from one batch to the next that counts"),
     Column(

@@ -100,12 +100,19 @@ def _margin(row: Mapping) -> str:
     return f"margin ±{row['margin']:g} in accuracy ({row['margin_from']}); the claim holds {region_}"
 
 
+def _loss(row: Mapping) -> str:
+    return "with its penalty" if row["loss"] == "penalised" else "without its penalty"
+
+
 def _overfitting(row: Mapping) -> list[str]:
     if not _has(row, "estimate"):
         return []
     return [
         _estimate(
-            row, f"validation loss at the end over its lowest stretch, mean over {row['sample']} seeds", 2
+            row,
+            f"validation loss {_loss(row)} at the end over its lowest stretch, mean over "
+            f"{row['sample']} seeds",
+            2,
         )
         + " with the stretch where the other seeds' mean is lowest",
         _estimate(row, "", 2, suffix="_2").strip() + " with each seed's own lowest",
@@ -125,7 +132,7 @@ def _volatility(row: Mapping) -> list[str]:
         return []
     spikes = _has(row, "spike_height")
     show = _percent if spikes else number
-    parts = [f"training loss {'with its penalty' if row['loss'] == 'penalised' else 'without its penalty'}"]
+    parts = [f"training loss {_loss(row)}"]
     if spikes:
         parts.append(
             f"a spike is a rise of more than {number(row['spike_height'], 4)} from one batch to the next"

@@ -182,6 +182,35 @@ def _trained_runs(evidence: Evidence, models: Sequence[str]) -> tuple[np.ndarray
     return np.array(sorted(usable)), fields
 
 
+# The loss a volatility or overfitting claim reads: the one training minimises and the report
+# plotted (the default), or its data part alone.
+LOSSES = {
+    "penalised": "with its penalty (the loss training minimises, as the report plotted it)",
+    "data": "without its penalty (the cross-entropy alone)",
+}
+
+
+def claimed_loss(curves: SeedCurves, phase: str, loss: str) -> np.ndarray | None:
+    """The ``phase`` ("train" or "validation") batch losses ``(R, epochs, batches)`` the claim names.
+
+    ``penalised``: the cross-entropy plus the penalty term of the same batch; None when the history
+    was recorded without the penalty (an earlier version's). ``data``: the cross-entropy alone.
+    """
+    data = getattr(curves, f"{phase}_loss")
+    if loss == "data":
+        return data
+    penalty = getattr(curves, f"{phase}_penalty")
+    return None if penalty is None else data + penalty
+
+
+def unrecorded_penalty(models: Sequence[str]) -> str:
+    """Why a penalised loss cannot be read from ``models``' seed histories, in one clause."""
+    return (
+        f"the seed history of {listed(models)} has no penalty column (recorded by an earlier "
+        "version), so the loss with its penalty cannot be read: rerun the seed study"
+    )
+
+
 def by_interval(interval, low: float = -math.inf, high: float = math.inf) -> str:
     """The verdict on "the quantity lies in [low, high)" from its interval: inside, outside, or across."""
     if low <= interval.low and interval.high < high:
@@ -227,7 +256,7 @@ def judge_overfitting(statement: Mapping, evidence: Evidence) -> list[Judgement]
     the cross-fitted ratio (which cannot overstate it), no rise by the own-minimum ratio (which
     cannot understate it).
     """
-    model, overfits = statement["model"], bool(statement["overfits"])
+    model, overfits, loss = statement["model"], bool(statement["overfits"]), statement["loss"]
     margin, margin_from = ratio_margin(statement, evidence)
     limit = 1.0 + margin
     curves: SeedCurves = evidence.curves[model]
@@ -235,7 +264,8 @@ def judge_overfitting(statement: Mapping, evidence: Evidence) -> list[Judgement]
     window = max(1, epochs // 10)
     rises, stays = ("holds", "does not hold") if overfits else ("does not hold", "holds")
     rule = (
-        f"per seed, the mean validation loss of the last {window} epochs over its mean in the lowest "
+        f"per seed, the mean validation loss {LOSSES[loss]} of the last {window} epochs over its mean in "
+        "the lowest "
         f"{window}-epoch stretch, found where the other seeds' mean curve is lowest (cross-fitted: it "
         "cannot overstate the rise) and on the seed's own curve (it cannot understate it); the mean over "
         f"seeds of the cross-fitted ratio with its BCa 95 % interval above {limit:.2f} (1 + the margin "
@@ -256,9 +286,14 @@ def judge_overfitting(statement: Mapping, evidence: Evidence) -> list[Judgement]
         "sample_unit": "seeds",
         "side_a": "training",
         "side_b": "validation",
+        "loss": loss,
     }
     conditions = seed_conditions(evidence, [model])
     judgement = Judgement(statement["text"], "overfitting", conditions, rule, under, fields)
+    validation, train = (claimed_loss(curves, phase, loss) for phase in ("validation", "train"))
+    if validation is None or train is None:
+        judgement.undecided(unrecorded_penalty([model]))
+        return [judgement]
     if epochs < 10 or keep.sum() < 3:
         judgement.undecided("too few seeds or epochs to see a trend (at least 3 seeds of 10 epochs)")
         return [judgement]
@@ -266,7 +301,7 @@ def judge_overfitting(statement: Mapping, evidence: Evidence) -> list[Judgement]
     def per_epoch(values):
         return values[keep].mean(axis=-1)  # (R, epochs): the mean over each epoch's batches
 
-    measured = validation_rises(per_epoch(curves.validation_loss), per_epoch(curves.train_loss), window)
+    measured = validation_rises(per_epoch(validation), per_epoch(train), window)
     crossed = bootstrap_interval([measured["crossed"]], np.mean)
     own = bootstrap_interval([measured["own"]], np.mean)
     crossed_says = rises if by_interval(crossed, limit) == "holds" else "undecided"
@@ -334,13 +369,6 @@ def _ratio_verdict(first, second, relation: str, bound: float) -> tuple[str, obj
     return by_interval(interval, *region_), interval, ""
 
 
-# The training loss a volatility claim reads: the one training minimises and the report plotted
-# (the default), or its data part alone.
-LOSSES = {
-    "penalised": "with its penalty (the loss training minimises, as the report plotted it)",
-    "data": "without its penalty (the cross-entropy alone)",
-}
-
 # What each volatility measure is, primary (the report's absolute one) and scale-free.
 MEASURE_QUANTITIES = {
     "range": (
@@ -377,12 +405,10 @@ def judge_volatility(statement: Mapping, evidence: Evidence) -> list[Judgement]:
     halves, unrecorded = {}, []
     for model in (a, b):
         curves = evidence.curves[model]
-        losses = curves.train_loss
-        if loss == "penalised":
-            if curves.train_penalty is None:
-                unrecorded.append(model)
-            else:
-                losses = losses + curves.train_penalty
+        losses = claimed_loss(curves, "train", loss)
+        if losses is None:
+            unrecorded.append(model)
+            continue
         # The second half of training, where the curves the report described have settled.
         halves[model] = losses[np.isin(curves.runs, usable), losses.shape[1] // 2 :, :]
     bound = 1 / (1 + margin) if relation == "lower" else 1 + margin
@@ -397,7 +423,7 @@ def judge_volatility(statement: Mapping, evidence: Evidence) -> list[Judgement]:
     )
     conditions = seed_conditions(evidence, [a, b]) + "; seed s of both from the same start and batches"
     under = f"{evidence.design['seeds']['count']} seed pairs"
-    count = len(halves[a])
+    count = int(np.isin(evidence.curves[a].runs, usable).sum())
     primary_quantity, scale_free_quantity = MEASURE_QUANTITIES[measure]
     fields |= {
         "models": f"{a}, {b}",
@@ -416,10 +442,7 @@ def judge_volatility(statement: Mapping, evidence: Evidence) -> list[Judgement]:
     }
     judgement = Judgement(statement["text"], "volatility", conditions, rule, under, fields)
     if unrecorded:
-        judgement.undecided(
-            f"the seed history of {listed(unrecorded)} has no penalty column (recorded by an earlier "
-            "version), so the loss with its penalty cannot be read: rerun the seed study"
-        )
+        judgement.undecided(unrecorded_penalty(unrecorded))
         return [judgement]
     if count < 3:
         judgement.undecided("too few seed pairs trained to the end for an interval (at least 3)")
