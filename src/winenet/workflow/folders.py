@@ -98,6 +98,11 @@ def leftover_folders(config: Mapping, folder) -> list[str]:
     return sorted(leftover)
 
 
+def _first_three(names: list[str]) -> str:
+    """``names`` for a one-line message: the first three, and how many more."""
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
 def _suggested(folder: str, data_path: str | None = None) -> str:
     """A folder to suggest instead of ``folder``: named after the data file, or ``folder`` numbered."""
     if data_path is not None:
@@ -154,15 +159,13 @@ def folder_problem(config: Mapping, folder, workdir=".") -> str | None:
         folders = leftover_folders(config, where)
         if not folders:
             return None
-        listed = ", ".join(f"{name}/" for name in folders[:3]) + (
-            f" and {len(folders) - 3} more" if len(folders) > 3 else ""
-        )
+        listed = _first_three([f"{name}/" for name in folders])
         return (
             f"{shown}/ holds outputs this run does not write ({listed}: left by other settings or an "
             f"earlier version of the workflow): they would stay beside its own; "
             f"{_remedy(shown, _suggested(shown))}"
         )
-    listed = ", ".join(leftover[:3]) + (f" and {len(leftover) - 3} more" if len(leftover) > 3 else "")
+    listed = _first_three(leftover)
     changed = changed_keys(config, record)
     made = f"made with other {listed_keys(changed)}" if changed else "made with other settings"
     return (
