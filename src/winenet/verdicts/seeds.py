@@ -183,7 +183,7 @@ def _trained_runs(evidence: Evidence, models: Sequence[str]) -> tuple[np.ndarray
 
 
 # The loss a volatility or overfitting claim reads: the one training minimises and the report
-# plotted (the default), or its data part alone.
+# plotted, or its data part alone (each kind's default: ``claims.KIND_DEFAULTS``).
 LOSSES = {
     "penalised": "with its penalty (the loss training minimises, as the report plotted it)",
     "data": "without its penalty (the cross-entropy alone)",
